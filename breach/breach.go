@@ -1,0 +1,211 @@
+// Package breach is the domain of the datalek service: personal-data breaches
+// (datalekken) that processors report to the controller, the facts Bijlage 3
+// of the processor agreement demands, and the clocks that run on them.
+//
+// It depends on the standard library only. It defines the interfaces it
+// consumes (Store); the adapters in store/, notify/ and api/ implement or use
+// them and never import each other.
+package breach
+
+import (
+	"fmt"
+	"time"
+)
+
+// Stage says whether a report holds the Bijlage 3 minimum yet.
+type Stage string
+
+const (
+	// StagePreliminary is a first report that still lacks Bijlage 3 facts.
+	// It starts both clocks all the same.
+	StagePreliminary Stage = "preliminary"
+	// StageComplete is a report with every Bijlage 3 fact.
+	StageComplete Stage = "complete"
+)
+
+// Status is where a breach stands in the controller's handling of it.
+type Status string
+
+const (
+	StatusNew      Status = "new"
+	StatusTriage   Status = "triage"
+	StatusAssessed Status = "assessed"
+	StatusDecided  Status = "decided"
+	StatusClosed   Status = "closed"
+)
+
+// Statuses lists every status in workflow order.
+var Statuses = []Status{StatusNew, StatusTriage, StatusAssessed, StatusDecided, StatusClosed}
+
+// Disposition says what became of the items that were sent (Bijlage 3:
+// "Is de uiting vernietigd of teruggestuurd").
+type Disposition string
+
+const (
+	DispositionDestroyed      Disposition = "destroyed"
+	DispositionReturned       Disposition = "returned"
+	DispositionPartlyReturned Disposition = "partly_returned"
+	DispositionNotReturned    Disposition = "not_returned"
+	DispositionUnknown        Disposition = "unknown"
+	DispositionNotApplicable  Disposition = "not_applicable" // only when nothing was sent
+)
+
+// Dispositions lists the valid dispositions.
+var Dispositions = []Disposition{DispositionDestroyed, DispositionReturned, DispositionPartlyReturned,
+	DispositionNotReturned, DispositionUnknown, DispositionNotApplicable}
+
+// Channels lists how an item can have been sent.
+var Channels = []string{"post", "email", "portal", "sms", "phone", "fax", "other"}
+
+// SentItem is an item (uiting) that reached someone it should not have.
+type SentItem struct {
+	Description string `json:"description"`
+	Channel     string `json:"channel"`
+	Count       *int   `json:"count,omitempty"`
+}
+
+// Reporter is the supplier's contact for this breach.
+type Reporter struct {
+	Name     string `json:"name"`
+	Function string `json:"function,omitempty"`
+	Email    string `json:"email,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+}
+
+// Report holds the facts a supplier reports: the Bijlage 3 minimum and the
+// fields that identify the report. Pointers and nil slices mean "not given
+// yet", which a preliminary report may leave; SentItems distinguishes nil (not
+// given) from empty (nothing was sent).
+type Report struct {
+	Title             string      `json:"title"`
+	DetectedAt        time.Time   `json:"detected_at"`
+	StartedAt         *time.Time  `json:"started_at,omitempty"`
+	Ongoing           *bool       `json:"ongoing,omitempty"`
+	Cause             string      `json:"cause,omitempty"`
+	PersonalData      []string    `json:"personal_data,omitempty"`
+	SubjectsMin       *int        `json:"subjects_min,omitempty"`
+	SubjectsMax       *int        `json:"subjects_max,omitempty"`
+	SentItems         []SentItem  `json:"sent_items,omitzero"`
+	ItemDisposition   Disposition `json:"item_disposition,omitempty"`
+	Measures          string      `json:"measures,omitempty"`
+	Reporter          Reporter    `json:"reporter"`
+	ContractReference string      `json:"contract_reference,omitempty"`
+}
+
+// Update is a development the supplier (or staff on its behalf) reported
+// after the first report (Article 9.2).
+type Update struct {
+	Seq           int       `json:"seq"`
+	ReceivedAt    time.Time `json:"received_at"`
+	By            string    `json:"by"`
+	Message       string    `json:"message"`
+	ChangedFields []string  `json:"changed_fields"`
+}
+
+// Breach is a reported (suspected) personal-data breach with everything that
+// happened to it. Stored state only: deadlines and missing fields are derived
+// from it at a given moment (DeadlinesAt, MissingFields).
+type Breach struct {
+	ID           string     `json:"id"`
+	Reference    string     `json:"reference"`
+	Organisation string     `json:"organisation"`
+	Stage        Stage      `json:"stage"`
+	Status       Status     `json:"status"`
+	ReceivedAt   time.Time  `json:"received_at"`
+	CompletedAt  *time.Time `json:"completed_at,omitempty"`
+	AwareAt      time.Time  `json:"aware_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	Report
+	Updates []Update `json:"updates"`
+
+	// Version counts the events in the breach's audit trail; TrailHash is the
+	// hash of the last one, so the next event chains onto it.
+	Version   int    `json:"version"`
+	TrailHash string `json:"trail_hash"`
+
+	pending []Event // recorded but not yet stored
+}
+
+// Reference formats the human reference of the n-th breach received in year.
+func Reference(year, n int) string { return fmt.Sprintf("DL-%d-%04d", year, n) }
+
+// Role is what a token may do. A token has exactly one.
+type Role string
+
+const (
+	RoleSupplier   Role = "supplier"   // a processor, bound to one organisation
+	RoleAdviser    Role = "adviser"    // the privacy adviser
+	RoleController Role = "controller" // decides on notifying the authority and data subjects
+	RoleAdmin      Role = "admin"      // operates the service: tokens only, no breach data
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleSupplier, RoleAdviser, RoleController, RoleAdmin}
+
+// Staff reports whether the role works for the controller and so sees every
+// organisation's breaches.
+func (r Role) Staff() bool { return r == RoleAdviser || r == RoleController }
+
+// Actor is who does something: the token that authenticated the call. It is
+// what the audit trail records, never the secret itself.
+type Actor struct {
+	TokenID      string `json:"token_id"`
+	Name         string `json:"name"`
+	Role         Role   `json:"role"`
+	Organisation string `json:"organisation,omitempty"`
+}
+
+// Label is how the actor is named in a breach's history.
+func (a Actor) Label() string {
+	if a.Organisation != "" {
+		return fmt.Sprintf("%s (%s, %s)", a.Name, a.Role, a.Organisation)
+	}
+	return fmt.Sprintf("%s (%s)", a.Name, a.Role)
+}
+
+// Scope is the set of organisations whose breaches a caller may see. The zero
+// Scope sees nothing, so a forgotten scope fails closed.
+type Scope struct {
+	organisation string
+	all          bool
+}
+
+// Scope returns what the actor may see: a supplier its own organisation, staff
+// everything, anyone else nothing.
+func (a Actor) Scope() Scope {
+	switch {
+	case a.Role == RoleSupplier && a.Organisation != "":
+		return Scope{organisation: a.Organisation}
+	case a.Role.Staff():
+		return Scope{all: true}
+	}
+	return Scope{}
+}
+
+// StaffScope sees every organisation; for the controller's own staff and for
+// the service's internal jobs.
+func StaffScope() Scope { return Scope{all: true} }
+
+// Allows reports whether a breach of organisation org is visible in the scope.
+func (s Scope) Allows(org string) bool { return s.all || (s.organisation != "" && s.organisation == org) }
+
+// Organisation returns the single organisation the scope is limited to, and
+// false when the scope covers all of them.
+func (s Scope) Organisation() (string, bool) { return s.organisation, !s.all }
+
+// Token is an API credential. Only the SHA-256 hash of the secret is kept.
+type Token struct {
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Role         Role       `json:"role"`
+	Organisation string     `json:"organisation,omitempty"`
+	Hash         string     `json:"-"`
+	CreatedAt    time.Time  `json:"created_at"`
+	CreatedBy    string     `json:"created_by"`
+	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
+}
+
+// Actor returns the actor a call made with this token acts as.
+func (t *Token) Actor() Actor {
+	return Actor{TokenID: t.ID, Name: t.Name, Role: t.Role, Organisation: t.Organisation}
+}

@@ -1,0 +1,120 @@
+package breach
+
+import (
+	"time"
+	_ "time/tzdata" // Europe/Amsterdam must work on a minimal image too
+)
+
+// The two clocks of a breach.
+const (
+	// ProcessorWindow is how long the supplier has, from detection, to deliver
+	// the complete Bijlage 3 report.
+	ProcessorWindow = 24 * time.Hour
+	// AuthorityWindow is how long the controller has, from becoming aware, to
+	// notify the Autoriteit Persoonsgegevens (GDPR Art. 33(1)).
+	AuthorityWindow = 72 * time.Hour
+)
+
+// Amsterdam is the time zone in which times are shown to people. Deadlines are
+// absolute instants computed in UTC, so daylight saving never moves them.
+var Amsterdam = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		panic(err) // the embedded tzdata has it: unreachable
+	}
+	return loc
+}()
+
+// Clock names one of a breach's two deadlines.
+type Clock string
+
+const (
+	ClockProcessor Clock = "processor" // the supplier's 24 hours
+	ClockAuthority Clock = "authority" // the controller's 72 hours
+)
+
+// DeadlineState says where a deadline stands at a given moment.
+type DeadlineState string
+
+const (
+	DeadlineRunning DeadlineState = "running" // not fulfilled, not yet due
+	DeadlineOverdue DeadlineState = "overdue" // not fulfilled, past due
+	DeadlineMet     DeadlineState = "met"     // fulfilled in time
+	DeadlineLate    DeadlineState = "late"    // fulfilled after the due time
+	DeadlineStopped DeadlineState = "stopped" // no longer applies
+)
+
+// Deadline is one clock of a breach as seen at a moment.
+type Deadline struct {
+	// AwareAt is when the 72-hour clock started; only on the authority clock.
+	AwareAt     *time.Time    `json:"aware_at,omitempty"`
+	DueAt       time.Time     `json:"due_at"`
+	Met         bool          `json:"met"`
+	State       DeadlineState `json:"state"`
+	FulfilledAt *time.Time    `json:"fulfilled_at,omitempty"`
+	// LateBySeconds is how far past due it was fulfilled, or, while overdue,
+	// how far past due it is now.
+	LateBySeconds int64 `json:"late_by_seconds,omitempty"`
+}
+
+// Deadlines are both clocks of a breach.
+type Deadlines struct {
+	Processor Deadline `json:"processor"`
+	Authority Deadline `json:"authority"`
+}
+
+func deadlineAt(due time.Time, fulfilled *time.Time, now time.Time) Deadline {
+	d := Deadline{DueAt: due, FulfilledAt: fulfilled}
+	switch {
+	case fulfilled != nil && !fulfilled.After(due):
+		d.State, d.Met = DeadlineMet, true
+	case fulfilled != nil:
+		d.State, d.LateBySeconds = DeadlineLate, int64(fulfilled.Sub(due)/time.Second)
+	case now.After(due):
+		d.State, d.LateBySeconds = DeadlineOverdue, int64(now.Sub(due)/time.Second)
+	default:
+		d.State = DeadlineRunning
+	}
+	return d
+}
+
+// ProcessorDue is when the complete report is due: 24 hours after detection.
+func (b *Breach) ProcessorDue() time.Time { return b.DetectedAt.Add(ProcessorWindow) }
+
+// AuthorityDue is when the authority must be notified: 72 hours after the
+// controller became aware, which is the first report unless corrected.
+func (b *Breach) AuthorityDue() time.Time { return b.AwareAt.Add(AuthorityWindow) }
+
+// DeadlinesAt returns both clocks as they stand at now.
+func (b *Breach) DeadlinesAt(now time.Time) Deadlines {
+	aware := b.AwareAt
+	auth := deadlineAt(b.AuthorityDue(), nil, now)
+	auth.AwareAt = &aware
+	return Deadlines{
+		Processor: deadlineAt(b.ProcessorDue(), b.CompletedAt, now),
+		Authority: auth,
+	}
+}
+
+// RunningDeadline is a clock that has not been fulfilled or stopped.
+type RunningDeadline struct {
+	Clock Clock
+	DueAt time.Time
+}
+
+// RunningDeadlines returns the clocks still running on the breach, nearest
+// first. The store indexes them so that deadline views and the sweep read only
+// breaches whose clocks run.
+func (b *Breach) RunningDeadlines() []RunningDeadline {
+	var rs []RunningDeadline
+	if b.CompletedAt == nil {
+		rs = append(rs, RunningDeadline{ClockProcessor, b.ProcessorDue()})
+	}
+	if b.Status != StatusClosed {
+		rs = append(rs, RunningDeadline{ClockAuthority, b.AuthorityDue()})
+	}
+	if len(rs) == 2 && rs[1].DueAt.Before(rs[0].DueAt) {
+		rs[0], rs[1] = rs[1], rs[0]
+	}
+	return rs
+}

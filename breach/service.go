@@ -1,0 +1,394 @@
+package breach
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Store is the storage the domain needs. Implementations write a breach, its
+// pending events and its index entries in one transaction, and return
+// ENOTFOUND for a breach outside the given scope exactly as for one that does
+// not exist.
+type Store interface {
+	// CreateBreach stores a new breach, assigning its Reference. If idem is not
+	// nil and its key was used before, nothing is stored and the breach filed
+	// then is returned with replayed true (ECONFLICT if the request differed).
+	CreateBreach(ctx context.Context, b *Breach, idem *Idempotency) (stored *Breach, replayed bool, err error)
+	FindBreach(ctx context.Context, scope Scope, id string) (*Breach, error)
+	ListBreaches(ctx context.Context, scope Scope, filter BreachFilter) (*BreachPage, error)
+	// UpdateBreach loads a breach, lets fn change it and record events, and
+	// stores the result atomically. Nothing is stored when fn fails.
+	UpdateBreach(ctx context.Context, scope Scope, id string, fn func(*Breach) error) (*Breach, error)
+	ListEvents(ctx context.Context, scope Scope, id string) ([]Event, error)
+
+	// PutToken stores a token, replacing any token with the same ID.
+	PutToken(ctx context.Context, t *Token) error
+	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
+	ListTokens(ctx context.Context) ([]*Token, error)
+	RevokeToken(ctx context.Context, id string, at time.Time) error
+}
+
+// Idempotency makes a retried filing return the first result. Keys are scoped
+// to the supplier organisation (or, for staff, to the token), so one supplier
+// cannot collide with another's keys.
+type Idempotency struct {
+	Scope       string    `json:"scope"`
+	Key         string    `json:"key"`
+	Fingerprint string    `json:"fingerprint"` // hash of the request, to refuse a reused key
+	BreachID    string    `json:"breach_id"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// BreachFilter selects and orders breaches for a listing.
+type BreachFilter struct {
+	Status       Status
+	Stage        Stage
+	Organisation string
+	// Sort is "received" (newest first, the default) or "deadline" (nearest
+	// running deadline first, then breaches without one, newest first).
+	Sort   string
+	Limit  int
+	Cursor string // opaque; from the previous page
+}
+
+// Sort orders.
+const (
+	SortReceived = "received"
+	SortDeadline = "deadline"
+)
+
+// Listing page sizes.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 200
+)
+
+// Match reports whether b passes the filter's conditions.
+func (f *BreachFilter) Match(b *Breach) bool {
+	return (f.Status == "" || b.Status == f.Status) &&
+		(f.Stage == "" || b.Stage == f.Stage) &&
+		(f.Organisation == "" || b.Organisation == f.Organisation)
+}
+
+func (f *BreachFilter) validate() error {
+	var p Problems
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		p.Add("status", "onbekende status %q", f.Status)
+	}
+	if f.Stage != "" && f.Stage != StagePreliminary && f.Stage != StageComplete {
+		p.Add("stage", "moet preliminary of complete zijn")
+	}
+	switch f.Sort {
+	case "":
+		f.Sort = SortReceived
+	case SortReceived, SortDeadline:
+	default:
+		p.Add("sort", "moet received of deadline zijn")
+	}
+	switch {
+	case f.Limit == 0:
+		f.Limit = DefaultPageSize
+	case f.Limit < 1 || f.Limit > MaxPageSize:
+		p.Add("limit", "moet tussen 1 en %d liggen", MaxPageSize)
+	}
+	return p.Err("De zoekvraag is niet geldig.")
+}
+
+// BreachPage is one page of a listing.
+type BreachPage struct {
+	Breaches   []*Breach
+	NextCursor string // empty on the last page
+}
+
+// Service holds the use cases. Now is replaced in tests; every rule that
+// depends on time reads it once per call.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+}
+
+// NewService returns a service on store with the real clock.
+func NewService(store Store) *Service { return &Service{Store: store, Now: time.Now} }
+
+func (s *Service) now() time.Time { return s.Now().UTC().Round(0) }
+
+// require returns EFORBIDDEN unless the actor has one of roles.
+func require(a Actor, roles ...Role) error {
+	if slices.Contains(roles, a.Role) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Deze actie is niet toegestaan voor de rol %q.", a.Role)
+}
+
+// reporters may file and follow up breaches.
+var reporters = []Role{RoleSupplier, RoleAdviser, RoleController}
+
+// FileBreach records a new breach as reported by the actor. A supplier files
+// for its own organisation; staff file on a supplier's behalf and name it.
+// idemKey, when not empty, makes a retry return the first result (replayed).
+// Errors: EFORBIDDEN, EINVALID, ECONFLICT (key reused for another request).
+func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey string) (b *Breach, replayed bool, err error) {
+	if err := require(a, reporters...); err != nil {
+		return nil, false, err
+	}
+	now := s.now()
+	f.normalise()
+	p := f.problems(now)
+	org := strings.TrimSpace(f.Organisation)
+	switch {
+	case a.Role == RoleSupplier && org != "" && org != a.Organisation:
+		p.Add("organisation", "wordt bepaald door uw token; laat het weg")
+	case a.Role == RoleSupplier:
+		org = a.Organisation
+	case org == "":
+		p.Add("organisation", "is verplicht als u namens een verwerker meldt")
+	}
+	if len(idemKey) > 255 {
+		p.Add("Idempotency-Key", "is te lang (hoogstens 255 tekens)")
+	}
+	if err := p.Err("De melding is niet volledig of niet geldig."); err != nil {
+		return nil, false, err
+	}
+
+	b = &Breach{ID: NewID(), Organisation: org, Status: StatusNew, Stage: StagePreliminary,
+		ReceivedAt: now, AwareAt: now, Report: f.Report, Updates: []Update{}}
+	if len(b.MissingFields()) == 0 {
+		b.Stage, b.CompletedAt = StageComplete, &now
+	}
+	filed, _ := json.Marshal(b.Report)
+	b.record(now, a, ActionFiled, "", []Change{{Field: "report", Old: json.RawMessage("null"), New: filed}})
+
+	var idem *Idempotency
+	if idemKey != "" {
+		scope := "org:" + org
+		if a.Role != RoleSupplier {
+			scope = "token:" + a.TokenID
+		}
+		canonical, _ := json.Marshal(f)
+		idem = &Idempotency{Scope: scope, Key: idemKey, Fingerprint: hashHex(canonical), BreachID: b.ID, CreatedAt: now}
+	}
+	return s.Store.CreateBreach(ctx, b, idem)
+}
+
+// problems checks the whole filing; see Validate.
+func (f *Filing) problems(now time.Time) Problems {
+	var p Problems
+	switch f.Stage {
+	case "", StageComplete, StagePreliminary:
+	default:
+		p.Add("stage", "moet preliminary of complete zijn")
+	}
+	p = append(p, f.Report.problems(now, f.Stage != StagePreliminary)...)
+	text(&p, "organisation", strings.TrimSpace(f.Organisation), maxShort, false)
+	return p
+}
+
+// FindBreach returns a breach the actor may see. Errors: EFORBIDDEN, ENOTFOUND.
+func (s *Service) FindBreach(ctx context.Context, a Actor, id string) (*Breach, error) {
+	if err := require(a, reporters...); err != nil {
+		return nil, err
+	}
+	return s.Store.FindBreach(ctx, a.Scope(), id)
+}
+
+// ListBreaches returns one page of the breaches the actor may see.
+// Errors: EFORBIDDEN, EINVALID.
+func (s *Service) ListBreaches(ctx context.Context, a Actor, f BreachFilter) (*BreachPage, error) {
+	if err := require(a, reporters...); err != nil {
+		return nil, err
+	}
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	return s.Store.ListBreaches(ctx, a.Scope(), f)
+}
+
+// ListEvents returns a breach's audit trail, oldest first.
+// Errors: EFORBIDDEN, ENOTFOUND.
+func (s *Service) ListEvents(ctx context.Context, a Actor, id string) ([]Event, error) {
+	if err := require(a, reporters...); err != nil {
+		return nil, err
+	}
+	return s.Store.ListEvents(ctx, a.Scope(), id)
+}
+
+// AmendBreach corrects or completes report fields. A preliminary report whose
+// last missing fact arrives becomes complete, which fulfils the processor
+// deadline. Errors: EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT (closed).
+func (s *Service) AmendBreach(ctx context.Context, a Actor, id string, patch ReportPatch) (*Breach, error) {
+	return s.changeReport(ctx, a, id, patch, "")
+}
+
+// UpdateRequest is a development after the first report (Article 9.2): a
+// message and any report fields that changed.
+type UpdateRequest struct {
+	Message string `json:"message"`
+	ReportPatch
+}
+
+// AddUpdate records a development. Errors: as AmendBreach; EINVALID without a
+// message.
+func (s *Service) AddUpdate(ctx context.Context, a Actor, id string, u UpdateRequest) (*Breach, error) {
+	var p Problems
+	u.Message = strings.TrimSpace(u.Message)
+	text(&p, "message", u.Message, maxText, true)
+	if err := p.Err("De ontwikkeling is niet geldig."); err != nil {
+		return nil, err
+	}
+	return s.changeReport(ctx, a, id, u.ReportPatch, u.Message)
+}
+
+// changeReport applies a patch and, with a message, records it as an update.
+func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch ReportPatch, message string) (*Breach, error) {
+	if err := require(a, reporters...); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	return s.Store.UpdateBreach(ctx, a.Scope(), id, func(b *Breach) error {
+		if b.Status == StatusClosed {
+			return Errorf(ECONFLICT, "Datalek %s is gesloten (status %s) en kan niet meer worden gewijzigd.", b.Reference, b.Status)
+		}
+		r, changes := patch.apply(b.Report)
+		r.normalise()
+		p := r.problems(now, b.Stage == StageComplete)
+		if patch.DetectedAt != nil && !patch.DetectedAt.Equal(b.DetectedAt) {
+			p.Add("detected_at", "kan na de melding niet meer worden gewijzigd: het bepaalt de 24-uurstermijn; licht een correctie toe in een ontwikkeling")
+		}
+		if err := p.Err("De wijziging is niet geldig."); err != nil {
+			return err
+		}
+		if len(changes) == 0 && message == "" {
+			return nil // nothing changed: nothing to record
+		}
+		b.Report = r
+		if b.Stage == StagePreliminary && len(r.MissingFields()) == 0 {
+			b.Stage, b.CompletedAt = StageComplete, &now
+			changes = append(changes, Change{Field: "stage", Old: json.RawMessage(`"preliminary"`), New: json.RawMessage(`"complete"`)})
+		}
+		if message == "" {
+			b.record(now, a, ActionAmended, "", changes)
+			return nil
+		}
+		fields := make([]string, len(changes))
+		for i, c := range changes {
+			fields[i] = c.Field
+		}
+		b.Updates = append(b.Updates, Update{Seq: len(b.Updates) + 1, ReceivedAt: now, By: a.Label(), Message: message, ChangedFields: fields})
+		b.record(now, a, ActionUpdated, message, changes)
+		return nil
+	})
+}
+
+// TokenRequest asks for a new API token.
+type TokenRequest struct {
+	Role         Role   `json:"role"`
+	Organisation string `json:"organisation,omitempty"`
+	Name         string `json:"name"`
+}
+
+// CreateToken issues a token and returns it with its secret, which is shown
+// this once and stored only as a hash. Errors: EFORBIDDEN, EINVALID.
+func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*Token, string, error) {
+	if err := require(a, RoleAdmin); err != nil {
+		return nil, "", err
+	}
+	var p Problems
+	req.Name, req.Organisation = strings.TrimSpace(req.Name), strings.TrimSpace(req.Organisation)
+	text(&p, "name", req.Name, maxShort, true)
+	text(&p, "organisation", req.Organisation, maxShort, false)
+	switch {
+	case !slices.Contains(Roles, req.Role):
+		p.Add("role", "moet supplier, adviser, controller of admin zijn")
+	case req.Role == RoleSupplier && req.Organisation == "":
+		p.Add("organisation", "is verplicht voor een verwerker (rol supplier)")
+	case req.Role != RoleSupplier && req.Organisation != "":
+		p.Add("organisation", "hoort alleen bij de rol supplier")
+	}
+	if err := p.Err("Het token-verzoek is niet geldig."); err != nil {
+		return nil, "", err
+	}
+	secret := NewSecret()
+	t := &Token{ID: NewID(), Name: req.Name, Role: req.Role, Organisation: req.Organisation,
+		Hash: HashSecret(secret), CreatedAt: s.now(), CreatedBy: a.Label()}
+	if err := s.Store.PutToken(ctx, t); err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}
+
+// ListTokens returns every token, revoked ones included, without secrets.
+// Errors: EFORBIDDEN.
+func (s *Service) ListTokens(ctx context.Context, a Actor) ([]*Token, error) {
+	if err := require(a, RoleAdmin); err != nil {
+		return nil, err
+	}
+	return s.Store.ListTokens(ctx)
+}
+
+// RevokeToken makes a token unusable from now on. Errors: EFORBIDDEN, ENOTFOUND.
+func (s *Service) RevokeToken(ctx context.Context, a Actor, id string) error {
+	if err := require(a, RoleAdmin); err != nil {
+		return err
+	}
+	return s.Store.RevokeToken(ctx, id, s.now())
+}
+
+// BootstrapTokenID is the ID of the admin token that start-up derives from the
+// operator secret (DATALEK_ADMIN_TOKEN). Changing the secret replaces it.
+const BootstrapTokenID = "bootstrap-admin"
+
+// BootstrapAdmin stores secret, hashed, as the bootstrap admin token.
+func (s *Service) BootstrapAdmin(ctx context.Context, secret string) error {
+	return s.Store.PutToken(ctx, &Token{ID: BootstrapTokenID, Name: "bootstrap", Role: RoleAdmin,
+		Hash: HashSecret(secret), CreatedAt: s.now(), CreatedBy: "DATALEK_ADMIN_TOKEN"})
+}
+
+// Authenticate returns the actor for a bearer secret. Errors: EUNAUTHORIZED.
+func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error) {
+	denied := Errorf(EUNAUTHORIZED, "Geen geldig token.")
+	if secret == "" {
+		return Actor{}, denied
+	}
+	t, err := s.Store.FindTokenByHash(ctx, HashSecret(secret))
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		return Actor{}, denied
+	case err != nil:
+		return Actor{}, err
+	case t.RevokedAt != nil:
+		return Actor{}, denied
+	}
+	return t.Actor(), nil
+}
+
+// NewID returns an opaque, unguessable identifier (128 random bits).
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// NewSecret returns a new token secret: 256 random bits with a recognisable
+// prefix, so that a leaked one is easy to find in a secret scan.
+func NewSecret() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return "dlk_" + base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// HashSecret is how a token secret is stored. The secret is random and long,
+// so a fast hash is as safe as a slow one and keeps every request cheap.
+func HashSecret(secret string) string { return hashHex([]byte(secret)) }
+
+func hashHex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

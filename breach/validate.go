@@ -1,0 +1,298 @@
+package breach
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on report fields. They keep a single report readable and bounded;
+// the HTTP body limit bounds the request as a whole.
+const (
+	ClockSkew       = 5 * time.Minute // how far in the future a reported time may lie
+	maxTitle        = 200
+	maxText         = 10000
+	maxShort        = 200
+	maxListItems    = 100
+	maxSubjects     = 100_000_000
+	earliestStarted = 1990
+	earliestDetect  = 2000
+)
+
+// Filing is what a supplier sends to report a breach: the report, the stage
+// it claims, and, when staff file on a supplier's behalf, the organisation.
+type Filing struct {
+	Report
+	Stage        Stage  `json:"stage,omitempty"`
+	Organisation string `json:"organisation,omitempty"`
+}
+
+// MissingFields lists the Bijlage 3 facts the report does not give yet, in the
+// order of Bijlage 3.
+func (r *Report) MissingFields() []string {
+	missing := []string{}
+	add := func(field string, absent bool) {
+		if absent {
+			missing = append(missing, field)
+		}
+	}
+	add("cause", strings.TrimSpace(r.Cause) == "")
+	add("started_at", r.StartedAt == nil)
+	add("personal_data", len(r.PersonalData) == 0)
+	add("subjects_min", r.SubjectsMin == nil)
+	add("subjects_max", r.SubjectsMax == nil)
+	add("sent_items", r.SentItems == nil)
+	add("item_disposition", r.ItemDisposition == "")
+	add("measures", strings.TrimSpace(r.Measures) == "")
+	return missing
+}
+
+// normalise trims text and stores times in UTC, so that what is kept does not
+// depend on how the client wrote it.
+func (r *Report) normalise() {
+	r.Title = strings.TrimSpace(r.Title)
+	r.Cause = strings.TrimSpace(r.Cause)
+	r.Measures = strings.TrimSpace(r.Measures)
+	r.ContractReference = strings.TrimSpace(r.ContractReference)
+	r.Reporter.Name = strings.TrimSpace(r.Reporter.Name)
+	r.Reporter.Function = strings.TrimSpace(r.Reporter.Function)
+	r.Reporter.Email = strings.TrimSpace(r.Reporter.Email)
+	r.Reporter.Phone = strings.TrimSpace(r.Reporter.Phone)
+	r.DetectedAt = r.DetectedAt.UTC()
+	if r.StartedAt != nil {
+		t := r.StartedAt.UTC()
+		r.StartedAt = &t
+	}
+	for i := range r.PersonalData {
+		r.PersonalData[i] = strings.TrimSpace(r.PersonalData[i])
+	}
+	for i := range r.SentItems {
+		r.SentItems[i].Description = strings.TrimSpace(r.SentItems[i].Description)
+	}
+}
+
+// problems checks every given field of the report against its rules, and, when
+// complete is true, that every Bijlage 3 fact is given.
+func (r *Report) problems(now time.Time, complete bool) Problems {
+	var p Problems
+	text(&p, "title", r.Title, maxTitle, true)
+	switch {
+	case r.DetectedAt.IsZero():
+		p.Add("detected_at", "is verplicht")
+	case r.DetectedAt.Year() < earliestDetect:
+		p.Add("detected_at", "ligt voor %d", earliestDetect)
+	case r.DetectedAt.After(now.Add(ClockSkew)):
+		p.Add("detected_at", "ligt in de toekomst")
+	}
+	if r.StartedAt != nil {
+		switch {
+		case r.StartedAt.Year() < earliestStarted:
+			p.Add("started_at", "ligt voor %d", earliestStarted)
+		case !r.DetectedAt.IsZero() && r.StartedAt.After(r.DetectedAt):
+			p.Add("started_at", "ligt na detected_at: een datalek ontstaat voordat het wordt ontdekt")
+		}
+	}
+	text(&p, "cause", r.Cause, maxText, false)
+	text(&p, "measures", r.Measures, maxText, false)
+	text(&p, "contract_reference", r.ContractReference, maxShort, false)
+	r.personalDataProblems(&p)
+	r.subjectsProblems(&p)
+	r.sentItemsProblems(&p)
+	r.reporterProblems(&p)
+	if complete {
+		for _, f := range r.MissingFields() {
+			if !p.Has(f) {
+				p.Add(f, "is verplicht in een volledige melding (Bijlage 3)")
+			}
+		}
+	}
+	return p
+}
+
+func text(p *Problems, field, s string, max int, required bool) {
+	switch {
+	case required && s == "":
+		p.Add(field, "is verplicht")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(field, "is te lang (hoogstens %d tekens)", max)
+	}
+}
+
+func (r *Report) personalDataProblems(p *Problems) {
+	if len(r.PersonalData) > maxListItems {
+		p.Add("personal_data", "bevat meer dan %d categorieën", maxListItems)
+		return
+	}
+	seen := map[string]bool{}
+	for i, code := range r.PersonalData {
+		field := fmt.Sprintf("personal_data[%d]", i)
+		if _, ok := LookupCategory(code); !ok {
+			p.Add(field, "onbekende categorie %q: gebruik een code uit GET /api/v1/catalogue/personal-data of %q", code, OtherPrefix+"<omschrijving>")
+		} else if seen[code] {
+			p.Add(field, "categorie %q staat er dubbel in", code)
+		} else if utf8.RuneCountInString(code) > maxShort {
+			p.Add(field, "is te lang (hoogstens %d tekens)", maxShort)
+		}
+		seen[code] = true
+	}
+}
+
+func (r *Report) subjectsProblems(p *Problems) {
+	for _, f := range []struct {
+		field string
+		n     *int
+	}{{"subjects_min", r.SubjectsMin}, {"subjects_max", r.SubjectsMax}} {
+		if f.n != nil && (*f.n < 0 || *f.n > maxSubjects) {
+			p.Add(f.field, "moet tussen 0 en %d liggen", maxSubjects)
+		}
+	}
+	if r.SubjectsMin != nil && r.SubjectsMax != nil && !p.Has("subjects_min") && !p.Has("subjects_max") &&
+		*r.SubjectsMin > *r.SubjectsMax {
+		p.Add("subjects_max", "is kleiner dan subjects_min (%d)", *r.SubjectsMin)
+	}
+}
+
+func (r *Report) sentItemsProblems(p *Problems) {
+	if len(r.SentItems) > maxListItems {
+		p.Add("sent_items", "bevat meer dan %d uitingen", maxListItems)
+	}
+	for i, item := range r.SentItems {
+		prefix := fmt.Sprintf("sent_items[%d].", i)
+		text(p, prefix+"description", item.Description, maxText, true)
+		if !slices.Contains(Channels, item.Channel) {
+			p.Add(prefix+"channel", "moet een van %s zijn", strings.Join(Channels, ", "))
+		}
+		if item.Count != nil && (*item.Count < 1 || *item.Count > maxSubjects) {
+			p.Add(prefix+"count", "moet tussen 1 en %d liggen", maxSubjects)
+		}
+	}
+	switch d := r.ItemDisposition; {
+	case d == "":
+	case !slices.Contains(Dispositions, d):
+		p.Add("item_disposition", "moet een van %s zijn", joinDispositions())
+	case d == DispositionNotApplicable && len(r.SentItems) > 0:
+		p.Add("item_disposition", "not_applicable kan alleen als er niets is verstuurd (sent_items leeg)")
+	}
+}
+
+func joinDispositions() string {
+	s := make([]string, len(Dispositions))
+	for i, d := range Dispositions {
+		s[i] = string(d)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (r *Report) reporterProblems(p *Problems) {
+	rep := r.Reporter
+	text(p, "reporter.name", rep.Name, maxShort, true)
+	text(p, "reporter.function", rep.Function, maxShort, false)
+	if rep.Email == "" && rep.Phone == "" {
+		p.Add("reporter", "geef een telefoonnummer (reporter.phone) of e-mailadres (reporter.email)")
+	}
+	if rep.Email != "" {
+		if a, err := mail.ParseAddress(rep.Email); err != nil || a.Address != rep.Email || len(rep.Email) > maxShort {
+			p.Add("reporter.email", "is geen geldig e-mailadres")
+		}
+	}
+	if rep.Phone != "" && !validPhone(rep.Phone) {
+		p.Add("reporter.phone", "is geen geldig telefoonnummer")
+	}
+}
+
+// validPhone accepts the ways people write phone numbers: digits with spaces,
+// dashes, dots, parentheses and a leading plus, 6 to 15 digits in all.
+func validPhone(s string) bool {
+	digits := 0
+	for i, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '+' && i == 0, c == ' ', c == '-', c == '.', c == '(', c == ')':
+		default:
+			return false
+		}
+	}
+	return digits >= 6 && digits <= 15
+}
+
+// Validate checks a filing as received at now. A preliminary filing needs only
+// title, detected_at and reporter; every field given is checked either way.
+// It returns an EINVALID *Error naming every offending field.
+func (f *Filing) Validate(now time.Time) error {
+	f.normalise()
+	return f.problems(now).Err("De melding is niet volledig of niet geldig.")
+}
+
+// ReportPatch changes report fields; a nil field is left as it is. A field
+// cannot be removed, only corrected.
+type ReportPatch struct {
+	Title             *string      `json:"title,omitempty"`
+	DetectedAt        *time.Time   `json:"detected_at,omitempty"`
+	StartedAt         *time.Time   `json:"started_at,omitempty"`
+	Ongoing           *bool        `json:"ongoing,omitempty"`
+	Cause             *string      `json:"cause,omitempty"`
+	PersonalData      *[]string    `json:"personal_data,omitempty"`
+	SubjectsMin       *int         `json:"subjects_min,omitempty"`
+	SubjectsMax       *int         `json:"subjects_max,omitempty"`
+	SentItems         *[]SentItem  `json:"sent_items,omitempty"`
+	ItemDisposition   *Disposition `json:"item_disposition,omitempty"`
+	Measures          *string      `json:"measures,omitempty"`
+	Reporter          *Reporter    `json:"reporter,omitempty"`
+	ContractReference *string      `json:"contract_reference,omitempty"`
+}
+
+// apply returns the report with the patch applied and the changes it made,
+// one per field whose value differs.
+func (pt *ReportPatch) apply(r Report) (Report, []Change) {
+	var changes []Change
+	set := func(field string, old, new any, assign func()) {
+		o, _ := json.Marshal(old)
+		n, _ := json.Marshal(new)
+		if string(o) != string(n) {
+			changes = append(changes, Change{Field: field, Old: o, New: n})
+		}
+		assign()
+	}
+	if v := pt.Title; v != nil {
+		set("title", r.Title, strings.TrimSpace(*v), func() { r.Title = *v })
+	}
+	if v := pt.StartedAt; v != nil {
+		set("started_at", r.StartedAt, v.UTC(), func() { r.StartedAt = v })
+	}
+	if v := pt.Ongoing; v != nil {
+		set("ongoing", r.Ongoing, *v, func() { r.Ongoing = v })
+	}
+	if v := pt.Cause; v != nil {
+		set("cause", r.Cause, strings.TrimSpace(*v), func() { r.Cause = *v })
+	}
+	if v := pt.PersonalData; v != nil {
+		set("personal_data", r.PersonalData, *v, func() { r.PersonalData = *v })
+	}
+	if v := pt.SubjectsMin; v != nil {
+		set("subjects_min", r.SubjectsMin, *v, func() { r.SubjectsMin = v })
+	}
+	if v := pt.SubjectsMax; v != nil {
+		set("subjects_max", r.SubjectsMax, *v, func() { r.SubjectsMax = v })
+	}
+	if v := pt.SentItems; v != nil {
+		set("sent_items", r.SentItems, *v, func() { r.SentItems = *v })
+	}
+	if v := pt.ItemDisposition; v != nil {
+		set("item_disposition", r.ItemDisposition, *v, func() { r.ItemDisposition = *v })
+	}
+	if v := pt.Measures; v != nil {
+		set("measures", r.Measures, strings.TrimSpace(*v), func() { r.Measures = *v })
+	}
+	if v := pt.Reporter; v != nil {
+		set("reporter", r.Reporter, *v, func() { r.Reporter = *v })
+	}
+	if v := pt.ContractReference; v != nil {
+		set("contract_reference", r.ContractReference, strings.TrimSpace(*v), func() { r.ContractReference = *v })
+	}
+	return r, changes
+}
