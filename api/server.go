@@ -1,0 +1,140 @@
+// Package api is the HTTP interface of the datalek service, on echo.
+package api
+
+import (
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"datalek/breach"
+)
+
+// DefaultBodyLimit bounds a request body. A full report with long texts is a
+// few tens of kilobytes; a megabyte leaves room and stops abuse.
+const DefaultBodyLimit = "1M"
+
+// Server serves the JSON API.
+type Server struct {
+	Echo    *echo.Echo
+	Service *breach.Service
+	Logger  *slog.Logger
+	// Ready reports whether the service can do its work (the store is open,
+	// mail is flowing); /readyz answers 503 with its error otherwise.
+	Ready func() error
+}
+
+// NewServer builds the echo instance with its middleware and routes.
+func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Server {
+	s := &Server{Echo: echo.New(), Service: svc, Logger: logger, Ready: func() error { return nil }}
+	e := s.Echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.JSONSerializer = jsonSerializer{}
+	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogLatency: true, LogMethod: true, LogRoutePath: true, LogRequestID: true, LogError: true,
+		HandleError:   true,
+		LogValuesFunc: s.logRequest,
+	}))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY"}))
+	e.Use(middleware.BodyLimit(bodyLimit))
+
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/openapi.json", s.handleOpenAPI)
+
+	v1 := e.Group("/api/v1", s.authenticate)
+	s.registerBreachRoutes(v1)
+	s.registerTokenRoutes(v1)
+	v1.GET("/catalogue/personal-data", s.handleCatalogue)
+	return s
+}
+
+// logRequest writes one line per request: action, object (the route, never
+// the raw path or query), result, origin and actor; never a secret or
+// personal data.
+func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) error {
+	attrs := []any{"method", v.Method, "route", v.RoutePath, "status", v.Status,
+		"latency_ms", float64(v.Latency.Microseconds()) / 1000, "request_id", v.RequestID, "origin", c.RealIP()}
+	if a, ok := c.Get(actorKey).(breach.Actor); ok {
+		attrs = append(attrs, "token_id", a.TokenID, "role", a.Role)
+	}
+	level := slog.LevelInfo
+	if v.Status >= 500 {
+		level = slog.LevelError
+	}
+	s.Logger.Log(c.Request().Context(), level, "request", attrs...)
+	return nil
+}
+
+const actorKey = "actor"
+
+// authenticate resolves the bearer token to an actor; every /api/v1 route
+// needs one.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		scheme, secret, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			secret = ""
+		}
+		a, err := s.Service.Authenticate(c.Request().Context(), strings.TrimSpace(secret))
+		if err != nil {
+			return err
+		}
+		c.Set(actorKey, a)
+		return next(c)
+	}
+}
+
+func actor(c echo.Context) breach.Actor { return c.Get(actorKey).(breach.Actor) }
+
+// handleHealth serves GET /healthz: the process is up.
+func (s *Server) handleHealth(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleReady serves GET /readyz: the service can do its work.
+func (s *Server) handleReady(c echo.Context) error {
+	if err := s.Ready(); err != nil {
+		return &requestError{status: http.StatusServiceUnavailable, detail: "Niet gereed: " + err.Error()}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+//go:embed openapi.json
+var openAPIDocument []byte
+
+// handleOpenAPI serves GET /openapi.json: the contract, for integrators.
+func (s *Server) handleOpenAPI(c echo.Context) error {
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPIDocument)
+}
+
+// handleCatalogue serves GET /api/v1/catalogue/personal-data: the categories a
+// report's personal_data may name, from Bijlage 1.
+func (s *Server) handleCatalogue(c echo.Context) error {
+	return c.JSON(http.StatusOK, itemsOf(breach.Catalogue()))
+}
+
+// list is the envelope of every collection response.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func itemsOf[T any](items []T) list[T] { return list[T]{Items: items} }
+
+// jsonSerializer is echo's JSON serializer without HTML escaping.
+type jsonSerializer struct{ echo.DefaultJSONSerializer }
+
+func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
+	return jsonEncode(c.Response(), i)
+}
+
+// now is the moment a response describes, from the service's clock.
+func (s *Server) now() time.Time { return s.Service.Now().UTC() }

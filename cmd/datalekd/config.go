@@ -1,0 +1,205 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Config is the service's configuration. Each setting comes from its flag,
+// else from its DATALEK_* environment variable, else from its default.
+type Config struct {
+	Addr       string
+	DataDir    string
+	AdminToken string
+	SMTPURL    string
+	MailFrom   string
+	MailTo     []string
+	BaseURL    string
+	Sweep      string
+	BodyLimit  string
+}
+
+// setting describes one configuration setting for flags, environment and
+// error messages.
+type setting struct {
+	flag, env, def, usage string
+	dst               *string
+}
+
+// minAdminTokenLength keeps a guessable operator secret out.
+const minAdminTokenLength = 24
+
+// ParseConfig reads the configuration from args and getenv. A bad setting is
+// an error naming the setting by its flag and variable.
+func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
+	var c Config
+	var mailTo string
+	settings := []setting{
+		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
+		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
+		{"admin-token", "DATALEK_ADMIN_TOKEN", "", "operator secret, stored hashed as an admin token (at least 24 characters)", &c.AdminToken},
+		{"smtp-url", "DATALEK_SMTP_URL", "", "smtp://user:pass@host:587?tls=starttls|tls|none; empty writes mail as .eml files", &c.SMTPURL},
+		{"mail-from", "DATALEK_MAIL_FROM", "datalek@localhost", "sender address of the mails", &c.MailFrom},
+		{"mail-to", "DATALEK_MAIL_TO", "datalekken@hetcak.nl", "privacy mailbox, comma-separated addresses", &mailTo},
+		{"base-url", "DATALEK_BASE_URL", "", "public URL of the service, for links in mails (default http://ADDR)", &c.BaseURL},
+		{"sweep", "DATALEK_SWEEP", "@every 1m", "robfig/cron spec of the deadline sweep", &c.Sweep},
+		{"body-limit", "DATALEK_BODY_LIMIT", "1M", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
+	}
+	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	for _, s := range settings {
+		def := s.def
+		if v, ok := lookup(getenv, s.env); ok {
+			def = v
+		}
+		fs.StringVar(s.dst, s.flag, def, s.usage+" ["+s.env+"]")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	name := map[*string]string{}
+	for _, s := range settings {
+		name[s.dst] = fmt.Sprintf("-%s / %s", s.flag, s.env)
+	}
+	for _, a := range strings.Split(mailTo, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.MailTo = append(c.MailTo, a)
+		}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	check := func(dst *string, err error) error {
+		if err != nil {
+			return fmt.Errorf("invalid %s: %w", name[dst], err)
+		}
+		return nil
+	}
+	return c, errors.Join(
+		check(&c.Addr, validAddr(c.Addr)),
+		check(&c.DataDir, nonEmpty(c.DataDir)),
+		check(&c.AdminToken, validAdminToken(c.AdminToken)),
+		check(&c.SMTPURL, validSMTPURL(c.SMTPURL)),
+		check(&c.MailFrom, validAddress(c.MailFrom)),
+		check(&mailTo, validMailTo(c.MailTo)),
+		check(&c.BaseURL, validBaseURL(c.BaseURL)),
+		check(&c.Sweep, validCron(c.Sweep)),
+		check(&c.BodyLimit, validSize(c.BodyLimit)),
+	)
+}
+
+// lookup reads an environment variable; set but empty counts as unset.
+func lookup(getenv func(string) string, key string) (string, bool) {
+	v := getenv(key)
+	return v, v != ""
+}
+
+func validAddr(s string) error {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port", s)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q has no valid port", s)
+	}
+	return nil
+}
+
+func nonEmpty(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("must not be empty")
+	}
+	return nil
+}
+
+func validAdminToken(s string) error {
+	if s != "" && len(s) < minAdminTokenLength {
+		return fmt.Errorf("must be at least %d characters", minAdminTokenLength)
+	}
+	return nil
+}
+
+// validSMTPURL checks smtp://user:pass@host:port?tls=starttls|tls|none. The
+// message never repeats the URL, which may hold a password.
+func validSMTPURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("not a URL")
+	case u.Scheme != "smtp" && u.Scheme != "smtps":
+		return errors.New("scheme must be smtp or smtps")
+	case u.Hostname() == "":
+		return errors.New("no host")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return errors.New("invalid port")
+		}
+	}
+	switch u.Query().Get("tls") {
+	case "", "starttls", "tls", "none":
+	default:
+		return errors.New("tls must be starttls, tls or none")
+	}
+	return nil
+}
+
+func validAddress(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return fmt.Errorf("%q is not an e-mail address", s)
+	}
+	return nil
+}
+
+func validMailTo(addrs []string) error {
+	if len(addrs) == 0 {
+		return errors.New("needs at least one address")
+	}
+	for _, a := range addrs {
+		if err := validAddress(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validBaseURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
+}
+
+func validCron(spec string) error {
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("%q: %v", spec, err)
+	}
+	return nil
+}
+
+// validSize accepts what echo's body limit middleware accepts: a number with
+// an optional K, M or G suffix (binary multiples).
+func validSize(s string) error {
+	n := strings.TrimRight(strings.ToUpper(s), "KMGB")
+	if v, err := strconv.Atoi(n); err != nil || v <= 0 {
+		return fmt.Errorf("%q is not a size such as 512K or 1M", s)
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"datalek/breach"
+)
+
+// Check verifies the database: bbolt's own page check, every breach against
+// its index entries and audit trail, and every index entry against a breach.
+// It returns every problem found, joined, or nil.
+func (db *DB) Check() error {
+	var problems []error
+	report := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			report("bbolt: %v", err)
+		}
+		expected := map[string]map[string]bool{
+			string(bucketByReceived): {}, string(bucketByDeadline): {},
+		}
+		orgIndex := map[string]map[string]bool{}
+		err := tx.Bucket(bucketBreaches).ForEach(func(k, v []byte) error {
+			var b breach.Breach
+			if err := json.Unmarshal(v, &b); err != nil {
+				report("breach %s: %v", k, err)
+				return nil
+			}
+			if b.ID != string(k) {
+				report("breach %s: stored under key %s", b.ID, k)
+			}
+			expected[string(bucketByReceived)][string(receivedKey(&b))] = true
+			if orgIndex[b.Organisation] == nil {
+				orgIndex[b.Organisation] = map[string]bool{}
+			}
+			orgIndex[b.Organisation][string(receivedKey(&b))] = true
+			for _, d := range b.RunningDeadlines() {
+				expected[string(bucketByDeadline)][string(deadlineKey(b.ID, d))] = true
+			}
+			events, err := readEvents(tx, b.ID)
+			if err != nil {
+				report("%v", err)
+			} else if err := breach.VerifyTrail(&b, events); err != nil {
+				report("%v", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for name, want := range expected {
+			compareIndex(tx.Bucket([]byte(name)), name, want, report)
+		}
+		orgs := tx.Bucket(bucketByOrg)
+		for org, want := range orgIndex {
+			compareIndex(orgs.Bucket([]byte(org)), string(bucketByOrg)+"/"+org, want, report)
+		}
+		_ = orgs.ForEachBucket(func(k []byte) error {
+			if orgIndex[string(k)] == nil && orgs.Bucket(k).Stats().KeyN > 0 {
+				report("%s/%s: entries for an organisation without breaches", bucketByOrg, k)
+			}
+			return nil
+		})
+		return checkTokens(tx, report)
+	})
+	if err != nil {
+		problems = append(problems, err)
+	}
+	return errors.Join(problems...)
+}
+
+// compareIndex reports entries missing from bkt and entries it has too many.
+func compareIndex(bkt *bolt.Bucket, name string, want map[string]bool, report func(string, ...any)) {
+	have := map[string]bool{}
+	if bkt != nil {
+		_ = bkt.ForEach(func(k, _ []byte) error {
+			have[string(k)] = true
+			return nil
+		})
+	}
+	for k := range want {
+		if !have[k] {
+			report("%s: missing entry %x", name, k)
+		}
+	}
+	for k := range have {
+		if !want[k] {
+			report("%s: entry %x has no matching breach", name, k)
+		}
+	}
+}
+
+func checkTokens(tx *bolt.Tx, report func(string, ...any)) error {
+	ids := tx.Bucket(bucketTokenIDs)
+	return tx.Bucket(bucketTokens).ForEach(func(hash, v []byte) error {
+		var t breach.Token
+		if err := json.Unmarshal(v, &t); err != nil {
+			report("token %x: %v", hash, err)
+		} else if !bytes.Equal(ids.Get([]byte(t.ID)), hash) {
+			report("token %s: token_ids does not point at it", t.ID)
+		}
+		return nil
+	})
+}

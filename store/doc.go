@@ -1,0 +1,35 @@
+// Package store keeps breaches in an embedded bbolt database.
+//
+// Every write of a breach writes, in the same transaction, the record, its new
+// audit events and every index entry that changes, so an index never points at
+// a record that is not there and a record never lacks its index entries
+// (Check verifies both ways). Writes are durable (fsync on commit) and
+// concurrent writers are group-committed through bbolt's Batch, so throughput
+// is not one fsync per request.
+//
+// Bucket layout, version 1 (meta/layout_version). A change to this layout
+// needs a new version and a migration in migrate.go, with a test.
+//
+//	meta/
+//	    layout_version            -> decimal layout version ("1")
+//	    ref/<yyyy>                -> uint64 BE: breaches received in that year
+//	                                 (Europe/Amsterdam), for references DL-yyyy-nnnn
+//	breaches/
+//	    <id>                      -> breach.Breach as JSON
+//	events/
+//	    <id>/<seq uint64 BE>      -> breach.Event as JSON; the hash-chained audit trail
+//	by_received/
+//	    <received_at ns uint64 BE><id>       -> empty; newest-first listings
+//	by_organisation/
+//	    <organisation>/                      -> one bucket per supplier organisation
+//	        <received_at ns uint64 BE><id>   -> empty; a supplier's own listing
+//	by_deadline/
+//	    <due_at ns uint64 BE><id>/<clock>    -> empty; one entry per running clock;
+//	                                            keys sort by due time
+//	idempotency/
+//	    <scope>\x00<key>          -> breach.Idempotency as JSON
+//	tokens/
+//	    <sha256 hex of secret>    -> breach.Token as JSON (never the secret)
+//	token_ids/
+//	    <token id>                -> sha256 hex, to revoke or replace by ID
+package store

@@ -1,0 +1,417 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"datalek/breach"
+)
+
+var (
+	bucketMeta        = []byte("meta")
+	bucketBreaches    = []byte("breaches")
+	bucketEvents      = []byte("events")
+	bucketByReceived  = []byte("by_received")
+	bucketByOrg       = []byte("by_organisation")
+	bucketByDeadline  = []byte("by_deadline")
+	bucketIdempotency = []byte("idempotency")
+	bucketTokens      = []byte("tokens")
+	bucketTokenIDs    = []byte("token_ids")
+
+	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
+		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs}
+
+	keyLayoutVersion = []byte("layout_version")
+)
+
+// DB is the bbolt-backed store. It implements breach.Store.
+type DB struct {
+	bolt *bolt.DB
+}
+
+var _ breach.Store = (*DB)(nil)
+
+// Open opens (or creates) the database file at path and brings its layout to
+// the current version. It fails after a second if another process holds the
+// file, rather than hanging.
+func Open(path string) (*DB, error) {
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("open %s: the database is in use by another process", path)
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{bolt: bdb}
+	if err := db.bolt.Update(migrate); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes the database; every committed write is already on disk.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Bolt exposes the underlying database to tools and tests in this module that
+// need raw access (consistency checks, benchmarks).
+func (db *DB) Bolt() *bolt.DB { return db.bolt }
+
+// Ping checks that the database is open and readable.
+func (db *DB) Ping() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil {
+			return errors.New("store: meta bucket missing")
+		}
+		return nil
+	})
+}
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
+
+func timeKey(t time.Time) []byte { return u64(uint64(t.UnixNano())) }
+
+func receivedKey(b *breach.Breach) []byte { return append(timeKey(b.ReceivedAt), b.ID...) }
+
+func deadlineKey(id string, d breach.RunningDeadline) []byte {
+	k := append(timeKey(d.DueAt), id...)
+	return append(append(k, '/'), d.Clock...)
+}
+
+func eventKey(id string, seq int) []byte { return append([]byte(id+"/"), u64(uint64(seq))...) }
+
+func notFound(id string) error {
+	return breach.Errorf(breach.ENOTFOUND, "Datalek %q bestaat niet.", id)
+}
+
+func getBreach(tx *bolt.Tx, scope breach.Scope, id string) (*breach.Breach, error) {
+	data := tx.Bucket(bucketBreaches).Get([]byte(id))
+	if data == nil {
+		return nil, notFound(id)
+	}
+	var b breach.Breach
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("breach %s: decode: %w", id, err)
+	}
+	if !scope.Allows(b.Organisation) {
+		return nil, notFound(id) // exactly as if it did not exist
+	}
+	return &b, nil
+}
+
+func putJSON(bkt *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return bkt.Put(key, data)
+}
+
+// writeBreach stores b, its pending events, and moves its deadline entries
+// from old (the running clocks before the change) to the current ones.
+func writeBreach(tx *bolt.Tx, b *breach.Breach, events []breach.Event, old []breach.RunningDeadline) error {
+	if err := putJSON(tx.Bucket(bucketBreaches), []byte(b.ID), b); err != nil {
+		return err
+	}
+	evs := tx.Bucket(bucketEvents)
+	for _, e := range events {
+		if err := putJSON(evs, eventKey(b.ID, e.Seq), e); err != nil {
+			return err
+		}
+	}
+	idx := tx.Bucket(bucketByDeadline)
+	for _, d := range old {
+		if err := idx.Delete(deadlineKey(b.ID, d)); err != nil {
+			return err
+		}
+	}
+	for _, d := range b.RunningDeadlines() {
+		if err := idx.Put(deadlineKey(b.ID, d), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateBreach implements breach.Store.
+func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.Idempotency) (*breach.Breach, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	events := b.PendingEvents()
+	var (
+		stored   *breach.Breach
+		replayed bool
+	)
+	// Batch may run fn more than once; it only ever sets its results.
+	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+		stored, replayed = nil, false
+		var idemKey []byte
+		if idem != nil {
+			idemKey = []byte(idem.Scope + "\x00" + idem.Key)
+			if data := tx.Bucket(bucketIdempotency).Get(idemKey); data != nil {
+				var prev breach.Idempotency
+				if err := json.Unmarshal(data, &prev); err != nil {
+					return err
+				}
+				if prev.Fingerprint != idem.Fingerprint {
+					return breach.Errorf(breach.ECONFLICT, "Deze Idempotency-Key is al gebruikt voor een andere melding.")
+				}
+				b, err := getBreach(tx, breach.StaffScope(), prev.BreachID)
+				stored, replayed = b, true
+				return err
+			}
+		}
+		year := b.ReceivedAt.In(breach.Amsterdam).Year()
+		n, err := nextReference(tx, year)
+		if err != nil {
+			return err
+		}
+		b.Reference = breach.Reference(year, n)
+		if err := writeBreach(tx, b, events, nil); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketByReceived).Put(receivedKey(b), nil); err != nil {
+			return err
+		}
+		orgs, err := tx.Bucket(bucketByOrg).CreateBucketIfNotExists([]byte(b.Organisation))
+		if err != nil {
+			return err
+		}
+		if err := orgs.Put(receivedKey(b), nil); err != nil {
+			return err
+		}
+		if idem != nil {
+			if err := putJSON(tx.Bucket(bucketIdempotency), idemKey, idem); err != nil {
+				return err
+			}
+		}
+		stored = b
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return stored, replayed, nil
+}
+
+func nextReference(tx *bolt.Tx, year int) (int, error) {
+	meta := tx.Bucket(bucketMeta)
+	key := []byte("ref/" + strconv.Itoa(year))
+	var n uint64
+	if v := meta.Get(key); v != nil {
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	return int(n), meta.Put(key, u64(n))
+}
+
+// FindBreach implements breach.Store.
+func (db *DB) FindBreach(ctx context.Context, scope breach.Scope, id string) (*breach.Breach, error) {
+	var b *breach.Breach
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		b, err = getBreach(tx, scope, id)
+		return err
+	})
+	return b, err
+}
+
+// UpdateBreach implements breach.Store.
+func (db *DB) UpdateBreach(ctx context.Context, scope breach.Scope, id string, fn func(*breach.Breach) error) (*breach.Breach, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var result *breach.Breach
+	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+		b, err := getBreach(tx, scope, id)
+		if err != nil {
+			return err
+		}
+		old := b.RunningDeadlines()
+		if err := fn(b); err != nil {
+			return err
+		}
+		result = b
+		events := b.PendingEvents()
+		if len(events) == 0 {
+			return nil
+		}
+		return writeBreach(tx, b, events, old)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
+}
+
+// ListEvents implements breach.Store.
+func (db *DB) ListEvents(ctx context.Context, scope breach.Scope, id string) ([]breach.Event, error) {
+	var events []breach.Event
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if _, err := getBreach(tx, scope, id); err != nil {
+			return err
+		}
+		var err error
+		events, err = readEvents(tx, id)
+		return err
+	})
+	return events, err
+}
+
+func readEvents(tx *bolt.Tx, id string) ([]breach.Event, error) {
+	events := []breach.Event{}
+	prefix := []byte(id + "/")
+	c := tx.Bucket(bucketEvents).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var e breach.Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("breach %s: event %x: %w", id, k[len(prefix):], err)
+		}
+		events = append(events, e)
+	}
+	return events, nil
+}
+
+// Cursor phases: a deadline listing first walks the running deadlines, then
+// the breaches without one.
+const (
+	phaseDeadline = 'd'
+	phaseReceived = 'r'
+)
+
+func encodeCursor(phase byte, key []byte) string {
+	return base64.RawURLEncoding.EncodeToString(append([]byte{phase}, key...))
+}
+
+func decodeCursor(s string) (phase byte, key []byte, err error) {
+	if s == "" {
+		return 0, nil, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(raw) < 2 || (raw[0] != phaseDeadline && raw[0] != phaseReceived) {
+		return 0, nil, &breach.Error{Code: breach.EINVALID, Message: "De zoekvraag is niet geldig.",
+			Fields: []breach.FieldError{{Field: "cursor", Message: "is geen cursor van een eerdere pagina"}}}
+	}
+	return raw[0], raw[1:], nil
+}
+
+// ListBreaches implements breach.Store. It reads index entries in order and
+// stops as soon as a page (plus one, to know whether more follow) is full.
+func (db *DB) ListBreaches(ctx context.Context, scope breach.Scope, f breach.BreachFilter) (*breach.BreachPage, error) {
+	phase, after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	page := &breach.BreachPage{Breaches: []*breach.Breach{}}
+	var keys []string
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		full := func(ph byte, key []byte, b *breach.Breach) bool {
+			page.Breaches = append(page.Breaches, b)
+			keys = append(keys, encodeCursor(ph, key))
+			return len(page.Breaches) > f.Limit
+		}
+		if f.Sort == breach.SortDeadline && phase != phaseReceived {
+			done, err := scanDeadlines(tx, scope, &f, after, full)
+			if err != nil || done {
+				return err
+			}
+			after = nil
+		}
+		withoutDeadline := f.Sort == breach.SortDeadline
+		return scanReceived(tx, scope, &f, after, withoutDeadline, full)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Breaches) > f.Limit {
+		page.Breaches = page.Breaches[:f.Limit]
+		page.NextCursor = keys[f.Limit-1]
+	}
+	return page, nil
+}
+
+type visitFunc func(phase byte, key []byte, b *breach.Breach) (full bool)
+
+// scanDeadlines visits breaches by their nearest running deadline. A breach
+// with two running clocks has two entries; only the nearest one is visited.
+func scanDeadlines(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, after []byte, visit visitFunc) (bool, error) {
+	c := tx.Bucket(bucketByDeadline).Cursor()
+	k, _ := c.First()
+	if after != nil {
+		if k, _ = c.Seek(after); k != nil && bytes.Equal(k, after) {
+			k, _ = c.Next()
+		}
+	}
+	for ; k != nil; k, _ = c.Next() {
+		id, clock, ok := bytes.Cut(k[8:], []byte("/"))
+		if !ok {
+			return false, fmt.Errorf("by_deadline: malformed key %x", k)
+		}
+		b, err := getBreach(tx, scope, string(id))
+		if breach.ErrorCode(err) == breach.ENOTFOUND {
+			continue // another organisation's
+		} else if err != nil {
+			return false, err
+		}
+		if !f.Match(b) || string(b.RunningDeadlines()[0].Clock) != string(clock) {
+			continue
+		}
+		if visit(phaseDeadline, k, b) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// scanReceived visits breaches newest first, from the organisation's own index
+// when the scope or the filter names one.
+func scanReceived(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, after []byte, withoutDeadline bool, visit visitFunc) error {
+	org, single := scope.Organisation()
+	if f.Organisation != "" {
+		if single && f.Organisation != org {
+			return nil
+		}
+		org, single = f.Organisation, true
+	}
+	bkt := tx.Bucket(bucketByReceived)
+	if single {
+		if bkt = tx.Bucket(bucketByOrg).Bucket([]byte(org)); bkt == nil {
+			return nil
+		}
+	}
+	c := bkt.Cursor()
+	var k []byte
+	if after == nil {
+		k, _ = c.Last()
+	} else if k, _ = c.Seek(after); k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil; k, _ = c.Prev() {
+		b, err := getBreach(tx, scope, string(k[8:]))
+		if err != nil {
+			return err
+		}
+		if !f.Match(b) || (withoutDeadline && len(b.RunningDeadlines()) > 0) {
+			continue
+		}
+		if visit(phaseReceived, k, b) {
+			return nil
+		}
+	}
+	return nil
+}
