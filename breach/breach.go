@@ -187,7 +187,9 @@ func (a Actor) Scope() Scope {
 func StaffScope() Scope { return Scope{all: true} }
 
 // Allows reports whether a breach of organisation org is visible in the scope.
-func (s Scope) Allows(org string) bool { return s.all || (s.organisation != "" && s.organisation == org) }
+func (s Scope) Allows(org string) bool {
+	return s.all || (s.organisation != "" && s.organisation == org)
+}
 
 // Organisation returns the single organisation the scope is limited to, and
 // false when the scope covers all of them.

@@ -32,7 +32,7 @@ type Config struct {
 // error messages.
 type setting struct {
 	flag, env, def, usage string
-	dst               *string
+	dst                   *string
 }
 
 // minAdminTokenLength keeps a guessable operator secret out.
