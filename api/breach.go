@@ -34,6 +34,9 @@ func (s *Server) breachResponse(b *breach.Breach) breachResponse {
 func (s *Server) handleBreachCreate(c echo.Context) error {
 	var f breach.Filing
 	if err := decodeBody(c, &f); err != nil {
+		if breach.ErrorCode(err) == breach.EINVALID {
+			return withValidation(err, f.Validate(s.now()))
+		}
 		return err
 	}
 	b, replayed, err := s.Service.FileBreach(c.Request().Context(), actor(c), f, c.Request().Header.Get("Idempotency-Key"))

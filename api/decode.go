@@ -78,6 +78,36 @@ func decodeStrict(data []byte, dst any) error {
 	return invalid.Err("Een of meer velden hebben een verkeerd type.")
 }
 
+// withValidation adds to a decoding error the validation problems of the
+// fields that did decode, so that a caller learns of every bad field at once.
+func withValidation(decodeErr, validationErr error) error {
+	var de, ve *breach.Error
+	if !errors.As(decodeErr, &de) || !errors.As(validationErr, &ve) {
+		return decodeErr
+	}
+	bad := map[string]bool{}
+	for _, f := range de.Fields {
+		bad[fieldRoot(f.Field)] = true
+	}
+	merged := *de
+	merged.Fields = slices.Clone(de.Fields)
+	for _, f := range ve.Fields {
+		if !bad[fieldRoot(f.Field)] {
+			merged.Fields = append(merged.Fields, f)
+		}
+	}
+	merged.Message = ve.Message
+	return &merged
+}
+
+// fieldRoot is the top-level field of a path such as "sent_items[0].count".
+func fieldRoot(path string) string {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return path
+}
+
 // describeDecodeError names the nested path and the expected value of a
 // decoding error, in words an integrator can act on.
 func describeDecodeError(err error) (path, message string) {

@@ -120,8 +120,8 @@ func NewService(store Store) *Service { return &Service{Store: store, Now: time.
 
 func (s *Service) now() time.Time { return s.Now().UTC().Round(0) }
 
-// require returns EFORBIDDEN unless the actor has one of roles.
-func require(a Actor, roles ...Role) error {
+// requireRole returns EFORBIDDEN unless the actor has one of roles.
+func requireRole(a Actor, roles ...Role) error {
 	if slices.Contains(roles, a.Role) {
 		return nil
 	}
@@ -136,7 +136,7 @@ var reporters = []Role{RoleSupplier, RoleAdviser, RoleController}
 // idemKey, when not empty, makes a retry return the first result (replayed).
 // Errors: EFORBIDDEN, EINVALID, ECONFLICT (key reused for another request).
 func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey string) (b *Breach, replayed bool, err error) {
-	if err := require(a, reporters...); err != nil {
+	if err := requireRole(a, reporters...); err != nil {
 		return nil, false, err
 	}
 	now := s.now()
@@ -193,7 +193,7 @@ func (f *Filing) problems(now time.Time) Problems {
 
 // FindBreach returns a breach the actor may see. Errors: EFORBIDDEN, ENOTFOUND.
 func (s *Service) FindBreach(ctx context.Context, a Actor, id string) (*Breach, error) {
-	if err := require(a, reporters...); err != nil {
+	if err := requireRole(a, reporters...); err != nil {
 		return nil, err
 	}
 	return s.Store.FindBreach(ctx, a.Scope(), id)
@@ -202,7 +202,7 @@ func (s *Service) FindBreach(ctx context.Context, a Actor, id string) (*Breach, 
 // ListBreaches returns one page of the breaches the actor may see.
 // Errors: EFORBIDDEN, EINVALID.
 func (s *Service) ListBreaches(ctx context.Context, a Actor, f BreachFilter) (*BreachPage, error) {
-	if err := require(a, reporters...); err != nil {
+	if err := requireRole(a, reporters...); err != nil {
 		return nil, err
 	}
 	if err := f.validate(); err != nil {
@@ -214,7 +214,7 @@ func (s *Service) ListBreaches(ctx context.Context, a Actor, f BreachFilter) (*B
 // ListEvents returns a breach's audit trail, oldest first.
 // Errors: EFORBIDDEN, ENOTFOUND.
 func (s *Service) ListEvents(ctx context.Context, a Actor, id string) ([]Event, error) {
-	if err := require(a, reporters...); err != nil {
+	if err := requireRole(a, reporters...); err != nil {
 		return nil, err
 	}
 	return s.Store.ListEvents(ctx, a.Scope(), id)
@@ -248,7 +248,7 @@ func (s *Service) AddUpdate(ctx context.Context, a Actor, id string, u UpdateReq
 
 // changeReport applies a patch and, with a message, records it as an update.
 func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch ReportPatch, message string) (*Breach, error) {
-	if err := require(a, reporters...); err != nil {
+	if err := requireRole(a, reporters...); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -297,7 +297,7 @@ type TokenRequest struct {
 // CreateToken issues a token and returns it with its secret, which is shown
 // this once and stored only as a hash. Errors: EFORBIDDEN, EINVALID.
 func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*Token, string, error) {
-	if err := require(a, RoleAdmin); err != nil {
+	if err := requireRole(a, RoleAdmin); err != nil {
 		return nil, "", err
 	}
 	var p Problems
@@ -327,7 +327,7 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*
 // ListTokens returns every token, revoked ones included, without secrets.
 // Errors: EFORBIDDEN.
 func (s *Service) ListTokens(ctx context.Context, a Actor) ([]*Token, error) {
-	if err := require(a, RoleAdmin); err != nil {
+	if err := requireRole(a, RoleAdmin); err != nil {
 		return nil, err
 	}
 	return s.Store.ListTokens(ctx)
@@ -335,7 +335,7 @@ func (s *Service) ListTokens(ctx context.Context, a Actor) ([]*Token, error) {
 
 // RevokeToken makes a token unusable from now on. Errors: EFORBIDDEN, ENOTFOUND.
 func (s *Service) RevokeToken(ctx context.Context, a Actor, id string) error {
-	if err := require(a, RoleAdmin); err != nil {
+	if err := requireRole(a, RoleAdmin); err != nil {
 		return err
 	}
 	return s.Store.RevokeToken(ctx, id, s.now())
