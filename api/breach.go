@@ -62,9 +62,8 @@ func (s *Server) handleBreachIndex(c echo.Context) error {
 	}
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil {
-			return &breach.Error{Code: breach.EINVALID, Message: "De zoekvraag is niet geldig.",
-				Fields: []breach.FieldError{{Field: "limit", Message: "moet een geheel getal zijn"}}}
+		if err != nil || n < 1 {
+			n = -1 // out of range: validation names it with any other bad parameter
 		}
 		f.Limit = n
 	}

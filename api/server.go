@@ -49,7 +49,11 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	e.GET("/readyz", s.handleReady)
 	e.GET("/openapi.json", s.handleOpenAPI)
 
-	v1 := e.Group("/api/v1", s.authenticate)
+	// Authentication runs for every /api/v1 path, matched or not, so that an
+	// anonymous caller learns nothing of the routes; as server middleware (not
+	// group middleware) it leaves echo's 405 for a wrong method intact.
+	e.Use(s.authenticate)
+	v1 := e.Group(apiPrefix)
 	s.registerBreachRoutes(v1)
 	s.registerTokenRoutes(v1)
 	v1.GET("/catalogue/personal-data", s.handleCatalogue)
@@ -73,12 +77,18 @@ func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) er
 	return nil
 }
 
-const actorKey = "actor"
+const (
+	actorKey  = "actor"
+	apiPrefix = "/api/v1"
+)
 
-// authenticate resolves the bearer token to an actor; every /api/v1 route
+// authenticate resolves the bearer token to an actor; every /api/v1 path
 // needs one.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if p := c.Request().URL.Path; p != apiPrefix && !strings.HasPrefix(p, apiPrefix+"/") {
+			return next(c)
+		}
 		scheme, secret, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
 		if !strings.EqualFold(scheme, "Bearer") {
 			secret = ""
@@ -102,7 +112,8 @@ func (s *Server) handleHealth(c echo.Context) error {
 // handleReady serves GET /readyz: the service can do its work.
 func (s *Server) handleReady(c echo.Context) error {
 	if err := s.Ready(); err != nil {
-		return &requestError{status: http.StatusServiceUnavailable, detail: "Niet gereed: " + err.Error()}
+		s.Logger.Warn("not ready", "err", err)
+		return &requestError{status: http.StatusServiceUnavailable, detail: "De dienst is niet gereed; zie het log van de dienst."}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }

@@ -4,8 +4,8 @@
 // audit events and every index entry that changes, so an index never points at
 // a record that is not there and a record never lacks its index entries
 // (Check verifies both ways). Writes are durable (fsync on commit) and
-// concurrent writers are group-committed through bbolt's Batch, so throughput
-// is not one fsync per request.
+// concurrent writers are group-committed (Commit), so throughput is not one
+// fsync per request.
 //
 // Bucket layout, version 1 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test.

@@ -35,32 +35,43 @@ var (
 
 // DB is the bbolt-backed store. It implements breach.Store.
 type DB struct {
-	bolt *bolt.DB
+	bolt      *bolt.DB
+	committer *committer
 }
 
 var _ breach.Store = (*DB)(nil)
+
+// Options are the bbolt options of the store. The initial memory map is large
+// so that a growing file is rarely remapped: a remap waits for every reader
+// and stalls every request behind it. It reserves address space, not memory.
+func Options() *bolt.Options {
+	return &bolt.Options{Timeout: time.Second, InitialMmapSize: 1 << 30}
+}
 
 // Open opens (or creates) the database file at path and brings its layout to
 // the current version. It fails after a second if another process holds the
 // file, rather than hanging.
 func Open(path string) (*DB, error) {
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	bdb, err := bolt.Open(path, 0o600, Options())
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, fmt.Errorf("open %s: the database is in use by another process", path)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: bdb}
-	if err := db.bolt.Update(migrate); err != nil {
+	if err := bdb.Update(migrate); err != nil {
 		bdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return db, nil
+	return &DB{bolt: bdb, committer: newCommitter(bdb)}, nil
 }
 
-// Close closes the database; every committed write is already on disk.
-func (db *DB) Close() error { return db.bolt.Close() }
+// Close waits for queued writes and closes the database; every committed
+// write is already on disk.
+func (db *DB) Close() error {
+	db.committer.close()
+	return db.bolt.Close()
+}
 
 // Bolt exposes the underlying database to tools and tests in this module that
 // need raw access (consistency checks, benchmarks).
@@ -156,8 +167,8 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 		stored   *breach.Breach
 		replayed bool
 	)
-	// Batch may run fn more than once; it only ever sets its results.
-	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+	// Commit may run fn more than once; it only ever sets its results.
+	err := db.Commit(func(tx *bolt.Tx) error {
 		stored, replayed = nil, false
 		var idemKey []byte
 		if idem != nil {
@@ -235,7 +246,7 @@ func (db *DB) UpdateBreach(ctx context.Context, scope breach.Scope, id string, f
 		return nil, err
 	}
 	var result *breach.Breach
-	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+	err := db.Commit(func(tx *bolt.Tx) error {
 		b, err := getBreach(tx, scope, id)
 		if err != nil {
 			return err

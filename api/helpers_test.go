@@ -1,0 +1,143 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"datalek/api"
+	"datalek/breach"
+	"datalek/store"
+)
+
+const adminSecret = "test-operator-secret-0123456789"
+
+// testAPI is the real API on a real bbolt file behind a real HTTP server.
+type testAPI struct {
+	t    *testing.T
+	URL  string
+	DB   *store.DB
+	Now  time.Time
+	logs *bytes.Buffer
+	// closed is set by a test that closes DB itself to make the store fail.
+	closed bool
+}
+
+func newTestAPI(t *testing.T) *testAPI {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
+	require.NoError(t, err)
+	ta := &testAPI{t: t, DB: db, Now: time.Now().UTC(), logs: &bytes.Buffer{}}
+	svc := breach.NewService(db)
+	svc.Now = func() time.Time { return ta.Now }
+	require.NoError(t, svc.BootstrapAdmin(context.Background(), adminSecret))
+	srv := api.NewServer(svc, slog.New(slog.NewTextHandler(ta.logs, nil)), api.DefaultBodyLimit)
+	srv.Ready = db.Ping
+	hs := httptest.NewServer(srv.Echo)
+	ta.URL = hs.URL
+	t.Cleanup(func() {
+		hs.Close()
+		if !ta.closed {
+			require.NoError(t, db.Check())
+			db.Close()
+		}
+	})
+	return ta
+}
+
+// response is what a test needs of an HTTP response.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a generic map.
+func (r response) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(r.Body, &m), "body: %s", r.Body)
+	return m
+}
+
+// do sends a request; body is marshalled unless it is a string or []byte.
+func (ta *testAPI) do(method, path, token string, body any, headers ...string) response {
+	ta.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		require.NoError(ta.t, err)
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, ta.URL+path, rd)
+	require.NoError(ta.t, err)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(ta.t, err)
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	require.NoError(ta.t, err)
+	return response{Status: res.StatusCode, Header: res.Header, Body: data}
+}
+
+// token issues a token through the API as the bootstrap admin.
+func (ta *testAPI) token(role, org, name string) string {
+	ta.t.Helper()
+	res := ta.do("POST", "/api/v1/tokens", adminSecret, map[string]string{"role": role, "organisation": org, "name": name})
+	require.Equal(ta.t, http.StatusCreated, res.Status, "%s", res.Body)
+	return res.JSON(ta.t)["token"].(string)
+}
+
+// exampleReport is the filing example of API.md, detected an hour before now.
+func exampleReport(now time.Time) map[string]any {
+	return map[string]any{
+		"title":              "Brieven naar verkeerd adres verstuurd",
+		"detected_at":        now.Add(-time.Hour).In(breach.Amsterdam).Format(time.RFC3339),
+		"started_at":         now.Add(-18 * time.Hour).In(breach.Amsterdam).Format(time.RFC3339),
+		"ongoing":            false,
+		"cause":              "Adresbestand verkeerd gekoppeld in de printstraat",
+		"personal_data":      []string{"naam", "adres", "bsn", "eigen_bijdrage"},
+		"subjects_min":       120,
+		"subjects_max":       150,
+		"sent_items":         []map[string]any{{"description": "Beschikking eigen bijdrage 2027", "channel": "post", "count": 150}},
+		"item_disposition":   "partly_returned",
+		"measures":           "Printstraat stilgezet; ontvangers gebeld met verzoek te vernietigen",
+		"reporter":           map[string]any{"name": "J. Jansen", "function": "Security officer", "email": "j.jansen@acme.example", "phone": "+31 6 12345678"},
+		"contract_reference": "INK25.005",
+	}
+}
+
+// fieldNames returns the names of a problem's errors.
+func fieldNames(t *testing.T, problem map[string]any) []string {
+	t.Helper()
+	var names []string
+	errs, _ := problem["errors"].([]any)
+	for _, e := range errs {
+		names = append(names, e.(map[string]any)["field"].(string))
+	}
+	return names
+}

@@ -1,0 +1,70 @@
+// Command datalek-load measures how many breach reports a running datalek
+// service takes in per second, and how that compares with the raw durable
+// write rate of bbolt on the same disk.
+//
+// Intake mode (the default) files -n valid, complete reports with -c
+// concurrent clients (POST /api/v1/breaches, one shared keep-alive client)
+// after -warmup reports that are not counted, and prints reports/s, the
+// p50/p95/p99/max latency and the errors by status code. It needs a supplier
+// token (-token), or an admin token (-admin-token, default
+// $DATALEK_ADMIN_TOKEN) with which it creates one for organisation
+// "Loadtest BV". The reports stay in the service's database.
+//
+// With -raw it measures bbolt alone instead: a fresh database in a temporary
+// directory under -raw-dir, -c goroutines doing db.Batch puts (fsync on,
+// default batch size and delay, as the store) of a value as large as the
+// report body, -n writes in all; the directory is removed afterwards.
+//
+// With -baseline, intake mode first measures raw bbolt (same -n and -c) and
+// then the intake, and prints the ratio intake/raw.
+//
+// Usage:
+//
+//	go run ./cmd/datalek-load -admin-token $DATALEK_ADMIN_TOKEN -n 20000 -c 64 -baseline
+//	go run ./cmd/datalek-load -url http://127.0.0.1:18181 -token dl_... -n 5000 -c 32
+//	go run ./cmd/datalek-load -raw -raw-dir ./data -n 20000 -c 64
+//
+// Put -raw-dir on the same disk as the service's data directory, or the ratio
+// compares two disks. It exits 1 when any request failed.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	var cfg config
+	fs := flag.NewFlagSet("datalek-load", flag.ExitOnError)
+	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of the running service")
+	fs.StringVar(&cfg.Token, "token", "", "supplier token to file the reports with")
+	fs.StringVar(&cfg.AdminToken, "admin-token", os.Getenv("DATALEK_ADMIN_TOKEN"),
+		"admin token; used when -token is empty to create a supplier token for \""+loadOrganisation+"\" [DATALEK_ADMIN_TOKEN]")
+	fs.IntVar(&cfg.N, "n", 10000, "number of reports (or raw writes) measured")
+	fs.IntVar(&cfg.C, "c", 64, "concurrent clients (or raw writers)")
+	fs.IntVar(&cfg.Warmup, "warmup", 200, "requests (or raw writes) before the measurement, not counted")
+	raw := fs.Bool("raw", false, "measure the raw durable bbolt write rate instead of the intake")
+	fs.StringVar(&cfg.RawDir, "raw-dir", ".", "directory under which the raw bbolt measurement makes its temporary directory (use the service's disk)")
+	baseline := fs.Bool("baseline", false, "in intake mode, first measure raw bbolt and print the ratio intake/raw")
+	_ = fs.Parse(os.Args[1:])
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "datalek-load: unexpected argument %q\n", fs.Arg(0))
+		os.Exit(2)
+	}
+	cfg.Log = os.Stderr
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	failed, err := run(ctx, cfg, *raw, *baseline, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "datalek-load:", err)
+		os.Exit(1)
+	}
+	if failed > 0 {
+		os.Exit(1)
+	}
+}

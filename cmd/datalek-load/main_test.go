@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"datalek/api"
+	"datalek/breach"
+	"datalek/store"
+)
+
+func TestRunRaw(t *testing.T) {
+	dir := t.TempDir()
+	r, err := runRaw(t.Context(), config{N: 200, C: 8, RawDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK != 200 || r.ErrorCount() != 0 {
+		t.Errorf("got %d writes and %d errors, want 200 and 0: %s", r.OK, r.ErrorCount(), r)
+	}
+	if r.Rate() <= 0 || r.P50 <= 0 || r.P50 > r.P99 || r.P99 > r.Max {
+		t.Errorf("implausible figures: %s", r)
+	}
+	if !strings.HasPrefix(r.String(), "raw bbolt: ") {
+		t.Errorf("String() = %q", r)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("the temporary directory was not removed: %v", left)
+	}
+}
+
+func TestRunIntake(t *testing.T) {
+	ctx := t.Context()
+	const admin = "load-test-admin-secret-0123456789"
+	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := breach.NewService(db)
+	if err := svc.BootstrapAdmin(ctx, admin); err != nil {
+		t.Fatal(err)
+	}
+	srv := api.NewServer(svc, slog.New(slog.DiscardHandler), api.DefaultBodyLimit)
+	ts := httptest.NewServer(srv.Echo)
+	t.Cleanup(ts.Close)
+
+	start := time.Now()
+	r, err := runIntake(ctx, config{URL: ts.URL, AdminToken: admin, N: 100, C: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s (%s)", r, time.Since(start).Round(time.Millisecond))
+	if r.OK != 100 || r.ErrorCount() != 0 {
+		t.Fatalf("got %d successes and errors %v, want 100 and none", r.OK, r.Errors)
+	}
+	if r.Rate() <= 0 || r.P99 <= 0 {
+		t.Errorf("implausible figures: %s", r)
+	}
+
+	if err := db.Check(); err != nil {
+		t.Errorf("store check: %v", err)
+	}
+	supplier := breach.Actor{TokenID: "t", Name: "check", Role: breach.RoleSupplier, Organisation: loadOrganisation}
+	page, err := svc.ListBreaches(ctx, supplier, breach.BreachFilter{Limit: breach.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Breaches) != 100 {
+		t.Fatalf("the store holds %d breaches for %q, want 100", len(page.Breaches), loadOrganisation)
+	}
+	titles := map[string]bool{}
+	for _, b := range page.Breaches {
+		titles[b.Report.Title] = true
+		if b.Stage != breach.StageComplete {
+			t.Errorf("breach %s is %s, want a complete report", b.ID, b.Stage)
+		}
+	}
+	if len(titles) != 100 {
+		t.Errorf("%d distinct titles, want 100", len(titles))
+	}
+}
+
+func TestIntakeWithoutToken(t *testing.T) {
+	_, err := runIntake(context.Background(), config{URL: "http://127.0.0.1:1", N: 1, C: 1})
+	if err == nil || !strings.Contains(err.Error(), "-admin-token") {
+		t.Fatalf("err = %v, want one naming -token and -admin-token", err)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	var d []time.Duration
+	for i := 1; i <= 100; i++ {
+		d = append(d, time.Duration(i))
+	}
+	for p, want := range map[float64]time.Duration{.50: 50, .95: 95, .99: 99, 1: 100} {
+		if got := percentile(d, p); got != want {
+			t.Errorf("percentile(1..100, %v) = %d, want %d", p, got, want)
+		}
+	}
+	if got := percentile(d[:1], .99); got != 1 {
+		t.Errorf("percentile of one = %d", got)
+	}
+}
