@@ -35,8 +35,20 @@ func decodeBody(c echo.Context, dst any) error {
 	return decodeStrict(body, dst)
 }
 
-// decodeStrict decodes data into dst as decodeBody describes.
+// decodeStrict decodes data into dst as decodeBody describes. A valid body,
+// the common case, is decoded once by encoding/json; only a bad one is taken
+// apart field by field to name every problem.
 func decodeStrict(data []byte, dst any) error {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(dst); err == nil {
+			if _, err := dec.Token(); err == io.EOF {
+				return nil
+			}
+		}
+	}
+	reflect.ValueOf(dst).Elem().SetZero() // start afresh: the failed decode may have set fields
 	var object map[string]json.RawMessage
 	if err := json.Unmarshal(data, &object); err != nil {
 		var syntax *json.SyntaxError
@@ -56,7 +68,7 @@ func decodeStrict(data []byte, dst any) error {
 	slices.Sort(names)
 	var unknown, invalid breach.Problems
 	for _, name := range names {
-		field, ok := fields[name]
+		field, ok := lookupField(fields, name)
 		if !ok {
 			unknown.Add(name, "onbekend veld")
 			continue
@@ -170,6 +182,20 @@ func jsonFields(v reflect.Value) map[string]reflect.Value {
 		fields[name] = v.Field(i)
 	}
 	return fields
+}
+
+// lookupField finds a field as encoding/json does: by exact name, else by
+// name without regard to case.
+func lookupField(fields map[string]reflect.Value, name string) (reflect.Value, bool) {
+	if f, ok := fields[name]; ok {
+		return f, true
+	}
+	for n, f := range fields {
+		if strings.EqualFold(n, name) {
+			return f, true
+		}
+	}
+	return reflect.Value{}, false
 }
 
 // jsonEncode writes v as JSON without escaping <, > and &, which are common

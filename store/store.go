@@ -131,15 +131,32 @@ func putJSON(bkt *bolt.Bucket, key []byte, v any) error {
 	return bkt.Put(key, data)
 }
 
-// writeBreach stores b, its pending events, and moves its deadline entries
-// from old (the running clocks before the change) to the current ones.
-func writeBreach(tx *bolt.Tx, b *breach.Breach, events []breach.Event, old []breach.RunningDeadline) error {
+// encodedEvent is an audit event ready to be put.
+type encodedEvent struct{ key, value []byte }
+
+// encodeEvents encodes events before a transaction where it can, so that the
+// single writer spends its time writing, not encoding.
+func encodeEvents(events []breach.Event) ([]encodedEvent, error) {
+	out := make([]encodedEvent, len(events))
+	for i, e := range events {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = encodedEvent{eventKey(e.BreachID, e.Seq), data}
+	}
+	return out, nil
+}
+
+// writeBreach stores b, its new events, and moves its deadline entries from
+// old (the running clocks before the change) to the current ones.
+func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, old []breach.RunningDeadline) error {
 	if err := putJSON(tx.Bucket(bucketBreaches), []byte(b.ID), b); err != nil {
 		return err
 	}
 	evs := tx.Bucket(bucketEvents)
 	for _, e := range events {
-		if err := putJSON(evs, eventKey(b.ID, e.Seq), e); err != nil {
+		if err := evs.Put(e.key, e.value); err != nil {
 			return err
 		}
 	}
@@ -162,13 +179,16 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	events := b.PendingEvents()
+	events, err := encodeEvents(b.PendingEvents())
+	if err != nil {
+		return nil, false, err
+	}
 	var (
 		stored   *breach.Breach
 		replayed bool
 	)
 	// Commit may run fn more than once; it only ever sets its results.
-	err := db.Commit(func(tx *bolt.Tx) error {
+	err = db.Commit(func(tx *bolt.Tx) error {
 		stored, replayed = nil, false
 		var idemKey []byte
 		if idem != nil {
@@ -256,9 +276,9 @@ func (db *DB) UpdateBreach(ctx context.Context, scope breach.Scope, id string, f
 			return err
 		}
 		result = b
-		events := b.PendingEvents()
-		if len(events) == 0 {
-			return nil
+		events, err := encodeEvents(b.PendingEvents())
+		if err != nil || len(events) == 0 {
+			return err
 		}
 		return writeBreach(tx, b, events, old)
 	})

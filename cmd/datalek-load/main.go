@@ -11,12 +11,14 @@
 // "Loadtest BV". The reports stay in the service's database.
 //
 // With -raw it measures bbolt alone instead: a fresh database in a temporary
-// directory under -raw-dir, -c goroutines doing db.Batch puts (fsync on,
-// default batch size and delay, as the store) of a value as large as the
-// report body, -n writes in all; the directory is removed afterwards.
+// directory under -raw-dir, opened by the store with its options, -c
+// goroutines each putting a value as large as the report body (fsync on), -n
+// writes in all, twice: through the store's group commit (store-commit) and
+// through bbolt's DB.Batch with its defaults (bbolt-batch). The directory is
+// removed afterwards.
 //
-// With -baseline, intake mode first measures raw bbolt (same -n and -c) and
-// then the intake, and prints the ratio intake/raw.
+// With -baseline, intake mode first measures both raw rates (same -n and -c)
+// and then the intake, and prints the ratio intake/raw for each.
 //
 // Usage:
 //

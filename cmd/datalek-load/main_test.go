@@ -16,22 +16,26 @@ import (
 )
 
 func TestRunRaw(t *testing.T) {
-	dir := t.TempDir()
-	r, err := runRaw(t.Context(), config{N: 200, C: 8, RawDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.OK != 200 || r.ErrorCount() != 0 {
-		t.Errorf("got %d writes and %d errors, want 200 and 0: %s", r.OK, r.ErrorCount(), r)
-	}
-	if r.Rate() <= 0 || r.P50 <= 0 || r.P50 > r.P99 || r.P99 > r.Max {
-		t.Errorf("implausible figures: %s", r)
-	}
-	if !strings.HasPrefix(r.String(), "raw bbolt: ") {
-		t.Errorf("String() = %q", r)
-	}
-	if left, _ := os.ReadDir(dir); len(left) != 0 {
-		t.Errorf("the temporary directory was not removed: %v", left)
+	for _, mode := range []rawMode{rawCommit, rawBatch} {
+		t.Run(string(mode), func(t *testing.T) {
+			dir := t.TempDir()
+			r, err := runRaw(t.Context(), config{N: 200, C: 8, RawDir: dir}, mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.OK != 200 || r.ErrorCount() != 0 {
+				t.Errorf("got %d writes and %d errors, want 200 and 0: %s", r.OK, r.ErrorCount(), r)
+			}
+			if r.Rate() <= 0 || r.P50 <= 0 || r.P50 > r.P99 || r.P99 > r.Max {
+				t.Errorf("implausible figures: %s", r)
+			}
+			if !strings.HasPrefix(r.String(), "raw "+string(mode)+": ") {
+				t.Errorf("String() = %q", r)
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Errorf("the temporary directory was not removed: %v", left)
+			}
+		})
 	}
 }
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,19 +9,28 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"datalek/breach"
 	"datalek/store"
 )
 
 var rawBucket = []byte("raw")
 
+// rawMode is how the raw measurement group-commits its writes.
+type rawMode string
+
+const (
+	rawCommit rawMode = "store-commit" // the store's committer: what intake writes through
+	rawBatch  rawMode = "bbolt-batch"  // bbolt's DB.Batch with its defaults (10 ms, 1000)
+)
+
 // runRaw measures the raw durable bbolt write rate: a fresh database in a
 // temporary directory under cfg.RawDir, opened by the store with its own
 // options and written through its own group commit (store.DB.Commit, fsync
 // on), cfg.C goroutines each putting one value as large as an intake report
-// body, cfg.N writes measured after cfg.Warmup uncounted ones. Keys are random
-// IDs like the breaches' own. So the ratio intake/raw is what the service
+// body, cfg.N writes measured after cfg.Warmup uncounted ones. Keys are new
+// breach IDs (breach.NewID), as intake's are. So the ratio intake/raw is what the service
 // costs on top of the bare durable write. The directory is removed afterwards.
-func runRaw(ctx context.Context, cfg config) (result, error) {
+func runRaw(ctx context.Context, cfg config, mode rawMode) (result, error) {
 	if err := cfg.check(); err != nil {
 		return result{}, err
 	}
@@ -54,9 +61,13 @@ func runRaw(ctx context.Context, cfg config) (result, error) {
 		return result{}, err
 	}
 	put := func(ctx context.Context, _ int) (time.Duration, string) {
-		key := randomKey()
+		key := []byte(breach.NewID())
 		t0 := time.Now()
-		err := db.Commit(func(tx *bolt.Tx) error {
+		write := db.Commit
+		if mode == rawBatch {
+			write = db.Bolt().Batch
+		}
+		err := write(func(tx *bolt.Tx) error {
 			return tx.Bucket(rawBucket).Put(key, value)
 		})
 		if err != nil {
@@ -65,28 +76,17 @@ func runRaw(ctx context.Context, cfg config) (result, error) {
 		return time.Since(t0), ""
 	}
 
-	cfg.logf("raw bbolt: %d writes (+%d warm-up) of %d bytes with %d writers in %s (store options, group commit, fsync on)",
-		cfg.N, cfg.Warmup, len(value), cfg.C, tmp)
+	cfg.logf("raw %s: %d writes (+%d warm-up) of %d bytes with %d writers in %s (store options, fsync on)",
+		mode, cfg.N, cfg.Warmup, len(value), cfg.C, tmp)
 	if cfg.Warmup > 0 {
 		if w := measure(ctx, cfg.Warmup, cfg.C, put); w.ErrorCount() > 0 {
 			return result{}, fmt.Errorf("raw warm-up: %d of %d writes failed", w.ErrorCount(), cfg.Warmup)
 		}
 	}
 	r := measure(ctx, cfg.N, cfg.C, put)
-	r.Name, r.Unit, r.Payload = "raw bbolt", "writes", len(value)
+	r.Name, r.Unit, r.Payload = "raw "+string(mode), "writes", len(value)
 	if err := db.Close(); err != nil {
 		return r, err
 	}
 	return r, nil
-}
-
-var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-// randomKey is a 128-bit random key in the form of a breach ID.
-func randomKey() []byte {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	k := make([]byte, keyEncoding.EncodedLen(len(b)))
-	keyEncoding.Encode(k, b[:])
-	return k
 }
