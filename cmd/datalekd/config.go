@@ -100,6 +100,9 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	)
 }
 
+// oneLine joins a multi-line error (several bad settings) into one line.
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
+
 // lookup reads an environment variable; set but empty counts as unset.
 func lookup(getenv func(string) string, key string) (string, bool) {
 	v := getenv(key)

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestParseConfig(t *testing.T) {
+	c, err := ParseConfig(nil, env(nil), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, Config{Addr: "127.0.0.1:8080", DataDir: "./data", MailFrom: "datalek@localhost",
+		MailTo: []string{"datalekken@hetcak.nl"}, BaseURL: "http://127.0.0.1:8080", Sweep: "@every 1m", BodyLimit: "1M"}, c,
+		"no configuration at all is a working configuration")
+
+	c, err = ParseConfig([]string{"-addr", "127.0.0.1:9000"}, env(map[string]string{
+		"DATALEK_ADDR": "127.0.0.1:7000", "DATALEK_DATA_DIR": "/var/lib/datalek",
+		"DATALEK_MAIL_TO": "a@hetcak.example, b@hetcak.example", "DATALEK_SMTP_URL": "smtp://u:p@mail.example:587?tls=starttls",
+		"DATALEK_SWEEP": "@every 1s", "DATALEK_BASE_URL": "https://datalek.example",
+	}), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:9000", c.Addr, "a flag wins over the environment")
+	assert.Equal(t, "/var/lib/datalek", c.DataDir)
+	assert.Equal(t, []string{"a@hetcak.example", "b@hetcak.example"}, c.MailTo)
+	assert.Equal(t, "https://datalek.example", c.BaseURL)
+	assert.Equal(t, "@every 1s", c.Sweep)
+
+	bad := []struct {
+		vars    map[string]string
+		args    []string
+		setting string
+	}{
+		{map[string]string{"DATALEK_ADDR": "localhost"}, nil, "DATALEK_ADDR"},
+		{nil, []string{"-addr", "127.0.0.1:99999"}, "DATALEK_ADDR"},
+		{map[string]string{"DATALEK_ADMIN_TOKEN": "short"}, nil, "DATALEK_ADMIN_TOKEN"},
+		{map[string]string{"DATALEK_SMTP_URL": "http://mail.example"}, nil, "DATALEK_SMTP_URL"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://mail.example?tls=maybe"}, nil, "DATALEK_SMTP_URL"},
+		{map[string]string{"DATALEK_MAIL_FROM": "not an address"}, nil, "DATALEK_MAIL_FROM"},
+		{map[string]string{"DATALEK_MAIL_TO": "datalekken@hetcak.nl, nope"}, nil, "DATALEK_MAIL_TO"},
+		{map[string]string{"DATALEK_BASE_URL": "/relative"}, nil, "DATALEK_BASE_URL"},
+		{map[string]string{"DATALEK_SWEEP": "every minute"}, nil, "DATALEK_SWEEP"},
+		{map[string]string{"DATALEK_BODY_LIMIT": "lots"}, nil, "DATALEK_BODY_LIMIT"},
+	}
+	for _, b := range bad {
+		_, err := ParseConfig(b.args, env(b.vars), io.Discard)
+		require.Error(t, err, "%v %v", b.vars, b.args)
+		assert.Contains(t, err.Error(), b.setting)
+	}
+
+	_, err = ParseConfig(nil, env(map[string]string{"DATALEK_SMTP_URL": "ftp://user:hunter2secret@mail.example"}), io.Discard)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2secret", "a password never reaches the console")
+}
+
+func TestBadConfigurationStopsWithOneLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildDatalekd(t)
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "DATALEK_SMTP_URL=smtp://u:geheim@mail.example?tls=yes", "DATALEK_ADDR=nohost")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 2, exit.ExitCode())
+	out := strings.TrimSpace(stderr.String())
+	assert.NotContains(t, out, "\n", "one line")
+	assert.Contains(t, out, "DATALEK_ADDR")
+	assert.Contains(t, out, "DATALEK_SMTP_URL")
+	assert.NotContains(t, out, "geheim")
+}
+
+// startMain runs the whole program in-process on port 0 with dataDir.
+func startMain(t *testing.T, dataDir string) *Main {
+	t.Helper()
+	cfg, err := ParseConfig([]string{"-addr", "127.0.0.1:0", "-data-dir", dataDir, "-admin-token", crashAdminToken}, env(nil), io.Discard)
+	require.NoError(t, err)
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, m.Run(context.Background()))
+	return m
+}
+
+func call(t *testing.T, m *Main, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		require.NoError(t, err)
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, "http://"+m.Addr()+path, rd)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+func TestRestartKeepsEverything(t *testing.T) {
+	dir := t.TempDir()
+	m := startMain(t, dir)
+	status, tok := call(t, m, "POST", "/api/v1/tokens", crashAdminToken, map[string]string{"role": "supplier", "organisation": "Acme BV", "name": "acme"})
+	require.Equal(t, http.StatusCreated, status)
+	supplier := tok["token"].(string)
+	status, filed := call(t, m, "POST", "/api/v1/breaches", supplier, crashReport("Blijft bewaard", time.Now()))
+	require.Equal(t, http.StatusCreated, status)
+	id := filed["id"].(string)
+	status, _ = call(t, m, "POST", "/api/v1/breaches/"+id+"/updates", supplier, map[string]any{"message": "Ontvangers gebeld"})
+	require.Equal(t, http.StatusCreated, status)
+	require.NoError(t, m.Close())
+
+	m = startMain(t, dir)
+	defer m.Close()
+	status, got := call(t, m, "GET", "/api/v1/breaches/"+id, supplier, nil)
+	require.Equal(t, http.StatusOK, status, "the supplier token survives a restart too")
+	assert.Equal(t, filed["reference"], got["reference"])
+	assert.Len(t, got["updates"], 1)
+	status, events := call(t, m, "GET", "/api/v1/breaches/"+id+"/events", supplier, nil)
+	require.Equal(t, http.StatusOK, status)
+	assert.Len(t, events["items"], 2)
+}
+
+func TestSecondInstanceOnSameDataFailsFast(t *testing.T) {
+	dir := t.TempDir()
+	m := startMain(t, dir)
+	defer m.Close()
+	cfg := m.Config
+	other := NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	start := time.Now()
+	err := other.Run(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "in use by another process")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.False(t, errors.Is(err, context.DeadlineExceeded))
+}
