@@ -17,6 +17,7 @@ import (
 
 	"datalek/api"
 	"datalek/breach"
+	"datalek/breach/breachtest"
 	"datalek/store"
 )
 
@@ -113,23 +114,7 @@ func (ta *testAPI) token(role, org, name string) string {
 }
 
 // exampleReport is the filing example of API.md, detected an hour before now.
-func exampleReport(now time.Time) map[string]any {
-	return map[string]any{
-		"title":              "Brieven naar verkeerd adres verstuurd",
-		"detected_at":        now.Add(-time.Hour).In(breach.Amsterdam).Format(time.RFC3339),
-		"started_at":         now.Add(-18 * time.Hour).In(breach.Amsterdam).Format(time.RFC3339),
-		"ongoing":            false,
-		"cause":              "Adresbestand verkeerd gekoppeld in de printstraat",
-		"personal_data":      []string{"naam", "adres", "bsn", "eigen_bijdrage"},
-		"subjects_min":       120,
-		"subjects_max":       150,
-		"sent_items":         []map[string]any{{"description": "Beschikking eigen bijdrage 2027", "channel": "post", "count": 150}},
-		"item_disposition":   "partly_returned",
-		"measures":           "Printstraat stilgezet; ontvangers gebeld met verzoek te vernietigen",
-		"reporter":           map[string]any{"name": "J. Jansen", "function": "Security officer", "email": "j.jansen@acme.example", "phone": "+31 6 12345678"},
-		"contract_reference": "INK25.005",
-	}
-}
+var exampleReport = breachtest.ExampleReport
 
 // fieldNames returns the names of a problem's errors.
 func fieldNames(t *testing.T, problem map[string]any) []string {

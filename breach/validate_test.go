@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"datalek/breach"
+	"datalek/breach/breachtest"
 )
 
 var now = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
@@ -17,22 +18,7 @@ var now = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 func ptr[T any](v T) *T { return &v }
 
 // completeFiling is the example report of API.md, received at now.
-func completeFiling() breach.Filing {
-	return breach.Filing{Report: breach.Report{
-		Title:           "Brieven naar verkeerd adres verstuurd",
-		DetectedAt:      time.Date(2026, 11, 20, 9, 15, 0, 0, time.FixedZone("CET", 3600)),
-		StartedAt:       ptr(time.Date(2026, 11, 19, 16, 0, 0, 0, time.FixedZone("CET", 3600))),
-		Ongoing:         ptr(false),
-		Cause:           "Adresbestand verkeerd gekoppeld in de printstraat",
-		PersonalData:    []string{"naam", "adres", "bsn", "eigen_bijdrage"},
-		SubjectsMin:     ptr(120),
-		SubjectsMax:     ptr(150),
-		SentItems:       []breach.SentItem{{Description: "Beschikking eigen bijdrage 2027", Channel: "post", Count: ptr(150)}},
-		ItemDisposition: breach.DispositionPartlyReturned,
-		Measures:        "Printstraat stilgezet; ontvangers gebeld met verzoek te vernietigen",
-		Reporter:        breach.Reporter{Name: "J. Jansen", Function: "Security officer", Email: "j.jansen@acme.example", Phone: "+31 6 12345678"},
-	}}
-}
+func completeFiling() breach.Filing { return breachtest.ExampleFiling(now) }
 
 // fieldsOf returns the field names of a validation error, failing the test
 // for any other error.
@@ -119,7 +105,7 @@ func TestValidateNormalises(t *testing.T) {
 	require.NoError(t, f.Validate(now))
 	assert.Equal(t, "Brieven", f.Title)
 	assert.Equal(t, time.UTC, f.DetectedAt.Location())
-	assert.Equal(t, time.Date(2026, 11, 20, 8, 15, 0, 0, time.UTC), f.DetectedAt)
+	assert.Equal(t, now.Add(-time.Hour), f.DetectedAt)
 	assert.Equal(t, time.UTC, f.StartedAt.Location())
 }
 

@@ -11,63 +11,20 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"datalek/breach/breachtest"
 )
 
 // loadOrganisation is the organisation of the supplier token the load
 // generator creates; its reports are easy to find (and remove) afterwards.
 const loadOrganisation = "Loadtest BV"
 
-// Report is the body of POST /api/v1/breaches: the complete example of
-// API.md ("Filing a breach"), as a client writes it.
-type report struct {
-	Title             string     `json:"title"`
-	DetectedAt        time.Time  `json:"detected_at"`
-	StartedAt         time.Time  `json:"started_at"`
-	Ongoing           bool       `json:"ongoing"`
-	Cause             string     `json:"cause"`
-	PersonalData      []string   `json:"personal_data"`
-	SubjectsMin       int        `json:"subjects_min"`
-	SubjectsMax       int        `json:"subjects_max"`
-	SentItems         []sentItem `json:"sent_items"`
-	ItemDisposition   string     `json:"item_disposition"`
-	Measures          string     `json:"measures"`
-	Reporter          reporter   `json:"reporter"`
-	ContractReference string     `json:"contract_reference"`
-}
-
-type sentItem struct {
-	Description string `json:"description"`
-	Channel     string `json:"channel"`
-	Count       int    `json:"count"`
-}
-
-type reporter struct {
-	Name     string `json:"name"`
-	Function string `json:"function"`
-	Email    string `json:"email"`
-	Phone    string `json:"phone"`
-}
-
-// reportBody is the JSON of report i: the API.md example, detected an hour
-// before now and started two hours before it, with a title that names the
-// phase and index. Every body has the same size.
+// reportBody is the JSON of report i: the API.md example (breachtest), with a
+// title that names the phase and index. Every body has the same size.
 func reportBody(now time.Time, phase string, i int) ([]byte, error) {
-	now = now.Truncate(time.Second)
-	return json.Marshal(report{
-		Title:             fmt.Sprintf("Brieven naar verkeerd adres verstuurd (%.4s %09d)", phase+"    ", i),
-		DetectedAt:        now.Add(-time.Hour),
-		StartedAt:         now.Add(-2 * time.Hour),
-		Ongoing:           false,
-		Cause:             "Adresbestand verkeerd gekoppeld in de printstraat",
-		PersonalData:      []string{"naam", "adres", "bsn", "eigen_bijdrage"},
-		SubjectsMin:       120,
-		SubjectsMax:       150,
-		SentItems:         []sentItem{{Description: "Beschikking eigen bijdrage 2027", Channel: "post", Count: 150}},
-		ItemDisposition:   "partly_returned",
-		Measures:          "Printstraat stilgezet; ontvangers gebeld met verzoek te vernietigen",
-		Reporter:          reporter{Name: "J. Jansen", Function: "Security officer", Email: "j.jansen@acme.example", Phone: "+31 6 12345678"},
-		ContractReference: "INK25.005",
-	})
+	f := breachtest.ExampleFiling(now)
+	f.Title = fmt.Sprintf("Brieven naar verkeerd adres verstuurd (%.4s %09d)", phase+"    ", i)
+	return json.Marshal(f)
 }
 
 // newClient is the one HTTP client of a run: keep-alive connections for

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"datalek/breach/breachtest"
 	"datalek/store"
 )
 
@@ -280,21 +281,9 @@ func createSupplierToken(t *testing.T, s *datalekd) string {
 
 // crashReport is a complete, valid report (the example of API.md).
 func crashReport(title string, now time.Time) map[string]any {
-	return map[string]any{
-		"title":              title,
-		"detected_at":        now.Add(-time.Hour).Format(time.RFC3339),
-		"started_at":         now.Add(-2 * time.Hour).Format(time.RFC3339),
-		"ongoing":            false,
-		"cause":              "Adresbestand verkeerd gekoppeld in de printstraat",
-		"personal_data":      []string{"naam", "adres", "bsn", "eigen_bijdrage"},
-		"subjects_min":       120,
-		"subjects_max":       150,
-		"sent_items":         []map[string]any{{"description": "Beschikking eigen bijdrage 2027", "channel": "post", "count": 150}},
-		"item_disposition":   "partly_returned",
-		"measures":           "Printstraat stilgezet; ontvangers gebeld met verzoek te vernietigen",
-		"reporter":           map[string]string{"name": "J. Jansen", "function": "Security officer", "email": "j.jansen@acme.example", "phone": "+31 6 12345678"},
-		"contract_reference": "INK25.005",
-	}
+	r := breachtest.ExampleReport(now)
+	r["title"] = title
+	return r
 }
 
 // fileUntilKilled runs crashClients filing clients against s, SIGKILLs s once

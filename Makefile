@@ -1,0 +1,22 @@
+# The README's commands, and the checks CI runs.
+.PHONY: run test lint bench fuzz load
+
+run:
+	go run ./cmd/datalekd
+
+test:
+	go test -race -count=1 ./...
+
+lint:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	go vet ./...
+
+bench:
+	go test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	go test -run '^$$' -fuzz FuzzDecodeFiling -fuzztime 5m ./api/
+
+# load: against a service started with `make run` (DATALEK_ADMIN_TOKEN set).
+load:
+	go run ./cmd/datalek-load -n 20000 -c 64 -baseline -raw-dir ./data
