@@ -117,13 +117,16 @@ type Breach struct {
 	UpdatedAt    time.Time  `json:"updated_at"`
 	Report
 	Updates []Update `json:"updates"`
+	// Alerting is where each clock's reminders and alerts stand.
+	Alerting Alerting `json:"alerting"`
 
 	// Version counts the events in the breach's audit trail; TrailHash is the
 	// hash of the last one, so the next event chains onto it.
 	Version   int    `json:"version"`
 	TrailHash string `json:"trail_hash"`
 
-	pending []Event // recorded but not yet stored
+	pending []Event  // recorded but not yet stored
+	notices []Notice // queued but not yet in the outbox
 }
 
 // Reference formats the human reference of the n-th breach received in year.

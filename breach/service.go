@@ -28,6 +28,15 @@ type Store interface {
 	// stores the result atomically. Nothing is stored when fn fails.
 	UpdateBreach(ctx context.Context, scope Scope, id string, fn func(*Breach) error) (*Breach, error)
 	ListEvents(ctx context.Context, scope Scope, id string) ([]Event, error)
+	// UpdateDue lets fn change every breach with an alert due at now, in one
+	// transaction, and returns how many there were.
+	UpdateDue(ctx context.Context, now time.Time, fn func(*Breach) error) (int, error)
+	// UpdateRunning lets fn change every breach with a running clock.
+	UpdateRunning(ctx context.Context, fn func(*Breach) error) (int, error)
+	// EnqueueNotice puts a notice that belongs to no single change (the
+	// digest) in the outbox, once per key: false if the key was used before.
+	EnqueueNotice(ctx context.Context, n Notice, once string) (bool, error)
+	Outbox
 
 	// PutToken stores a token, replacing any token with the same ID.
 	PutToken(ctx context.Context, t *Token) error
@@ -113,10 +122,46 @@ type BreachPage struct {
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// MailTo is the privacy mailbox (Bijlage 3: datalekken@hetcak.nl).
+	MailTo []string
+	// Schedule is when the clocks remind and alert.
+	Schedule Schedule
+	// MailQueued, when set, is called after a change put mail in the outbox,
+	// so that the relay need not wait for its next poll.
+	MailQueued func()
 }
 
-// NewService returns a service on store with the real clock.
-func NewService(store Store) *Service { return &Service{Store: store, Now: time.Now} }
+// DefaultMailTo is the privacy adviser's mailbox of Bijlage 3.
+const DefaultMailTo = "datalekken@hetcak.nl"
+
+// NewService returns a service on store with the real clock, the default
+// mailbox and the default schedule.
+func NewService(store Store) *Service {
+	return &Service{Store: store, Now: time.Now, MailTo: []string{DefaultMailTo}, Schedule: DefaultSchedule()}
+}
+
+// mailQueued tells the relay that there is mail, if anyone listens.
+func (s *Service) mailQueued() {
+	if s.MailQueued != nil {
+		s.MailQueued()
+	}
+}
+
+// update changes one breach through the store and keeps its alerts in step
+// with whatever fn changed.
+func (s *Service) update(ctx context.Context, scope Scope, id string, fn func(*Breach) error) (*Breach, error) {
+	b, err := s.Store.UpdateBreach(ctx, scope, id, func(b *Breach) error {
+		if err := fn(b); err != nil {
+			return err
+		}
+		b.Reschedule(s.Schedule)
+		return nil
+	})
+	if err == nil {
+		s.mailQueued()
+	}
+	return b, err
+}
 
 func (s *Service) now() time.Time { return s.Now().UTC().Round(0) }
 
@@ -165,6 +210,13 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 	}
 	filed, _ := json.Marshal(b.Report)
 	b.record(now, a, ActionFiled, "", []Change{{Field: "report", Old: json.RawMessage("null"), New: filed}})
+	b.RestartAlerts(ClockProcessor, now)
+	b.RestartAlerts(ClockAuthority, now)
+	b.Reschedule(s.Schedule)
+	b.queue(Notice{ID: b.mailboxThread(), Kind: NoticeFiled, To: s.MailTo, At: now, Actor: &a})
+	if b.Reporter.Email != "" {
+		b.queue(Notice{ID: b.reporterThread(), Kind: NoticeAcknowledged, To: []string{b.Reporter.Email}, At: now, Actor: &a})
+	}
 
 	var idem *Idempotency
 	if idemKey != "" {
@@ -175,7 +227,11 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 		canonical, _ := json.Marshal(f)
 		idem = &Idempotency{Scope: scope, Key: idemKey, Fingerprint: hashHex(canonical), BreachID: b.ID, CreatedAt: now}
 	}
-	return s.Store.CreateBreach(ctx, b, idem)
+	b, replayed, err = s.Store.CreateBreach(ctx, b, idem)
+	if err == nil && !replayed {
+		s.mailQueued()
+	}
+	return b, replayed, err
 }
 
 // problems checks the whole filing; see Validate.
@@ -252,7 +308,7 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 		return nil, err
 	}
 	now := s.now()
-	return s.Store.UpdateBreach(ctx, a.Scope(), id, func(b *Breach) error {
+	return s.update(ctx, a.Scope(), id, func(b *Breach) error {
 		if b.Status == StatusClosed {
 			return Errorf(ECONFLICT, "Datalek %s is gesloten (status %s) en kan niet meer worden gewijzigd.", b.Reference, b.Status)
 		}
@@ -273,16 +329,21 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 			b.Stage, b.CompletedAt = StageComplete, &now
 			changes = append(changes, Change{Field: "stage", Old: json.RawMessage(`"preliminary"`), New: json.RawMessage(`"complete"`)})
 		}
+		notice := Notice{Kind: NoticeAmended, To: s.MailTo, ThreadID: b.mailboxThread(), At: now, Actor: &a, Changes: changes}
 		if message == "" {
 			b.record(now, a, ActionAmended, "", changes)
-			return nil
+		} else {
+			fields := make([]string, len(changes))
+			for i, c := range changes {
+				fields[i] = c.Field
+			}
+			u := Update{Seq: len(b.Updates) + 1, ReceivedAt: now, By: a.Label(), Message: message, ChangedFields: fields}
+			b.Updates = append(b.Updates, u)
+			b.record(now, a, ActionUpdated, message, changes)
+			notice.Kind, notice.Update = NoticeUpdated, &u
 		}
-		fields := make([]string, len(changes))
-		for i, c := range changes {
-			fields[i] = c.Field
-		}
-		b.Updates = append(b.Updates, Update{Seq: len(b.Updates) + 1, ReceivedAt: now, By: a.Label(), Message: message, ChangedFields: fields})
-		b.record(now, a, ActionUpdated, message, changes)
+		notice.ID = b.noticeID(notice.Kind, "")
+		b.queue(notice)
 		return nil
 	})
 }

@@ -22,7 +22,7 @@ func (db *DB) Check() error {
 			report("bbolt: %v", err)
 		}
 		expected := map[string]map[string]bool{
-			string(bucketByReceived): {}, string(bucketByDeadline): {},
+			string(bucketByReceived): {}, string(bucketByDeadline): {}, string(bucketAlerts): {},
 		}
 		orgIndex := map[string]map[string]bool{}
 		err := tx.Bucket(bucketBreaches).ForEach(func(k, v []byte) error {
@@ -41,6 +41,9 @@ func (db *DB) Check() error {
 			orgIndex[b.Organisation][string(receivedKey(&b))] = true
 			for _, d := range b.RunningDeadlines() {
 				expected[string(bucketByDeadline)][string(deadlineKey(b.ID, d))] = true
+			}
+			for _, d := range b.NextAlerts() {
+				expected[string(bucketAlerts)][string(deadlineKey(b.ID, d))] = true
 			}
 			events, err := readEvents(tx, b.ID)
 			if err != nil {
@@ -66,6 +69,14 @@ func (db *DB) Check() error {
 			}
 			return nil
 		})
+		for _, name := range [][]byte{bucketOutbox, bucketMailSent} {
+			_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
+				if _, err := decodeMail(v); err != nil {
+					report("%s %x: %v", name, k, err)
+				}
+				return nil
+			})
+		}
 		return checkTokens(tx, report)
 	})
 	if err != nil {

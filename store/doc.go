@@ -7,13 +7,15 @@
 // concurrent writers are group-committed (Commit), so throughput is not one
 // fsync per request.
 //
-// Bucket layout, version 1 (meta/layout_version). A change to this layout
+// Bucket layout, version 2 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test.
 //
 //	meta/
 //	    layout_version            -> decimal layout version ("1")
 //	    ref/<yyyy>                -> uint64 BE: breaches received in that year
 //	                                 (Europe/Amsterdam), for references DL-yyyy-nnnn
+//	    once/<key>                -> when a once-only mail (the daily digest) was queued
+//	    mail_sent_count           -> uint64 BE: mails sent in all
 //	breaches/
 //	    <id>                      -> breach.Breach as JSON
 //	events/
@@ -26,6 +28,16 @@
 //	by_deadline/
 //	    <due_at ns uint64 BE><id>/<clock>    -> empty; one entry per running clock;
 //	                                            keys sort by due time
+//	alerts/                                                          (since version 2)
+//	    <next alert ns uint64 BE><id>/<clock> -> empty; one entry per running clock,
+//	                                            moved on every alert: a sweep seeks
+//	                                            from the start to now and reads only
+//	                                            what is due
+//	outbox/                                                          (since version 2)
+//	    <seq uint64 BE>           -> a pending mail (breach.OutboxMail) with the
+//	                                 breach record it is about, as written with it
+//	mail_sent/                                                       (since version 2)
+//	    <seq uint64 BE>           -> the same, once sent: the log of every mail that left
 //	idempotency/
 //	    <scope>\x00<key>          -> breach.Idempotency as JSON
 //	tokens/

@@ -1,18 +1,55 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
+
+	"datalek/breach"
 )
 
 // LayoutVersion is the bucket layout this code reads and writes (see doc.go).
-const LayoutVersion = 1
+const LayoutVersion = 2
 
 // migrations[v] brings a database from layout v to v+1. Each needs a test
-// that opens a database of layout v and checks the result.
-var migrations = map[int]func(*bolt.Tx) error{}
+// that opens a database of layout v and checks the result. New buckets are
+// created before any migration runs.
+var migrations = map[int]func(*bolt.Tx) error{
+	1: migrateAlerts,
+}
+
+// migrateAlerts (1 → 2) gives every breach the alert state of its clocks, as
+// if they had been started when it was received, and indexes its next alerts
+// by the default schedule; start-up reschedules by the configured one.
+func migrateAlerts(tx *bolt.Tx) error {
+	breaches := tx.Bucket(bucketBreaches)
+	var updated []*breach.Breach
+	err := breaches.ForEach(func(k, v []byte) error {
+		var b breach.Breach
+		if err := json.Unmarshal(v, &b); err != nil {
+			return fmt.Errorf("breach %s: %w", k, err)
+		}
+		b.RestartAlerts(breach.ClockProcessor, b.ReceivedAt)
+		b.RestartAlerts(breach.ClockAuthority, b.ReceivedAt)
+		b.Reschedule(breach.DefaultSchedule())
+		updated = append(updated, &b)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, b := range updated { // not inside ForEach: bbolt forbids writing while iterating
+		if err := putJSON(breaches, []byte(b.ID), b); err != nil {
+			return err
+		}
+		if err := moveEntries(tx.Bucket(bucketAlerts), b.ID, nil, b.NextAlerts()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // migrate creates the buckets of a new database and upgrades an old one. It
 // refuses a database written by a newer version rather than corrupt it.

@@ -26,9 +26,12 @@ var (
 	bucketIdempotency = []byte("idempotency")
 	bucketTokens      = []byte("tokens")
 	bucketTokenIDs    = []byte("token_ids")
+	bucketAlerts      = []byte("alerts")
+	bucketOutbox      = []byte("outbox")
+	bucketMailSent    = []byte("mail_sent")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
-		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs}
+		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent}
 
 	keyLayoutVersion = []byte("layout_version")
 )
@@ -148,10 +151,42 @@ func encodeEvents(events []breach.Event) ([]encodedEvent, error) {
 	return out, nil
 }
 
-// writeBreach stores b, its new events, and moves its deadline entries from
-// old (the running clocks before the change) to the current ones.
-func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, old []breach.RunningDeadline) error {
-	if err := putJSON(tx.Bucket(bucketBreaches), []byte(b.ID), b); err != nil {
+// indexed is what a breach's index entries that can move were before a
+// change: its running clocks and its next alerts.
+type indexed struct {
+	deadlines, alerts []breach.RunningDeadline
+}
+
+func indexedOf(b *breach.Breach) indexed {
+	if b == nil {
+		return indexed{}
+	}
+	return indexed{deadlines: b.RunningDeadlines(), alerts: b.NextAlerts()}
+}
+
+// moveEntries replaces a breach's entries old by current in an index.
+func moveEntries(bkt *bolt.Bucket, id string, old, current []breach.RunningDeadline) error {
+	for _, d := range old {
+		if err := bkt.Delete(deadlineKey(id, d)); err != nil {
+			return err
+		}
+	}
+	for _, d := range current {
+		if err := bkt.Put(deadlineKey(id, d), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeBreach stores b, its new events and its queued notices, and moves its
+// deadline and alert entries from what they were (old) to what they are.
+func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, old indexed) error {
+	record, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketBreaches).Put([]byte(b.ID), record); err != nil {
 		return err
 	}
 	evs := tx.Bucket(bucketEvents)
@@ -160,18 +195,15 @@ func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, old []bre
 			return err
 		}
 	}
-	idx := tx.Bucket(bucketByDeadline)
-	for _, d := range old {
-		if err := idx.Delete(deadlineKey(b.ID, d)); err != nil {
+	for _, n := range b.PendingNotices() {
+		if err := enqueue(tx, n, record); err != nil {
 			return err
 		}
 	}
-	for _, d := range b.RunningDeadlines() {
-		if err := idx.Put(deadlineKey(b.ID, d), nil); err != nil {
-			return err
-		}
+	if err := moveEntries(tx.Bucket(bucketByDeadline), b.ID, old.deadlines, b.RunningDeadlines()); err != nil {
+		return err
 	}
-	return nil
+	return moveEntries(tx.Bucket(bucketAlerts), b.ID, old.alerts, b.NextAlerts())
 }
 
 // CreateBreach implements breach.Store.
@@ -212,7 +244,7 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 			return err
 		}
 		b.Reference = breach.Reference(year, n)
-		if err := writeBreach(tx, b, events, nil); err != nil {
+		if err := writeBreach(tx, b, events, indexed{}); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketByReceived).Put(receivedKey(b), nil); err != nil {
@@ -266,26 +298,122 @@ func (db *DB) UpdateBreach(ctx context.Context, scope breach.Scope, id string, f
 		return nil, err
 	}
 	var result *breach.Breach
-	err := db.Commit(func(tx *bolt.Tx) error {
-		b, err := getBreach(tx, scope, id)
-		if err != nil {
-			return err
-		}
-		old := b.RunningDeadlines()
-		if err := fn(b); err != nil {
-			return err
-		}
-		result = b
-		events, err := encodeEvents(b.PendingEvents())
-		if err != nil || len(events) == 0 {
-			return err
-		}
-		return writeBreach(tx, b, events, old)
+	err := db.Commit(func(tx *bolt.Tx) (err error) {
+		result, err = updateInTx(tx, scope, id, fn, false)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return result, nil
+}
+
+// updateInTx loads a breach, applies fn and writes what changed. Without
+// always, a breach on which fn recorded no event is not written.
+func updateInTx(tx *bolt.Tx, scope breach.Scope, id string, fn func(*breach.Breach) error, always bool) (*breach.Breach, error) {
+	b, err := getBreach(tx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	old := indexedOf(b)
+	if err := fn(b); err != nil {
+		return nil, err
+	}
+	events, err := encodeEvents(b.PendingEvents())
+	if err != nil || (len(events) == 0 && !always) {
+		return b, err
+	}
+	return b, writeBreach(tx, b, events, old)
+}
+
+// maxPerCommit bounds how many breaches one sweep transaction changes, so
+// that a long catch-up does not build one huge transaction.
+const maxPerCommit = 500
+
+// updateEach applies fn to the breaches that ids lists (read in its own
+// transaction each time), maxPerCommit per transaction, until ids returns
+// none. It returns how many it changed.
+func (db *DB) updateEach(ctx context.Context, ids func(tx *bolt.Tx) ([]string, error), fn func(*breach.Breach) error, always bool) (int, error) {
+	total := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		var done int
+		err := db.Commit(func(tx *bolt.Tx) error {
+			done = 0
+			list, err := ids(tx)
+			if err != nil {
+				return err
+			}
+			for _, id := range list {
+				if _, err := updateInTx(tx, breach.StaffScope(), id, fn, always); err != nil {
+					return err
+				}
+				done++
+			}
+			return nil
+		})
+		total += done
+		if err != nil || done < maxPerCommit {
+			return total, err
+		}
+	}
+}
+
+// distinctIDs reads breach IDs from index keys of the form <8 bytes><id>/<clock>
+// whose first 8 bytes are at most until (all when until is nil), at most max
+// distinct ones, each once.
+func distinctIDs(bkt *bolt.Bucket, until []byte, max int) ([]string, error) {
+	var ids []string
+	seen := map[string]bool{}
+	c := bkt.Cursor()
+	for k, _ := c.First(); k != nil && len(ids) < max; k, _ = c.Next() {
+		if until != nil && bytes.Compare(k[:8], until) > 0 {
+			break
+		}
+		id, _, ok := bytes.Cut(k[8:], []byte("/"))
+		if !ok {
+			return nil, fmt.Errorf("%s: malformed key %x", "index", k)
+		}
+		if !seen[string(id)] {
+			seen[string(id)] = true
+			ids = append(ids, string(id))
+		}
+	}
+	return ids, nil
+}
+
+// UpdateDue implements breach.Store: it reads the alert index from its start
+// up to now only, so a sweep costs what is due, not what is stored.
+func (db *DB) UpdateDue(ctx context.Context, now time.Time, fn func(*breach.Breach) error) (int, error) {
+	return db.updateEach(ctx, func(tx *bolt.Tx) ([]string, error) {
+		return distinctIDs(tx.Bucket(bucketAlerts), timeKey(now), maxPerCommit)
+	}, fn, true) // always written: its alert entry must move past now, or the sweep would meet it again
+}
+
+// UpdateRunning implements breach.Store. Every breach with a running clock
+// is written, whether fn changed it or not.
+func (db *DB) UpdateRunning(ctx context.Context, fn func(*breach.Breach) error) (int, error) {
+	var after []byte // resume point: the running index does not shrink under fn
+	return db.updateEach(ctx, func(tx *bolt.Tx) ([]string, error) {
+		var ids []string
+		c := tx.Bucket(bucketByDeadline).Cursor()
+		k, _ := c.First()
+		if after != nil {
+			k, _ = c.Seek(after)
+		}
+		seen := map[string]bool{}
+		for ; k != nil && len(ids) < maxPerCommit; k, _ = c.Next() {
+			id, _, _ := bytes.Cut(k[8:], []byte("/"))
+			if !seen[string(id)] {
+				seen[string(id)] = true
+				ids = append(ids, string(id))
+			}
+			after = append(append([]byte(nil), k...), 0)
+		}
+		return ids, nil
+	}, fn, true)
 }
 
 // ListEvents implements breach.Store.

@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"datalek/breach"
+)
+
+var keyMailSentCount = []byte("mail_sent_count")
+
+// outboxRecord is how a mail is kept: the breach snapshot is stored as the
+// very bytes of the breach record written in the same transaction, so the
+// single writer does not encode a breach once per mail.
+type outboxRecord struct {
+	breach.OutboxMail
+	Snapshot json.RawMessage `json:"breach_snapshot,omitempty"`
+}
+
+// enqueue puts a notice in the outbox. snapshot is the breach record the
+// notice is about, already encoded, or nil.
+func enqueue(tx *bolt.Tx, n breach.Notice, snapshot []byte) error {
+	outbox := tx.Bucket(bucketOutbox)
+	seq, err := outbox.NextSequence()
+	if err != nil {
+		return err
+	}
+	n.Breach = nil // carried by Snapshot
+	rec := outboxRecord{OutboxMail: breach.OutboxMail{Seq: seq, Notice: n, CreatedAt: n.At, NextAttemptAt: n.At}, Snapshot: snapshot}
+	return putJSON(outbox, u64(seq), rec)
+}
+
+func decodeMail(v []byte) (outboxRecord, error) {
+	var rec outboxRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return rec, err
+	}
+	if rec.Snapshot != nil {
+		rec.Notice.Breach = &breach.Breach{}
+		if err := json.Unmarshal(rec.Snapshot, rec.Notice.Breach); err != nil {
+			return rec, err
+		}
+	}
+	return rec, nil
+}
+
+// EnqueueNotice implements breach.Store.
+func (db *DB) EnqueueNotice(ctx context.Context, n breach.Notice, once string) (bool, error) {
+	queued := false
+	err := db.Commit(func(tx *bolt.Tx) error {
+		queued = false
+		meta := tx.Bucket(bucketMeta)
+		key := []byte("once/" + once)
+		if meta.Get(key) != nil {
+			return nil
+		}
+		if err := meta.Put(key, timeKey(n.At)); err != nil {
+			return err
+		}
+		queued = true
+		return enqueue(tx, n, nil)
+	})
+	return queued, err
+}
+
+// DueMail implements breach.Outbox. Mails come oldest first.
+func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]breach.OutboxMail, error) {
+	var mails []breach.OutboxMail
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := c.First(); k != nil && len(mails) < limit; k, v = c.Next() {
+			rec, err := decodeMail(v)
+			if err != nil {
+				return fmt.Errorf("outbox %x: %w", k, err)
+			}
+			if !rec.NextAttemptAt.After(now) {
+				mails = append(mails, rec.OutboxMail)
+			}
+		}
+		return nil
+	})
+	return mails, err
+}
+
+// changeMail applies fn to a pending mail's stored record.
+func changeMail(tx *bolt.Tx, seq uint64, fn func(*outboxRecord)) (outboxRecord, error) {
+	v := tx.Bucket(bucketOutbox).Get(u64(seq))
+	if v == nil {
+		return outboxRecord{}, breach.Errorf(breach.ENOTFOUND, "Mail %d staat niet (meer) in de wachtrij.", seq)
+	}
+	var rec outboxRecord // the snapshot stays raw: it is only carried along
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return rec, err
+	}
+	fn(&rec)
+	return rec, nil
+}
+
+// MarkSent implements breach.Outbox: the mail moves to mail_sent, the log of
+// every mail that left.
+func (db *DB) MarkSent(ctx context.Context, seq uint64, at time.Time) error {
+	return db.Commit(func(tx *bolt.Tx) error {
+		rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.SentAt = &at; r.Attempts++; r.LastError = "" })
+		if err != nil {
+			return err
+		}
+		if err := putJSON(tx.Bucket(bucketMailSent), u64(seq), rec); err != nil {
+			return err
+		}
+		meta := tx.Bucket(bucketMeta)
+		var n uint64
+		if v := meta.Get(keyMailSentCount); v != nil {
+			n = binary.BigEndian.Uint64(v)
+		}
+		if err := meta.Put(keyMailSentCount, u64(n+1)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketOutbox).Delete(u64(seq))
+	})
+}
+
+// MarkFailed implements breach.Outbox.
+func (db *DB) MarkFailed(ctx context.Context, seq uint64, next time.Time, reason string) error {
+	return db.Commit(func(tx *bolt.Tx) error {
+		rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.Attempts++; r.NextAttemptAt = next; r.LastError = reason })
+		if err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bucketOutbox), u64(seq), rec)
+	})
+}
+
+// MailStats implements breach.Outbox. It reads the pending mails (few, or
+// something is wrong) and a counter, never the log of sent mail.
+func (db *DB) MailStats(ctx context.Context) (breach.MailStats, error) {
+	var st breach.MailStats
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if st.Pending == 0 {
+				var rec breach.OutboxMail
+				if err := json.Unmarshal(v, &rec); err != nil {
+					return err
+				}
+				st.OldestPending = &rec.CreatedAt
+			}
+			st.Pending++
+		}
+		if v := tx.Bucket(bucketMeta).Get(keyMailSentCount); v != nil {
+			st.Sent = int(binary.BigEndian.Uint64(v))
+		}
+		return nil
+	})
+	return st, err
+}
