@@ -16,6 +16,7 @@ func (s *Server) registerBreachRoutes(g *echo.Group) {
 	g.PATCH("/breaches/:id", s.handleBreachPatch)
 	g.POST("/breaches/:id/updates", s.handleBreachUpdateCreate)
 	g.GET("/breaches/:id/events", s.handleBreachEventIndex)
+	g.PUT("/breaches/:id/awareness", s.handleBreachAwarenessUpdate)
 }
 
 // breachResponse is a breach as the API shows it: stored state plus what is
@@ -123,4 +124,19 @@ func (s *Server) handleBreachEventIndex(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, itemsOf(events))
+}
+
+// handleBreachAwarenessUpdate serves PUT /api/v1/breaches/{id}/awareness
+// (adviser): the controller knew earlier than the first report, which moves
+// the 72-hour clock.
+func (s *Server) handleBreachAwarenessUpdate(c echo.Context) error {
+	var req breach.AwarenessRequest
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	b, err := s.Service.MoveAwareness(c.Request().Context(), actor(c), c.Param("id"), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.breachResponse(b))
 }

@@ -43,7 +43,7 @@ func newTestAPI(t *testing.T) *testAPI {
 	svc.Now = func() time.Time { return ta.Now }
 	require.NoError(t, svc.BootstrapAdmin(context.Background(), adminSecret))
 	srv := api.NewServer(svc, slog.New(slog.NewTextHandler(ta.logs, nil)), api.DefaultBodyLimit)
-	srv.Ready = db.Ping
+	srv.Ping = db.Ping
 	hs := httptest.NewServer(srv.Echo)
 	ta.URL = hs.URL
 	t.Cleanup(func() {

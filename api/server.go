@@ -2,7 +2,9 @@
 package api
 
 import (
+	"context"
 	_ "embed"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,14 +25,30 @@ type Server struct {
 	Echo    *echo.Echo
 	Service *breach.Service
 	Logger  *slog.Logger
-	// Ready reports whether the service can do its work (the store is open,
-	// mail is flowing); /readyz answers 503 with its error otherwise.
-	Ready func() error
+	// Ping checks that the store is open.
+	Ping func() error
+	// MaxMailAge is how old the oldest unsent mail may grow before the
+	// service reports itself not ready: a mail that does not leave is the
+	// worst failure this service can have.
+	MaxMailAge time.Duration
+}
+
+// DefaultMaxMailAge is MaxMailAge unless configured.
+const DefaultMaxMailAge = 15 * time.Minute
+
+// Readiness is what /readyz reports.
+type Readiness struct {
+	Ready bool              `json:"ready"`
+	Store string            `json:"store"` // "ok" or "unavailable"
+	Mail  *breach.MailStats `json:"mail,omitempty"`
+	// OldestPendingSeconds is the age of the oldest mail not yet sent.
+	OldestPendingSeconds int64  `json:"oldest_pending_seconds"`
+	Problem              string `json:"problem,omitempty"` // in Dutch, for the operator
 }
 
 // NewServer builds the echo instance with its middleware and routes.
 func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Server {
-	s := &Server{Echo: echo.New(), Service: svc, Logger: logger, Ready: func() error { return nil }}
+	s := &Server{Echo: echo.New(), Service: svc, Logger: logger, Ping: func() error { return nil }, MaxMailAge: DefaultMaxMailAge}
 	e := s.Echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -109,13 +127,42 @@ func (s *Server) handleHealth(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// handleReady serves GET /readyz: the service can do its work.
+// handleReady serves GET /readyz: the service can do its work (the store is
+// open and mail is flowing); 503 otherwise.
 func (s *Server) handleReady(c echo.Context) error {
-	if err := s.Ready(); err != nil {
-		s.Logger.Warn("not ready", "err", err)
-		return &requestError{status: http.StatusServiceUnavailable, detail: "De dienst is niet gereed; zie het log van de dienst."}
+	r := s.readiness(c.Request().Context())
+	status := http.StatusOK
+	if !r.Ready {
+		status = http.StatusServiceUnavailable
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	return c.JSON(status, r)
+}
+
+func (s *Server) readiness(ctx context.Context) Readiness {
+	r := Readiness{Store: "ok"}
+	if err := s.Ping(); err != nil {
+		s.Logger.Warn("not ready: store", "err", err)
+		r.Store, r.Problem = "unavailable", "De opslag is niet beschikbaar; zie het log van de dienst."
+		return r
+	}
+	stats, err := s.Service.Store.MailStats(ctx)
+	if err != nil {
+		s.Logger.Warn("not ready: outbox", "err", err)
+		r.Problem = "De mailwachtrij kan niet worden gelezen; zie het log van de dienst."
+		return r
+	}
+	r.Mail = &stats
+	if stats.OldestPending != nil {
+		age := s.now().Sub(*stats.OldestPending)
+		r.OldestPendingSeconds = int64(age / time.Second)
+		if age > s.MaxMailAge {
+			r.Problem = fmt.Sprintf("De oudste mail wacht al %s op verzending (grens %s): controleer de SMTP-server.",
+				age.Round(time.Second), s.MaxMailAge)
+			return r
+		}
+	}
+	r.Ready = true
+	return r
 }
 
 //go:embed openapi.json

@@ -62,9 +62,16 @@ func ErrorCode(err error) string {
 // field at once instead of stopping at the first.
 type Problems []FieldError
 
-// Add records that field is wrong for the reason given.
+// MaxProblems bounds the field errors of one answer, so that a large bad
+// request cannot make a larger answer.
+const MaxProblems = 100
+
+// Add records that field is wrong for the reason given; past MaxProblems it
+// records nothing more.
 func (p *Problems) Add(field, format string, args ...any) {
-	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	if len(*p) < MaxProblems {
+		*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 }
 
 // Has reports whether field already has a problem, so that a later rule does

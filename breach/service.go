@@ -25,7 +25,9 @@ type Store interface {
 	FindBreach(ctx context.Context, scope Scope, id string) (*Breach, error)
 	ListBreaches(ctx context.Context, scope Scope, filter BreachFilter) (*BreachPage, error)
 	// UpdateBreach loads a breach, lets fn change it and record events, and
-	// stores the result atomically. Nothing is stored when fn fails.
+	// stores the result atomically. Nothing is stored when fn fails. fn may
+	// run more than once (on a copy first, to refuse a bad change early), so
+	// it must change only the breach it is given.
 	UpdateBreach(ctx context.Context, scope Scope, id string, fn func(*Breach) error) (*Breach, error)
 	ListEvents(ctx context.Context, scope Scope, id string) ([]Event, error)
 	// UpdateDue lets fn change every breach with an alert due at now, in one
@@ -313,7 +315,6 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 			return Errorf(ECONFLICT, "Datalek %s is gesloten (status %s) en kan niet meer worden gewijzigd.", b.Reference, b.Status)
 		}
 		r, changes := patch.apply(b.Report)
-		r.normalise()
 		p := r.problems(now, b.Stage == StageComplete)
 		if patch.DetectedAt != nil && !patch.DetectedAt.Equal(b.DetectedAt) {
 			p.Add("detected_at", "kan na de melding niet meer worden gewijzigd: het bepaalt de 24-uurstermijn; licht een correctie toe in een ontwikkeling")
@@ -363,8 +364,8 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*
 	}
 	var p Problems
 	req.Name, req.Organisation = strings.TrimSpace(req.Name), strings.TrimSpace(req.Organisation)
-	text(&p, "name", req.Name, maxShort, true)
-	text(&p, "organisation", req.Organisation, maxShort, false)
+	line(&p, "name", req.Name, maxShort, true)
+	line(&p, "organisation", req.Organisation, maxShort, false)
 	switch {
 	case !slices.Contains(Roles, req.Role):
 		p.Add("role", "moet supplier, adviser, controller of admin zijn")

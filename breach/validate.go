@@ -1,12 +1,15 @@
 package breach
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -79,7 +82,7 @@ func (r *Report) normalise() {
 // complete is true, that every Bijlage 3 fact is given.
 func (r *Report) problems(now time.Time, complete bool) Problems {
 	var p Problems
-	text(&p, "title", r.Title, maxTitle, true)
+	line(&p, "title", r.Title, maxTitle, true)
 	switch {
 	case r.DetectedAt.IsZero():
 		p.Add("detected_at", "is verplicht")
@@ -98,7 +101,7 @@ func (r *Report) problems(now time.Time, complete bool) Problems {
 	}
 	text(&p, "cause", r.Cause, maxText, false)
 	text(&p, "measures", r.Measures, maxText, false)
-	text(&p, "contract_reference", r.ContractReference, maxShort, false)
+	line(&p, "contract_reference", r.ContractReference, maxShort, false)
 	r.personalDataProblems(&p)
 	r.subjectsProblems(&p)
 	r.sentItemsProblems(&p)
@@ -113,9 +116,31 @@ func (r *Report) problems(now time.Time, complete bool) Problems {
 	return p
 }
 
-func text(p *Problems, field, s string, max int, required bool) {
+// text checks free text of several lines (a cause, measures, a message).
+func text(p *Problems, field, s string, max int, required bool) { checkText(p, field, s, max, required, true) }
+
+// line checks text of one line (a title, a name): no line breaks, since it
+// may end up in a mail header.
+func line(p *Problems, field, s string, max int, required bool) { checkText(p, field, s, max, required, false) }
+
+// checkText refuses control characters (but line breaks and tabs in
+// multi-line text) and invisible format characters such as right-to-left
+// overrides, which can make what a person reads differ from what is stored;
+// a required text needs at least one visible character.
+func checkText(p *Problems, field, s string, max int, required, multiline bool) {
+	visible := false
+	for _, r := range s {
+		switch {
+		case multiline && (r == '\n' || r == '\r' || r == '\t'):
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError:
+			p.Add(field, "bevat een teken dat niet is toegestaan (U+%04X)", r)
+			return
+		case !unicode.IsSpace(r):
+			visible = true
+		}
+	}
 	switch {
-	case required && s == "":
+	case required && !visible:
 		p.Add(field, "is verplicht")
 	case utf8.RuneCountInString(s) > max:
 		p.Add(field, "is te lang (hoogstens %d tekens)", max)
@@ -134,8 +159,8 @@ func (r *Report) personalDataProblems(p *Problems) {
 			p.Add(field, "onbekende categorie %q: gebruik een code uit GET /api/v1/catalogue/personal-data of %q", code, OtherPrefix+"<omschrijving>")
 		} else if seen[code] {
 			p.Add(field, "categorie %q staat er dubbel in", code)
-		} else if utf8.RuneCountInString(code) > maxShort {
-			p.Add(field, "is te lang (hoogstens %d tekens)", maxShort)
+		} else {
+			line(p, field, code, maxShort, true)
 		}
 		seen[code] = true
 	}
@@ -159,6 +184,7 @@ func (r *Report) subjectsProblems(p *Problems) {
 func (r *Report) sentItemsProblems(p *Problems) {
 	if len(r.SentItems) > maxListItems {
 		p.Add("sent_items", "bevat meer dan %d uitingen", maxListItems)
+		return
 	}
 	for i, item := range r.SentItems {
 		prefix := fmt.Sprintf("sent_items[%d].", i)
@@ -189,8 +215,8 @@ func joinDispositions() string {
 
 func (r *Report) reporterProblems(p *Problems) {
 	rep := r.Reporter
-	text(p, "reporter.name", rep.Name, maxShort, true)
-	text(p, "reporter.function", rep.Function, maxShort, false)
+	line(p, "reporter.name", rep.Name, maxShort, true)
+	line(p, "reporter.function", rep.Function, maxShort, false)
 	if rep.Email == "" && rep.Phone == "" {
 		p.Add("reporter", "geef een telefoonnummer (reporter.phone) of e-mailadres (reporter.email)")
 	}
@@ -205,8 +231,12 @@ func (r *Report) reporterProblems(p *Problems) {
 }
 
 // validPhone accepts the ways people write phone numbers: digits with spaces,
-// dashes, dots, parentheses and a leading plus, 6 to 15 digits in all.
+// dashes, dots, parentheses and a leading plus, 6 to 15 digits in all, at
+// most 32 characters.
 func validPhone(s string) bool {
+	if len(s) > 32 {
+		return false
+	}
 	digits := 0
 	for i, c := range s {
 		switch {
@@ -246,53 +276,85 @@ type ReportPatch struct {
 	ContractReference *string      `json:"contract_reference,omitempty"`
 }
 
-// apply returns the report with the patch applied and the changes it made,
-// one per field whose value differs.
+// apply returns the report with the patch applied and normalised, and the
+// changes it made: one per field whose normalised value differs, so that
+// sending back a value with other spacing records nothing.
 func (pt *ReportPatch) apply(r Report) (Report, []Change) {
-	var changes []Change
-	set := func(field string, old, new any, assign func()) {
-		o, _ := json.Marshal(old)
-		n, _ := json.Marshal(new)
-		if string(o) != string(n) {
-			changes = append(changes, Change{Field: field, Old: o, New: n})
-		}
-		assign()
-	}
+	old := r
 	if v := pt.Title; v != nil {
-		set("title", r.Title, strings.TrimSpace(*v), func() { r.Title = *v })
+		r.Title = *v
 	}
 	if v := pt.StartedAt; v != nil {
-		set("started_at", r.StartedAt, v.UTC(), func() { r.StartedAt = v })
+		r.StartedAt = v
 	}
 	if v := pt.Ongoing; v != nil {
-		set("ongoing", r.Ongoing, *v, func() { r.Ongoing = v })
+		r.Ongoing = v
 	}
 	if v := pt.Cause; v != nil {
-		set("cause", r.Cause, strings.TrimSpace(*v), func() { r.Cause = *v })
+		r.Cause = *v
 	}
 	if v := pt.PersonalData; v != nil {
-		set("personal_data", r.PersonalData, *v, func() { r.PersonalData = *v })
+		r.PersonalData = slices.Clone(*v)
 	}
 	if v := pt.SubjectsMin; v != nil {
-		set("subjects_min", r.SubjectsMin, *v, func() { r.SubjectsMin = v })
+		r.SubjectsMin = v
 	}
 	if v := pt.SubjectsMax; v != nil {
-		set("subjects_max", r.SubjectsMax, *v, func() { r.SubjectsMax = v })
+		r.SubjectsMax = v
 	}
 	if v := pt.SentItems; v != nil {
-		set("sent_items", r.SentItems, *v, func() { r.SentItems = *v })
+		r.SentItems = slices.Clone(*v)
 	}
 	if v := pt.ItemDisposition; v != nil {
-		set("item_disposition", r.ItemDisposition, *v, func() { r.ItemDisposition = *v })
+		r.ItemDisposition = *v
 	}
 	if v := pt.Measures; v != nil {
-		set("measures", r.Measures, strings.TrimSpace(*v), func() { r.Measures = *v })
+		r.Measures = *v
 	}
 	if v := pt.Reporter; v != nil {
-		set("reporter", r.Reporter, *v, func() { r.Reporter = *v })
+		r.Reporter = *v
 	}
 	if v := pt.ContractReference; v != nil {
-		set("contract_reference", r.ContractReference, strings.TrimSpace(*v), func() { r.ContractReference = *v })
+		r.ContractReference = *v
 	}
-	return r, changes
+	r.normalise()
+	return r, reportChanges(old, r)
+}
+
+// reportChanges lists the report fields whose JSON differs between old and
+// new, in the order of the report.
+func reportChanges(old, new Report) []Change {
+	var changes []Change
+	o, n := reportFields(old), reportFields(new)
+	for _, f := range reportFieldOrder {
+		if !bytes.Equal(o[f], n[f]) {
+			changes = append(changes, Change{Field: f, Old: orNull(o[f]), New: orNull(n[f])})
+		}
+	}
+	return changes
+}
+
+// reportFieldOrder is the report's fields as JSON names, in struct order.
+var reportFieldOrder = func() []string {
+	t := reflect.TypeOf(Report{})
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	return names
+}()
+
+// reportFields is the report as a map from JSON field name to value.
+func reportFields(r Report) map[string]json.RawMessage {
+	data, _ := json.Marshal(r)
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(data, &m)
+	return m
+}
+
+func orNull(v json.RawMessage) json.RawMessage {
+	if v == nil {
+		return json.RawMessage("null")
+	}
+	return v
 }

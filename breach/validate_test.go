@@ -2,6 +2,7 @@ package breach_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +87,13 @@ func TestFilingValidate(t *testing.T) {
 		{"phone too short", func(f *breach.Filing) { f.Reporter.Phone = "12345" }, []string{"reporter.phone"}},
 		{"missing cause in complete report", func(f *breach.Filing) { f.Cause = "" }, []string{"cause"}},
 		{"nil sent items is missing", func(f *breach.Filing) { f.SentItems = nil }, []string{"sent_items"}},
+		{"control characters and line breaks in a title", func(f *breach.Filing) { f.Title = "a\r\nBcc: x@evil.example" }, []string{"title"}},
+		{"right-to-left override in a name", func(f *breach.Filing) { f.Reporter.Name = "J. \u202eJansen" }, []string{"reporter.name"}},
+		{"only invisible characters is no title", func(f *breach.Filing) { f.Title = "\u200b" }, []string{"title"}},
+		{"escape sequence in free text", func(f *breach.Filing) { f.Cause = "printstraat\x1b[31m" }, []string{"cause"}},
+		{"line breaks in free text are fine", func(f *breach.Filing) { f.Measures = "1. Stilgezet\n2. Gebeld\n\tklaar" }, nil},
+		{"phone number of absurd length", func(f *breach.Filing) { f.Reporter.Phone = "06 " + strings.Repeat("1 ", 40) }, []string{"reporter.phone"}},
+		{"a flood of sent items is one problem", func(f *breach.Filing) { f.SentItems = make([]breach.SentItem, 5000) }, []string{"sent_items"}},
 		{"preliminary still checks what it gives", func(f *breach.Filing) {
 			f.Stage, f.Cause, f.SubjectsMin = breach.StagePreliminary, "", ptr(200)
 		}, []string{"subjects_max"}},
@@ -139,4 +147,14 @@ func TestCatalogue(t *testing.T) {
 	assert.Equal(t, "Overig: kentekens", c.Label)
 	_, ok = breach.LookupCategory("Naam")
 	assert.False(t, ok, "codes are case-sensitive")
+}
+
+func TestProblemsAreBounded(t *testing.T) {
+	f := completeFiling()
+	f.PersonalData = make([]string, 100) // at the list limit, every entry wrong
+	for i := range f.PersonalData {
+		f.PersonalData[i] = fmt.Sprintf("x%d", i)
+	}
+	f.Title = ""
+	assert.Len(t, fieldsOf(t, f.Validate(now)), breach.MaxProblems)
 }

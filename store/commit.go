@@ -1,6 +1,8 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -9,6 +11,9 @@ import (
 // maxGroup bounds one group commit, so that a burst cannot build a single
 // transaction of unbounded size.
 const maxGroup = 1000
+
+// ErrClosed is returned by a write after the store was closed.
+var ErrClosed = errors.New("store: closed")
 
 // commitCall is one write waiting for the committer.
 type commitCall struct {
@@ -25,7 +30,9 @@ type committer struct {
 	db    *bolt.DB
 	queue chan commitCall
 	quit  chan struct{}
-	once  sync.Once
+
+	mu     sync.RWMutex // guards closed against sends on a closed queue
+	closed bool
 }
 
 func newCommitter(db *bolt.DB) *committer {
@@ -37,10 +44,18 @@ func newCommitter(db *bolt.DB) *committer {
 // Commit runs fn in a durable read-write transaction shared with other
 // concurrent writes and returns once it is on disk. fn may run more than once
 // (after another write in its group failed), so it must only write to the
-// transaction and set its results afresh on each run.
+// transaction and set its results afresh on each run. A panic in fn is
+// returned as fn's error. After Close it returns ErrClosed.
 func (db *DB) Commit(fn func(*bolt.Tx) error) error {
+	c := db.committer
 	call := commitCall{fn: fn, done: make(chan error, 1)}
-	db.committer.queue <- call
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return ErrClosed
+	}
+	c.queue <- call
+	c.mu.RUnlock()
 	return <-call.done
 }
 
@@ -64,16 +79,27 @@ func (c *committer) run() {
 	}
 }
 
-// commit runs a group in one transaction. When a write fails, the whole
-// transaction is rolled back, the failed write is run on its own so that its
-// result does not depend on the writes it shared a transaction with, and the
-// rest are committed again without it.
+// safely runs fn, turning a panic into an error so that one bad write cannot
+// take the writer, and every other writer, down with it.
+func safely(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("store: write panicked: %v", r)
+		}
+	}()
+	return fn(tx)
+}
+
+// commit runs a group in one transaction. When a write fails, the
+// transaction is rolled back; the writes before it are committed again
+// without it, then the failed one runs on its own, then the rest: each sees
+// the writes queued before it, as if they had run one by one.
 func (c *committer) commit(group []commitCall) {
 	for len(group) > 0 {
 		failed := -1
 		err := c.db.Update(func(tx *bolt.Tx) error {
 			for i, call := range group {
-				if err := call.fn(tx); err != nil {
+				if err := safely(call.fn, tx); err != nil {
 					failed = i
 					return err
 				}
@@ -86,15 +112,23 @@ func (c *committer) commit(group []commitCall) {
 			}
 			return
 		}
+		if failed > 0 {
+			c.commit(group[:failed])
+		}
 		solo := group[failed]
-		solo.done <- c.db.Update(solo.fn)
-		group = append(group[:failed:failed], group[failed+1:]...)
+		solo.done <- c.db.Update(func(tx *bolt.Tx) error { return safely(solo.fn, tx) })
+		group = group[failed+1:]
 	}
 }
 
 // close stops the committer after the writes already queued are done. It may
 // be called more than once.
 func (c *committer) close() {
-	c.once.Do(func() { close(c.queue) })
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.queue)
+	}
+	c.mu.Unlock()
 	<-c.quit
 }

@@ -3,12 +3,16 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
+
+	"datalek/store"
 )
 
 // A failing write in a group takes none of the others with it, and leaves
@@ -57,4 +61,49 @@ func TestCommitIsolatesFailingWrites(t *testing.T) {
 		}
 		return nil
 	}))
+}
+
+// A write after Close is refused, not a panic; a panicking write fails alone.
+func TestCommitAfterCloseAndPanics(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
+	require.NoError(t, err)
+	err = db.Commit(func(tx *bolt.Tx) error { panic("bug") })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "panicked")
+	require.NoError(t, db.Commit(func(tx *bolt.Tx) error { return nil }), "the writer survives a panic")
+	require.NoError(t, db.Close())
+	assert.ErrorIs(t, db.Commit(func(tx *bolt.Tx) error { return nil }), store.ErrClosed)
+	require.NoError(t, db.Close(), "closing twice is harmless")
+}
+
+// When a write in a group fails, the writes queued before it take effect
+// before it runs on its own: a later request never sees an earlier one undone.
+func TestCommitKeepsOrderWhenOneFails(t *testing.T) {
+	db := MustOpenDB(t)
+	bucket := []byte("order_test")
+	require.NoError(t, db.Commit(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }))
+	t.Cleanup(func() { _ = db.Commit(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucket) }) })
+
+	// Hold the writer so that the next writes queue up as one group.
+	release := make(chan struct{})
+	go db.Commit(func(tx *bolt.Tx) error { <-release; return nil })
+	time.Sleep(50 * time.Millisecond)
+	first := make(chan error, 1)
+	go func() {
+		first <- db.Commit(func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte("key"), []byte("first")) })
+	}()
+	time.Sleep(50 * time.Millisecond)
+	second := make(chan error, 1)
+	go func() {
+		second <- db.Commit(func(tx *bolt.Tx) error { // like an idempotency check: refuse if taken
+			if tx.Bucket(bucket).Get([]byte("key")) != nil {
+				return errors.New("taken")
+			}
+			return tx.Bucket(bucket).Put([]byte("key"), []byte("second"))
+		})
+	}()
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	require.NoError(t, <-first)
+	assert.EqualError(t, <-second, "taken", "the second sees the first, as in sequence")
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -211,6 +212,15 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
+	if idem != nil { // a retry is answered from a read, without holding up the writer
+		var prev *breach.Breach
+		if err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+			prev, err = findIdempotent(tx, idem)
+			return err
+		}); err != nil || prev != nil {
+			return prev, prev != nil, err
+		}
+	}
 	events, err := encodeEvents(b.PendingEvents())
 	if err != nil {
 		return nil, false, err
@@ -222,19 +232,10 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 	// Commit may run fn more than once; it only ever sets its results.
 	err = db.Commit(func(tx *bolt.Tx) error {
 		stored, replayed = nil, false
-		var idemKey []byte
-		if idem != nil {
-			idemKey = []byte(idem.Scope + "\x00" + idem.Key)
-			if data := tx.Bucket(bucketIdempotency).Get(idemKey); data != nil {
-				var prev breach.Idempotency
-				if err := json.Unmarshal(data, &prev); err != nil {
-					return err
-				}
-				if prev.Fingerprint != idem.Fingerprint {
-					return breach.Errorf(breach.ECONFLICT, "Deze Idempotency-Key is al gebruikt voor een andere melding.")
-				}
-				b, err := getBreach(tx, breach.StaffScope(), prev.BreachID)
-				stored, replayed = b, true
+		if idem != nil { // again, for a retry that raced the first request
+			prev, err := findIdempotent(tx, idem)
+			if err != nil || prev != nil {
+				stored, replayed = prev, prev != nil
 				return err
 			}
 		}
@@ -258,7 +259,7 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 			return err
 		}
 		if idem != nil {
-			if err := putJSON(tx.Bucket(bucketIdempotency), idemKey, idem); err != nil {
+			if err := putJSON(tx.Bucket(bucketIdempotency), idempotencyKey(idem), idem); err != nil {
 				return err
 			}
 		}
@@ -269,6 +270,25 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 		return nil, false, err
 	}
 	return stored, replayed, nil
+}
+
+func idempotencyKey(idem *breach.Idempotency) []byte { return []byte(idem.Scope + "\x00" + idem.Key) }
+
+// findIdempotent returns the breach filed earlier under the same key, nil if
+// the key is new, or ECONFLICT if the key was used for another request.
+func findIdempotent(tx *bolt.Tx, idem *breach.Idempotency) (*breach.Breach, error) {
+	data := tx.Bucket(bucketIdempotency).Get(idempotencyKey(idem))
+	if data == nil {
+		return nil, nil
+	}
+	var prev breach.Idempotency
+	if err := json.Unmarshal(data, &prev); err != nil {
+		return nil, err
+	}
+	if prev.Fingerprint != idem.Fingerprint {
+		return nil, breach.Errorf(breach.ECONFLICT, "Deze Idempotency-Key is al gebruikt voor een andere melding.")
+	}
+	return getBreach(tx, breach.StaffScope(), prev.BreachID)
 }
 
 func nextReference(tx *bolt.Tx, year int) (int, error) {
@@ -295,6 +315,18 @@ func (db *DB) FindBreach(ctx context.Context, scope breach.Scope, id string) (*b
 // UpdateBreach implements breach.Store.
 func (db *DB) UpdateBreach(ctx context.Context, scope breach.Scope, id string, fn func(*breach.Breach) error) (*breach.Breach, error) {
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// A change that fails on the current state (not found, invalid, in
+	// conflict) is refused from a read, so that it never rolls back the
+	// group commit it would have shared with other writers.
+	if err := db.bolt.View(func(tx *bolt.Tx) error {
+		b, err := getBreach(tx, scope, id)
+		if err != nil {
+			return err
+		}
+		return fn(b) // on a copy that is thrown away
+	}); err != nil {
 		return nil, err
 	}
 	var result *breach.Breach
@@ -330,90 +362,90 @@ func updateInTx(tx *bolt.Tx, scope breach.Scope, id string, fn func(*breach.Brea
 // that a long catch-up does not build one huge transaction.
 const maxPerCommit = 500
 
-// updateEach applies fn to the breaches that ids lists (read in its own
-// transaction each time), maxPerCommit per transaction, until ids returns
-// none. It returns how many it changed.
-func (db *DB) updateEach(ctx context.Context, ids func(tx *bolt.Tx) ([]string, error), fn func(*breach.Breach) error, always bool) (int, error) {
-	total := 0
-	for {
+// updateAll applies fn to each breach in ids and writes it, maxPerCommit per
+// transaction. It returns how many it wrote.
+func (db *DB) updateAll(ctx context.Context, ids []string, fn func(*breach.Breach) error) (int, error) {
+	done := 0
+	for len(ids) > 0 {
 		if err := ctx.Err(); err != nil {
-			return total, err
+			return done, err
 		}
-		var done int
+		chunk := ids[:min(len(ids), maxPerCommit)]
 		err := db.Commit(func(tx *bolt.Tx) error {
-			done = 0
-			list, err := ids(tx)
-			if err != nil {
-				return err
-			}
-			for _, id := range list {
-				if _, err := updateInTx(tx, breach.StaffScope(), id, fn, always); err != nil {
+			for _, id := range chunk {
+				if _, err := updateInTx(tx, breach.StaffScope(), id, fn, true); err != nil {
 					return err
 				}
-				done++
 			}
 			return nil
 		})
-		total += done
-		if err != nil || done < maxPerCommit {
-			return total, err
+		if err != nil {
+			return done, err
 		}
+		done, ids = done+len(chunk), ids[len(chunk):]
 	}
+	return done, nil
 }
 
-// distinctIDs reads breach IDs from index keys of the form <8 bytes><id>/<clock>
-// whose first 8 bytes are at most until (all when until is nil), at most max
-// distinct ones, each once.
-func distinctIDs(bkt *bolt.Bucket, until []byte, max int) ([]string, error) {
+// indexIDs reads the breach IDs of an index whose keys are
+// <8 bytes><id>/<clock>, each once, up to the first 8 bytes until (all when
+// until is nil), at most max of them.
+func (db *DB) indexIDs(bucket, until []byte, max int) ([]string, error) {
 	var ids []string
-	seen := map[string]bool{}
-	c := bkt.Cursor()
-	for k, _ := c.First(); k != nil && len(ids) < max; k, _ = c.Next() {
-		if until != nil && bytes.Compare(k[:8], until) > 0 {
-			break
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		seen := map[string]bool{}
+		c := tx.Bucket(bucket).Cursor()
+		for k, _ := c.First(); k != nil && len(ids) < max; k, _ = c.Next() {
+			if until != nil && bytes.Compare(k[:8], until) > 0 {
+				break
+			}
+			id, _, ok := bytes.Cut(k[8:], []byte("/"))
+			if !ok {
+				return fmt.Errorf("%s: malformed key %x", bucket, k)
+			}
+			if !seen[string(id)] {
+				seen[string(id)] = true
+				ids = append(ids, string(id))
+			}
 		}
-		id, _, ok := bytes.Cut(k[8:], []byte("/"))
-		if !ok {
-			return nil, fmt.Errorf("%s: malformed key %x", "index", k)
-		}
-		if !seen[string(id)] {
-			seen[string(id)] = true
-			ids = append(ids, string(id))
-		}
-	}
-	return ids, nil
+		return nil
+	})
+	return ids, err
 }
 
 // UpdateDue implements breach.Store: it reads the alert index from its start
-// up to now only, so a sweep costs what is due, not what is stored.
+// up to now only, so a sweep costs what is due, not what is stored. Each due
+// breach is written, so its alert entry moves past now.
 func (db *DB) UpdateDue(ctx context.Context, now time.Time, fn func(*breach.Breach) error) (int, error) {
-	return db.updateEach(ctx, func(tx *bolt.Tx) ([]string, error) {
-		return distinctIDs(tx.Bucket(bucketAlerts), timeKey(now), maxPerCommit)
-	}, fn, true) // always written: its alert entry must move past now, or the sweep would meet it again
+	total := 0
+	seen := map[string]bool{}
+	for {
+		ids, err := db.indexIDs(bucketAlerts, timeKey(now), maxPerCommit)
+		if err != nil || len(ids) == 0 {
+			return total, err
+		}
+		for _, id := range ids {
+			if seen[id] { // an entry that did not move would make the sweep spin
+				return total, fmt.Errorf("sweep: breach %s is still due after its alert", id)
+			}
+			seen[id] = true
+		}
+		n, err := db.updateAll(ctx, ids, fn)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
 }
 
 // UpdateRunning implements breach.Store. Every breach with a running clock
 // is written, whether fn changed it or not.
 func (db *DB) UpdateRunning(ctx context.Context, fn func(*breach.Breach) error) (int, error) {
-	var after []byte // resume point: the running index does not shrink under fn
-	return db.updateEach(ctx, func(tx *bolt.Tx) ([]string, error) {
-		var ids []string
-		c := tx.Bucket(bucketByDeadline).Cursor()
-		k, _ := c.First()
-		if after != nil {
-			k, _ = c.Seek(after)
-		}
-		seen := map[string]bool{}
-		for ; k != nil && len(ids) < maxPerCommit; k, _ = c.Next() {
-			id, _, _ := bytes.Cut(k[8:], []byte("/"))
-			if !seen[string(id)] {
-				seen[string(id)] = true
-				ids = append(ids, string(id))
-			}
-			after = append(append([]byte(nil), k...), 0)
-		}
-		return ids, nil
-	}, fn, true)
+	ids, err := db.indexIDs(bucketByDeadline, nil, math.MaxInt)
+	if err != nil {
+		return 0, err
+	}
+	return db.updateAll(ctx, ids, fn)
 }
 
 // ListEvents implements breach.Store.

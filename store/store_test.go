@@ -180,9 +180,10 @@ func TestAmendAndUpdate(t *testing.T) {
 	assert.Equal(t, breach.StagePreliminary, got.Stage)
 	assert.Equal(t, 2, got.Version)
 
-	unchanged, err := svc.AmendBreach(ctx, acme, b.ID, breach.ReportPatch{Cause: ptr("Diefstal uit auto")})
+	unchanged, err := svc.AmendBreach(ctx, acme, b.ID, breach.ReportPatch{Cause: ptr("  Diefstal uit auto "),
+		PersonalData: ptr([]string{" naam"}), Reporter: ptr(breach.Reporter{Name: "J. Jansen  ", Phone: "0612345678"})})
 	require.NoError(t, err)
-	assert.Equal(t, 2, unchanged.Version, "a patch that changes nothing records nothing")
+	assert.Equal(t, 2, unchanged.Version, "a patch that changes nothing but spacing records nothing")
 
 	c.t = start.Add(2 * time.Hour)
 	got, err = svc.AddUpdate(ctx, acme, b.ID, breach.UpdateRequest{Message: "Alles bekend", ReportPatch: breach.ReportPatch{
@@ -203,7 +204,7 @@ func TestAmendAndUpdate(t *testing.T) {
 	assert.Equal(t, []string{breach.ActionFiled, breach.ActionAmended, breach.ActionUpdated},
 		[]string{events[0].Action, events[1].Action, events[2].Action})
 	assert.Equal(t, "cause", events[1].Changes[0].Field)
-	assert.JSONEq(t, `""`, string(events[1].Changes[0].Old))
+	assert.JSONEq(t, `null`, string(events[1].Changes[0].Old), "the cause was not given before")
 	assert.JSONEq(t, `"Diefstal uit auto"`, string(events[1].Changes[0].New))
 	assert.Equal(t, acme.TokenID, events[2].Actor.TokenID)
 	require.NoError(t, breach.VerifyTrail(got, events))

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 )
@@ -25,7 +26,14 @@ type Config struct {
 	MailTo     []string
 	BaseURL    string
 	Sweep      string
+	Digest     string
 	BodyLimit  string
+	// ProcessorReminders and AuthorityReminders are how long before each
+	// deadline the reminders go out; MailMaxAge is how old an unsent mail may
+	// grow before /readyz reports not ready.
+	ProcessorReminders []time.Duration
+	AuthorityReminders []time.Duration
+	MailMaxAge         time.Duration
 }
 
 // setting describes one configuration setting for flags, environment and
@@ -42,7 +50,7 @@ const minAdminTokenLength = 24
 // an error naming the setting by its flag and variable.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var c Config
-	var mailTo string
+	var mailTo, processorReminders, authorityReminders, mailMaxAge string
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -52,6 +60,10 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"mail-to", "DATALEK_MAIL_TO", "datalekken@hetcak.nl", "privacy mailbox, comma-separated addresses", &mailTo},
 		{"base-url", "DATALEK_BASE_URL", "", "public URL of the service, for links in mails (default http://ADDR)", &c.BaseURL},
 		{"sweep", "DATALEK_SWEEP", "@every 1m", "robfig/cron spec of the deadline sweep", &c.Sweep},
+		{"digest", "DATALEK_DIGEST", "CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", "robfig/cron spec of the daily digest of open breaches", &c.Digest},
+		{"processor-reminders", "DATALEK_PROCESSOR_REMINDERS", "6h,1h", "reminders to the reporter before the 24-hour deadline", &processorReminders},
+		{"authority-reminders", "DATALEK_AUTHORITY_REMINDERS", "48h,24h,12h,4h,1h", "reminders to the mailbox before the 72-hour deadline", &authorityReminders},
+		{"mail-max-age", "DATALEK_MAIL_MAX_AGE", "15m", "age of the oldest unsent mail at which /readyz reports not ready", &mailMaxAge},
 		{"body-limit", "DATALEK_BODY_LIMIT", "1M", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
 	}
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
@@ -81,6 +93,12 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
+	var errReminders, errAuthority, errMaxAge error
+	c.ProcessorReminders, errReminders = durations(processorReminders)
+	c.AuthorityReminders, errAuthority = durations(authorityReminders)
+	if c.MailMaxAge, errMaxAge = time.ParseDuration(mailMaxAge); errMaxAge == nil && c.MailMaxAge <= 0 {
+		errMaxAge = errors.New("must be positive")
+	}
 	check := func(dst *string, err error) error {
 		if err != nil {
 			return fmt.Errorf("invalid %s: %w", name[dst], err)
@@ -96,6 +114,10 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&mailTo, validMailTo(c.MailTo)),
 		check(&c.BaseURL, validBaseURL(c.BaseURL)),
 		check(&c.Sweep, validCron(c.Sweep)),
+		check(&c.Digest, validCron(c.Digest)),
+		check(&processorReminders, errReminders),
+		check(&authorityReminders, errAuthority),
+		check(&mailMaxAge, errMaxAge),
 		check(&c.BodyLimit, validSize(c.BodyLimit)),
 	)
 }
@@ -195,6 +217,22 @@ func validCron(spec string) error {
 		return fmt.Errorf("%q: %v", spec, err)
 	}
 	return nil
+}
+
+// durations parses a comma-separated list of positive durations ("6h,1h").
+func durations(s string) ([]time.Duration, error) {
+	var ds []time.Duration
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		d, err := time.ParseDuration(part)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("%q is not a positive duration such as 6h or 30m", part)
+		}
+		ds = append(ds, d)
+	}
+	return ds, nil
 }
 
 // validSize accepts what echo's body limit middleware accepts: a number with

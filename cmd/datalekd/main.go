@@ -17,8 +17,11 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam on a minimal image
 
+	"github.com/robfig/cron/v3"
+
 	"datalek/api"
 	"datalek/breach"
+	"datalek/notify"
 	"datalek/store"
 )
 
@@ -57,9 +60,14 @@ type Main struct {
 	Service *breach.Service
 	API     *api.Server
 
+	Relay   *notify.Relay
+
 	server   *http.Server
 	listener net.Listener
 	served   chan error
+	cron     *cron.Cron
+	stop     context.CancelFunc // ends the relay and the scheduled jobs
+	relayed  chan struct{}      // closed when the relay has stopped
 }
 
 // NewMain returns a program for cfg; Run starts it.
@@ -84,13 +92,23 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.Service = breach.NewService(m.DB)
+	m.Service.MailTo = cfg.MailTo
+	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
+	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
 	if cfg.AdminToken != "" {
 		if err := m.Service.BootstrapAdmin(ctx, cfg.AdminToken); err != nil {
 			return fmt.Errorf("bootstrap admin token: %w", err)
 		}
 	}
+	if err := m.startMail(); err != nil {
+		return err
+	}
+	if err := m.startClocks(ctx); err != nil {
+		return err
+	}
 	m.API = api.NewServer(m.Service, m.Logger, cfg.BodyLimit)
-	m.API.Ready = m.DB.Ping
+	m.API.Ping = m.DB.Ping
+	m.API.MaxMailAge = cfg.MailMaxAge
 
 	if m.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return err
@@ -110,11 +128,95 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	return nil
 }
 
+// MailDir is where mail is written when no SMTP server is configured.
+const MailDir = "mail"
+
+// startMail starts the relay that delivers the outbox, through SMTP or, with
+// no SMTP server configured, as .eml files under the data directory.
+func (m *Main) startMail() error {
+	var transport notify.Transport = notify.Files{Dir: filepath.Join(m.Config.DataDir, MailDir)}
+	if m.Config.SMTPURL != "" {
+		smtp, err := notify.NewSMTP(m.Config.SMTPURL)
+		if err != nil {
+			return err
+		}
+		transport = smtp
+	} else {
+		m.Logger.Warn("NO SMTP SERVER CONFIGURED: mail is NOT delivered, only written as .eml files; set DATALEK_SMTP_URL",
+			"dir", filepath.Join(m.Config.DataDir, MailDir))
+	}
+	composer := &notify.Composer{From: m.Config.MailFrom, BaseURL: m.Config.BaseURL}
+	m.Relay = notify.NewRelay(m.DB, composer, transport, m.Logger)
+	m.Service.MailQueued = m.Relay.Wake
+	ctx, stop := context.WithCancel(context.Background())
+	m.stop, m.relayed = stop, make(chan struct{})
+	go func() {
+		defer close(m.relayed)
+		m.Relay.Run(ctx)
+	}()
+	m.Logger.Info("mail", "transport", transport.Describe(), "to", len(m.Config.MailTo))
+	return nil
+}
+
+// startClocks brings the alert schedule of running clocks in line with the
+// configuration, catches up on what fell due while the service was down, and
+// schedules the sweep and the digest.
+func (m *Main) startClocks(ctx context.Context) error {
+	if err := m.Service.Schedule.Validate(); err != nil {
+		return fmt.Errorf("schedule: %w", err)
+	}
+	if n, err := m.Service.Reschedule(ctx); err != nil {
+		return fmt.Errorf("reschedule: %w", err)
+	} else if n > 0 {
+		m.Logger.Info("clocks running", "breaches", n)
+	}
+	m.sweep()
+	logger := cronLogger{m.Logger}
+	m.cron = cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
+	if _, err := m.cron.AddFunc(m.Config.Sweep, m.sweep); err != nil {
+		return fmt.Errorf("sweep schedule: %w", err)
+	}
+	if _, err := m.cron.AddFunc(m.Config.Digest, m.digest); err != nil {
+		return fmt.Errorf("digest schedule: %w", err)
+	}
+	m.cron.Start()
+	return nil
+}
+
+// sweep raises the alerts that are due.
+func (m *Main) sweep() {
+	n, err := m.Service.Sweep(context.Background())
+	if err != nil {
+		m.Logger.Error("sweep", "err", err)
+	} else if n > 0 {
+		m.Logger.Info("sweep raised alerts", "breaches", n)
+	}
+}
+
+// digest queues the daily overview of open breaches.
+func (m *Main) digest() {
+	if queued, err := m.Service.Digest(context.Background()); err != nil {
+		m.Logger.Error("digest", "err", err)
+	} else if queued {
+		m.Logger.Info("digest queued")
+	}
+}
+
+// cronLogger lets robfig/cron log through slog; its routine messages are
+// debug-level, its errors (a recovered panic) errors.
+type cronLogger struct{ l *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error("cron: "+msg, append(kv, "err", err)...)
+}
+
 // Addr is the address the service listens on (useful with port 0).
 func (m *Main) Addr() string { return m.listener.Addr().String() }
 
-// Close stops accepting requests, lets in-flight ones finish, and closes the
-// database.
+// Close stops accepting requests and lets in-flight ones finish, waits for a
+// running sweep, stops the relay after its current attempt, and closes the
+// database. Mail not yet sent stays in the outbox for the next start.
 func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
@@ -124,6 +226,13 @@ func (m *Main) Close() error {
 		if err := <-m.served; !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
+	}
+	if m.cron != nil {
+		<-m.cron.Stop().Done()
+	}
+	if m.stop != nil {
+		m.stop()
+		<-m.relayed
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

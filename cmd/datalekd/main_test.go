@@ -26,7 +26,11 @@ func TestParseConfig(t *testing.T) {
 	c, err := ParseConfig(nil, env(nil), io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, Config{Addr: "127.0.0.1:8080", DataDir: "./data", MailFrom: "datalek@localhost",
-		MailTo: []string{"datalekken@hetcak.nl"}, BaseURL: "http://127.0.0.1:8080", Sweep: "@every 1m", BodyLimit: "1M"}, c,
+		MailTo: []string{"datalekken@hetcak.nl"}, BaseURL: "http://127.0.0.1:8080", Sweep: "@every 1m",
+		Digest: "CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", BodyLimit: "1M",
+		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
+		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
+		MailMaxAge:         15 * time.Minute}, c,
 		"no configuration at all is a working configuration")
 
 	c, err = ParseConfig([]string{"-addr", "127.0.0.1:9000"}, env(map[string]string{

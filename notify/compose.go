@@ -1,0 +1,354 @@
+// Package notify turns the notices the domain queues into Dutch mails and
+// delivers them: the composer builds each message (plain text with an HTML
+// alternative), the relay works through the outbox with back-off, and a
+// transport hands messages to an SMTP server or writes them as .eml files.
+package notify
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"datalek/breach"
+)
+
+// Composer builds the message for a notice. It is deterministic: the same
+// notice always gives the same message, so a resent mail is the same mail.
+type Composer struct {
+	From    string
+	BaseURL string // links point at the breach under this URL
+}
+
+// messageIDDomain is the right-hand side of Message-IDs: the service's host.
+func (c *Composer) messageIDDomain() string {
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "datalek.invalid"
+}
+
+// MessageID is the Message-ID (without angle brackets) of the notice with id.
+func (c *Composer) MessageID(id string) string { return "datalek." + id + "@" + c.messageIDDomain() }
+
+// Compose returns the message for a notice.
+func (c *Composer) Compose(n breach.Notice) (*mail.Msg, error) {
+	doc, err := c.document(n)
+	if err != nil {
+		return nil, err
+	}
+	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := m.From(c.From); err != nil {
+		return nil, fmt.Errorf("from: %w", err)
+	}
+	if err := m.To(n.To...); err != nil {
+		return nil, fmt.Errorf("to: %w", err)
+	}
+	m.Subject(doc.Subject)
+	m.SetDateWithValue(n.At)
+	m.SetMessageIDWithValue(c.MessageID(n.ID))
+	if n.ThreadID != "" {
+		ref := "<" + c.MessageID(n.ThreadID) + ">"
+		m.SetGenHeader(mail.HeaderInReplyTo, ref)
+		m.SetGenHeader(mail.HeaderReferences, ref)
+	}
+	m.SetGenHeader("Auto-Submitted", "auto-generated")
+	m.SetGenHeader(mail.HeaderXAutoResponseSuppress, "All")
+	text, html, err := doc.render()
+	if err != nil {
+		return nil, err
+	}
+	m.SetBodyString(mail.TypeTextPlain, text)
+	m.AddAlternativeString(mail.TypeTextHTML, html)
+	return m, nil
+}
+
+// document is what a mail says, independent of plain text or HTML.
+type document struct {
+	Subject  string
+	Intro    []string
+	Sections []section
+	Link     string
+	Outro    []string
+}
+
+type section struct {
+	Title string
+	Rows  []row
+	Table *table // instead of rows: the digest's overview
+}
+
+type row struct{ Label, Value string }
+
+type table struct {
+	Head []string
+	Rows [][]string
+}
+
+func subject(b *breach.Breach, text string) string {
+	return fmt.Sprintf("[Datalek %s] %s", b.Reference, text)
+}
+
+func (c *Composer) link(b *breach.Breach) string {
+	return strings.TrimRight(c.BaseURL, "/") + "/api/v1/breaches/" + b.ID
+}
+
+func (c *Composer) document(n breach.Notice) (document, error) {
+	b := n.Breach
+	if b == nil && n.Kind != breach.NoticeDigest {
+		return document{}, fmt.Errorf("notice %s (%s) has no breach", n.ID, n.Kind)
+	}
+	switch n.Kind {
+	case breach.NoticeFiled:
+		return c.filed(n), nil
+	case breach.NoticeAcknowledged:
+		return c.acknowledged(n), nil
+	case breach.NoticeAmended, breach.NoticeUpdated:
+		return c.changed(n), nil
+	case breach.NoticeAwareness:
+		return c.awareness(n), nil
+	case breach.NoticeAlert:
+		return c.alert(n)
+	case breach.NoticeDigest:
+		return c.digest(n), nil
+	}
+	return document{}, fmt.Errorf("notice %s: unknown kind %q", n.ID, n.Kind)
+}
+
+func (c *Composer) filed(n breach.Notice) document {
+	b := n.Breach
+	title := fmt.Sprintf("Nieuwe melding van %s: %s", b.Organisation, b.Title)
+	intro := []string{fmt.Sprintf("%s heeft een (vermoedelijk) datalek gemeld op %s.", b.Organisation, when(b.ReceivedAt))}
+	if b.Stage == breach.StagePreliminary {
+		title += " (voorlopig)"
+		intro = append(intro, fmt.Sprintf("Dit is een voorlopige melding. Nog niet gegeven: %s. De verwerker moet de melding uiterlijk %s aanvullen.",
+			fieldList(b.MissingFields()), when(b.ProcessorDue())))
+	}
+	intro = append(intro, processorVerdict(b, n.At))
+	return document{
+		Subject:  subject(b, title),
+		Intro:    intro,
+		Sections: []section{reportSection(b), deadlineSection(b, n.At)},
+		Link:     c.link(b),
+		Outro:    []string{"Beoordeel de melding en besluit of het datalek moet worden gemeld bij de Autoriteit Persoonsgegevens en aan de betrokkenen."},
+	}
+}
+
+func (c *Composer) acknowledged(n breach.Notice) document {
+	b := n.Breach
+	intro := []string{
+		fmt.Sprintf("Beste %s,", b.Reporter.Name),
+		fmt.Sprintf("Uw melding van een (vermoedelijk) datalek is op %s ontvangen onder kenmerk %s. Vermeld dit kenmerk bij alle contact hierover.",
+			when(b.ReceivedAt), b.Reference),
+	}
+	if b.Stage == breach.StagePreliminary {
+		intro = append(intro, fmt.Sprintf("Uw melding is voorlopig. Vul uiterlijk %s de gegevens aan die Bijlage 3 van de verwerkersovereenkomst vraagt en nu nog ontbreken: %s.",
+			when(b.ProcessorDue()), fieldList(b.MissingFields())))
+	}
+	return document{
+		Subject:  subject(b, "Ontvangstbevestiging van uw melding"),
+		Intro:    intro,
+		Sections: []section{reportSection(b)},
+		Link:     c.link(b),
+		Outro: []string{
+			"Wat er nu gebeurt: de Adviseur Privacy beoordeelt de melding en neemt contact met u op als er vragen zijn. De opdrachtgever besluit of het datalek wordt gemeld bij de Autoriteit Persoonsgegevens en aan de betrokkenen.",
+			"Houd ons op de hoogte van nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst) via de API: POST " + c.link(b) + "/updates.",
+		},
+	}
+}
+
+func (c *Composer) changed(n breach.Notice) document {
+	b := n.Breach
+	title, intro := "Melding gewijzigd", fmt.Sprintf("%s heeft de melding gewijzigd op %s.", actorName(n), when(n.At))
+	if n.Kind == breach.NoticeUpdated {
+		title, intro = "Nieuwe ontwikkeling", fmt.Sprintf("%s meldt een ontwikkeling op %s.", actorName(n), when(n.At))
+	}
+	if completedBy(n.Changes) {
+		title = "Melding aangevuld: nu volledig"
+	}
+	sections := []section{}
+	if n.Update != nil {
+		sections = append(sections, section{Title: "Ontwikkeling", Rows: []row{{"Bericht", n.Update.Message}}})
+	}
+	if len(n.Changes) > 0 {
+		changes := section{Title: "Gewijzigde gegevens"}
+		for _, ch := range n.Changes {
+			changes.Rows = append(changes.Rows, row{fieldLabel(ch.Field), fmt.Sprintf("%s → %s", rawValue(ch.Old), rawValue(ch.New))})
+		}
+		sections = append(sections, changes)
+	}
+	sections = append(sections, reportSection(b), deadlineSection(b, n.At))
+	return document{Subject: subject(b, title), Intro: []string{intro, processorVerdict(b, n.At)}, Sections: sections, Link: c.link(b)}
+}
+
+func (c *Composer) awareness(n breach.Notice) document {
+	b := n.Breach
+	return document{
+		Subject: subject(b, "Start van de 72-uurstermijn verplaatst"),
+		Intro: []string{
+			fmt.Sprintf("%s heeft vastgelegd dat de verwerkingsverantwoordelijke op %s op de hoogte was van dit datalek.", actorName(n), when(b.AwareAt)),
+			fmt.Sprintf("De melding bij de Autoriteit Persoonsgegevens moet daardoor uiterlijk %s gedaan zijn.", when(b.AuthorityDue())),
+		},
+		Sections: []section{{Title: "Reden", Rows: []row{{"Toelichting", n.Reason}}}, deadlineSection(b, n.At)},
+		Link:     c.link(b),
+	}
+}
+
+func (c *Composer) alert(n breach.Notice) (document, error) {
+	b, a := n.Breach, n.Alert
+	if a == nil {
+		return document{}, fmt.Errorf("alert notice %s has no alert", n.ID)
+	}
+	left, late := a.DueAt.Sub(n.At), n.At.Sub(a.DueAt)
+	var d document
+	switch a.Kind {
+	case breach.AlertProcessorReminder:
+		d.Subject = subject(b, fmt.Sprintf("Herinnering: volledige melding uiterlijk %s", when(a.DueAt)))
+		d.Intro = []string{
+			fmt.Sprintf("Beste %s,", b.Reporter.Name),
+			fmt.Sprintf("Uw melding %s is nog voorlopig. Volgens Bijlage 3 van de verwerkersovereenkomst moet de volledige melding binnen 24 uur na ontdekking binnen zijn: uiterlijk %s, over %s.",
+				b.Reference, when(a.DueAt), duration(left)),
+			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ".",
+		}
+		d.Outro = []string{"Vul de melding aan via de API: PATCH " + c.link(b) + "."}
+	case breach.AlertProcessorOverdue:
+		d.Subject = subject(b, fmt.Sprintf("Termijn verwerker verstreken: volledige melding ontbreekt (%s te laat)", duration(late)))
+		d.Intro = []string{
+			fmt.Sprintf("%s had de volledige melding uiterlijk %s moeten doen; die termijn is %s verstreken.", b.Organisation, when(a.DueAt), duration(late)),
+			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ". Neem contact op met de melder.",
+		}
+	case breach.AlertAuthorityReminder:
+		d.Subject = subject(b, fmt.Sprintf("Nog %s om te melden bij de Autoriteit Persoonsgegevens", duration(left)))
+		d.Intro = []string{fmt.Sprintf("Een melding bij de Autoriteit Persoonsgegevens moet uiterlijk %s gedaan zijn (72 uur na %s). Er is nog geen besluit vastgelegd.",
+			when(a.DueAt), when(b.AwareAt))}
+	case breach.AlertAuthorityOverdue:
+		d.Subject = subject(b, fmt.Sprintf("72-uurstermijn Autoriteit Persoonsgegevens verstreken (%s te laat)", duration(late)))
+		d.Intro = []string{
+			fmt.Sprintf("De termijn om dit datalek te melden bij de Autoriteit Persoonsgegevens is op %s verstreken, %s geleden, en er is nog geen besluit vastgelegd.", when(a.DueAt), duration(late)),
+			"Een melding na 72 uur moet de redenen voor de vertraging vermelden (artikel 33, eerste lid, AVG).",
+		}
+	default:
+		return d, fmt.Errorf("alert notice %s: unknown alert %q", n.ID, a.Kind)
+	}
+	if a.Collapsed > 0 {
+		d.Intro = append(d.Intro, fmt.Sprintf("Deze waarschuwing vervangt %d eerdere die tijdens een onderbreking van de dienst niet zijn verstuurd.", a.Collapsed))
+	}
+	d.Sections = []section{deadlineSection(b, n.At), reportSection(b)}
+	d.Link = c.link(b)
+	return d, nil
+}
+
+func (c *Composer) digest(n breach.Notice) document {
+	d := document{
+		Subject: fmt.Sprintf("[Datalek] Overzicht open datalekken %s", day(n.At)),
+		Intro:   []string{fmt.Sprintf("Er staan %d datalekken open, de dichtstbijzijnde termijn eerst.", len(n.Breaches))},
+	}
+	if len(n.Breaches) == 0 {
+		d.Intro = []string{"Er staan geen datalekken open."}
+		return d
+	}
+	t := &table{Head: []string{"Kenmerk", "Verwerker", "Titel", "Stand", "Eerstvolgende termijn"}}
+	for _, b := range n.Breaches {
+		t.Rows = append(t.Rows, []string{b.Reference, b.Organisation, b.Title, statusLabel(b), nearestDeadline(b, n.At)})
+	}
+	d.Sections = []section{{Title: "Open datalekken", Table: t}}
+	d.Link = strings.TrimRight(c.BaseURL, "/") + "/api/v1/breaches?sort=deadline"
+	return d
+}
+
+func actorName(n breach.Notice) string {
+	if n.Actor == nil {
+		return "De dienst"
+	}
+	if n.Actor.Organisation != "" {
+		return fmt.Sprintf("%s (%s)", n.Actor.Organisation, n.Actor.Name)
+	}
+	return fmt.Sprintf("%s (%s)", n.Actor.Name, roleLabel(n.Actor.Role))
+}
+
+func completedBy(changes []breach.Change) bool {
+	for _, c := range changes {
+		if c.Field == "stage" && string(c.New) == `"complete"` {
+			return true
+		}
+	}
+	return false
+}
+
+// processorVerdict says in one sentence where the 24-hour deadline stands.
+func processorVerdict(b *breach.Breach, at time.Time) string {
+	d := b.DeadlinesAt(at).Processor
+	switch d.State {
+	case breach.DeadlineMet:
+		return fmt.Sprintf("De 24-uurstermijn van de verwerker is gehaald (uiterlijk %s).", when(d.DueAt))
+	case breach.DeadlineLate:
+		return fmt.Sprintf("De 24-uurstermijn van de verwerker is NIET gehaald: de volledige melding kwam %s te laat.", duration(time.Duration(d.LateBySeconds)*time.Second))
+	case breach.DeadlineOverdue:
+		return fmt.Sprintf("De 24-uurstermijn van de verwerker is NIET gehaald: de volledige melding ontbreekt nog, %s na %s.", duration(time.Duration(d.LateBySeconds)*time.Second), when(d.DueAt))
+	}
+	return fmt.Sprintf("De volledige melding moet uiterlijk %s binnen zijn (nog %s).", when(d.DueAt), duration(d.DueAt.Sub(at)))
+}
+
+func deadlineSection(b *breach.Breach, at time.Time) section {
+	ds := b.DeadlinesAt(at)
+	return section{Title: "Termijnen", Rows: []row{
+		{"Verwerker: volledige melding (24 uur na ontdekking)", deadlineText(ds.Processor, at)},
+		{"Melding Autoriteit Persoonsgegevens (72 uur na " + when(b.AwareAt) + ")", deadlineText(ds.Authority, at)},
+	}}
+}
+
+func deadlineText(d breach.Deadline, at time.Time) string {
+	late := duration(time.Duration(d.LateBySeconds) * time.Second)
+	switch d.State {
+	case breach.DeadlineMet:
+		return "gehaald; uiterlijk " + when(d.DueAt)
+	case breach.DeadlineLate:
+		return fmt.Sprintf("niet gehaald: %s te laat; uiterlijk %s", late, when(d.DueAt))
+	case breach.DeadlineOverdue:
+		return fmt.Sprintf("verstreken op %s (%s geleden)", when(d.DueAt), late)
+	case breach.DeadlineStopped:
+		return "niet meer van toepassing"
+	}
+	return fmt.Sprintf("uiterlijk %s (nog %s)", when(d.DueAt), duration(d.DueAt.Sub(at)))
+}
+
+func nearestDeadline(b *breach.Breach, at time.Time) string {
+	running := b.RunningDeadlines()
+	if len(running) == 0 {
+		return "geen lopende termijn"
+	}
+	ds := b.DeadlinesAt(at)
+	if running[0].Clock == breach.ClockProcessor {
+		return "verwerker: " + deadlineText(ds.Processor, at)
+	}
+	return "AP: " + deadlineText(ds.Authority, at)
+}
+
+func reportSection(b *breach.Breach) section {
+	r := b.Report
+	rows := []row{
+		{"Kenmerk", b.Reference},
+		{"Verwerker", b.Organisation},
+		{"Titel", r.Title},
+		{"Stand van de melding", stageLabel(b.Stage)},
+		{"Ontdekt op", when(r.DetectedAt)},
+		{"Ontstaan op", optionalTime(r.StartedAt)},
+		{"Nog gaande", yesNo(r.Ongoing)},
+		{"Oorzaak", orMissing(r.Cause)},
+		{"Persoonsgegevens", categories(r.PersonalData)},
+		{"Vermoedelijk aantal betrokkenen", subjects(r.SubjectsMin, r.SubjectsMax)},
+		{"Verstuurde uitingen", sentItems(r.SentItems)},
+		{"Vernietigd of teruggestuurd", dispositionLabel(r.ItemDisposition)},
+		{"Maatregelen", orMissing(r.Measures)},
+		{"Melder", reporter(r.Reporter)},
+	}
+	if r.ContractReference != "" {
+		rows = append(rows, row{"Contractreferentie", r.ContractReference})
+	}
+	if n := len(b.Updates); n > 0 {
+		rows = append(rows, row{"Ontwikkelingen", fmt.Sprintf("%d, laatste op %s: %s", n, when(b.Updates[n-1].ReceivedAt), b.Updates[n-1].Message)})
+	}
+	return section{Title: "Melding (Bijlage 3)", Rows: rows}
+}
