@@ -117,11 +117,15 @@ func (r *Report) problems(now time.Time, complete bool) Problems {
 }
 
 // text checks free text of several lines (a cause, measures, a message).
-func text(p *Problems, field, s string, max int, required bool) { checkText(p, field, s, max, required, true) }
+func text(p *Problems, field, s string, max int, required bool) {
+	checkText(p, field, s, max, required, true)
+}
 
 // line checks text of one line (a title, a name): no line breaks, since it
 // may end up in a mail header.
-func line(p *Problems, field, s string, max int, required bool) { checkText(p, field, s, max, required, false) }
+func line(p *Problems, field, s string, max int, required bool) {
+	checkText(p, field, s, max, required, false)
+}
 
 // checkText refuses control characters (but line breaks and tabs in
 // multi-line text) and invisible format characters such as right-to-left

@@ -60,7 +60,7 @@ type Main struct {
 	Service *breach.Service
 	API     *api.Server
 
-	Relay   *notify.Relay
+	Relay *notify.Relay
 
 	server   *http.Server
 	listener net.Listener
