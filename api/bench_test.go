@@ -13,7 +13,7 @@ import (
 // BenchmarkFileBreach files complete reports over real HTTP into a real bbolt
 // file, from 64 concurrent clients (GOMAXPROCS × parallelism).
 func BenchmarkFileBreach(b *testing.B) {
-	ta := newTestAPI(&testing.T{})
+	ta := newTestAPI(b)
 	acme := ta.token("supplier", "Acme BV", "bench")
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
 	var seq atomic.Int64

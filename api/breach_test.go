@@ -166,4 +166,9 @@ func TestStaffFileOnBehalfOfSupplier(t *testing.T) {
 	report["organisation"] = "Other BV"
 	res = ta.do("POST", "/api/v1/breaches", acme, report)
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status, "a supplier cannot file for another")
+
+	report["organisation"] = "Acme Bv" // a typo would file for a supplier that never sees it
+	res = ta.do("POST", "/api/v1/breaches", adviser, report)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"organisation"}, fieldNames(t, res.JSON(t)))
 }

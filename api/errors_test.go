@@ -110,6 +110,17 @@ func TestInternalErrorsRevealNothing(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, ta.do("GET", "/readyz", "", nil).Status)
 }
 
+func TestLogsTrustNoClientHeaders(t *testing.T) {
+	ta := newTestAPI(t)
+	res := ta.do("GET", "/healthz", "", nil, "X-Forwarded-For", "10.6.6.6", "X-Request-Id", "forged-id")
+	require.Equal(t, http.StatusOK, res.Status)
+	assert.NotEqual(t, "forged-id", res.Header.Get("X-Request-Id"))
+	assert.NotEmpty(t, res.Header.Get("X-Request-Id"))
+	assert.NotContains(t, ta.logs.String(), "10.6.6.6")
+	assert.NotContains(t, ta.logs.String(), "forged-id")
+	assert.Contains(t, ta.logs.String(), "origin=127.0.0.1")
+}
+
 func TestServiceEndpoints(t *testing.T) {
 	ta := newTestAPI(t)
 	assert.Equal(t, http.StatusOK, ta.do("GET", "/healthz", "", nil).Status)

@@ -25,7 +25,7 @@ const adminSecret = "test-operator-secret-0123456789"
 
 // testAPI is the real API on a real bbolt file behind a real HTTP server.
 type testAPI struct {
-	t    *testing.T
+	t    testing.TB
 	URL  string
 	DB   *store.DB
 	Now  time.Time
@@ -34,7 +34,7 @@ type testAPI struct {
 	closed bool
 }
 
-func newTestAPI(t *testing.T) *testAPI {
+func newTestAPI(t testing.TB) *testAPI {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
 	require.NoError(t, err)
@@ -64,7 +64,7 @@ type response struct {
 }
 
 // JSON decodes the body into a generic map.
-func (r response) JSON(t *testing.T) map[string]any {
+func (r response) JSON(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(r.Body, &m), "body: %s", r.Body)

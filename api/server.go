@@ -53,6 +53,17 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.JSONSerializer = jsonSerializer{}
+	// The origin logged is the connection's own address: a client's
+	// X-Forwarded-For is not trusted unless a proxy in front is configured
+	// to set it (then set Echo.IPExtractor accordingly when wiring).
+	e.IPExtractor = echo.ExtractIPDirect()
+	// A request ID is always the server's own, never one a client sent.
+	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Request().Header.Del(echo.HeaderXRequestID)
+			return next(c)
+		}
+	})
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogLatency: true, LogMethod: true, LogRoutePath: true, LogRequestID: true, LogError: true,

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,9 @@ type Store interface {
 	// PutToken stores a token, replacing any token with the same ID.
 	PutToken(ctx context.Context, t *Token) error
 	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
+	// OrganisationExists reports whether a supplier token was ever issued for
+	// org: staff can file only for a supplier the service knows.
+	OrganisationExists(ctx context.Context, org string) (bool, error)
 	ListTokens(ctx context.Context) ([]*Token, error)
 	RevokeToken(ctx context.Context, id string, at time.Time) error
 }
@@ -197,6 +201,14 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 		org = a.Organisation
 	case org == "":
 		p.Add("organisation", "is verplicht als u namens een verwerker meldt")
+	default:
+		known, err := s.Store.OrganisationExists(ctx, org)
+		if err != nil {
+			return nil, false, err
+		}
+		if !known {
+			p.Add("organisation", "onbekende verwerker %q: er is geen token voor deze organisatie uitgegeven", org)
+		}
 	}
 	if len(idemKey) > 255 {
 		p.Add("Idempotency-Key", "is te lang (hoogstens 255 tekens)")
@@ -407,10 +419,26 @@ func (s *Service) RevokeToken(ctx context.Context, a Actor, id string) error {
 // operator secret (DATALEK_ADMIN_TOKEN). Changing the secret replaces it.
 const BootstrapTokenID = "bootstrap-admin"
 
-// BootstrapAdmin stores secret, hashed, as the bootstrap admin token.
+// ErrBootstrapRevoked says that the operator secret given at start-up belongs
+// to a bootstrap token that an admin revoked; it stays revoked.
+var ErrBootstrapRevoked = errors.New("the bootstrap admin token of this DATALEK_ADMIN_TOKEN was revoked; it stays revoked: set a new secret to bootstrap again")
+
+// BootstrapAdmin stores secret, hashed, as the bootstrap admin token,
+// replacing the one of an earlier secret. The same secret again changes
+// nothing, and a revoked one is not brought back (ErrBootstrapRevoked).
 func (s *Service) BootstrapAdmin(ctx context.Context, secret string) error {
+	hash := HashSecret(secret)
+	existing, err := s.Store.FindTokenByHash(ctx, hash)
+	switch {
+	case err == nil && existing.RevokedAt != nil:
+		return ErrBootstrapRevoked
+	case err == nil:
+		return nil
+	case ErrorCode(err) != ENOTFOUND:
+		return err
+	}
 	return s.Store.PutToken(ctx, &Token{ID: BootstrapTokenID, Name: "bootstrap", Role: RoleAdmin,
-		Hash: HashSecret(secret), CreatedAt: s.now(), CreatedBy: "DATALEK_ADMIN_TOKEN"})
+		Hash: hash, CreatedAt: s.now(), CreatedBy: "DATALEK_ADMIN_TOKEN"})
 }
 
 // Authenticate returns the actor for a bearer secret. Errors: EUNAUTHORIZED.

@@ -443,6 +443,13 @@ func TestTokens(t *testing.T) {
 	require.NoError(t, svc.RevokeToken(ctx, admin, tok.ID))
 	_, err = svc.Authenticate(ctx, secret)
 	assert.Equal(t, breach.EUNAUTHORIZED, breach.ErrorCode(err))
+
+	require.NoError(t, svc.RevokeToken(ctx, admin, breach.BootstrapTokenID))
+	assert.ErrorIs(t, svc.BootstrapAdmin(ctx, "second-operator-secret-012345678"), breach.ErrBootstrapRevoked,
+		"a restart with the same secret does not bring a revoked bootstrap token back")
+	_, err = svc.Authenticate(ctx, "second-operator-secret-012345678")
+	assert.Equal(t, breach.EUNAUTHORIZED, breach.ErrorCode(err))
+	require.NoError(t, svc.BootstrapAdmin(ctx, "third-operator-secret-0123456789"), "a new secret bootstraps again")
 	assert.Equal(t, breach.ENOTFOUND, breach.ErrorCode(svc.RevokeToken(ctx, admin, "nope")))
 
 	_, _, err = svc.CreateToken(ctx, a, breach.TokenRequest{Role: breach.RoleAdmin, Name: "x"})

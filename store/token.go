@@ -86,3 +86,15 @@ func (db *DB) RevokeToken(ctx context.Context, id string, at time.Time) error {
 		return putJSON(tx.Bucket(bucketTokens), hash, t)
 	})
 }
+
+// OrganisationExists implements breach.Store. Tokens are few, so they are
+// read whole.
+func (db *DB) OrganisationExists(ctx context.Context, org string) (bool, error) {
+	tokens, err := db.ListTokens(ctx)
+	for _, t := range tokens {
+		if t.Role == breach.RoleSupplier && t.Organisation == org {
+			return true, err
+		}
+	}
+	return false, err
+}

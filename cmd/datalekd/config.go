@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/labstack/gommon/bytes"
 	"github.com/robfig/cron/v3"
 )
 
@@ -54,7 +55,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
-		{"admin-token", "DATALEK_ADMIN_TOKEN", "", "operator secret, stored hashed as an admin token (at least 24 characters)", &c.AdminToken},
+		{"admin-token", "DATALEK_ADMIN_TOKEN", "", "operator secret, stored hashed as an admin token (at least 24 characters); prefer the variable, a flag shows in the process list", &c.AdminToken},
 		{"smtp-url", "DATALEK_SMTP_URL", "", "smtp://user:pass@host:587?tls=starttls|tls|none; empty writes mail as .eml files", &c.SMTPURL},
 		{"mail-from", "DATALEK_MAIL_FROM", "datalek@localhost", "sender address of the mails", &c.MailFrom},
 		{"mail-to", "DATALEK_MAIL_TO", "datalekken@hetcak.nl", "privacy mailbox, comma-separated addresses", &mailTo},
@@ -67,19 +68,29 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"body-limit", "DATALEK_BODY_LIMIT", "1M", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
 	}
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
-	fs.SetOutput(usage)
+	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
 	for _, s := range settings {
-		def := s.def
-		if v, ok := lookup(getenv, s.env); ok {
-			def = v
-		}
-		fs.StringVar(s.dst, s.flag, def, s.usage+" ["+s.env+"]")
+		fs.StringVar(s.dst, s.flag, s.def, s.usage+" ["+s.env+"]")
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(usage)
+			fmt.Fprintln(usage, "Usage: datalekd [flags]; each flag can also be set by the variable in brackets (a flag wins).")
+			fs.PrintDefaults()
+		}
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	// The environment applies after parsing, not as flag defaults, so that
+	// usage and errors never print a secret taken from it.
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, s := range settings {
+		if v, ok := lookup(getenv, s.env); ok && !set[s.flag] {
+			*s.dst = v
+		}
 	}
 	name := map[*string]string{}
 	for _, s := range settings {
@@ -235,11 +246,10 @@ func durations(s string) ([]time.Duration, error) {
 	return ds, nil
 }
 
-// validSize accepts what echo's body limit middleware accepts: a number with
-// an optional K, M or G suffix (binary multiples).
+// validSize accepts what echo's body limit middleware accepts, by the parser
+// it uses: a number with an optional K, M or G suffix.
 func validSize(s string) error {
-	n := strings.TrimRight(strings.ToUpper(s), "KMGB")
-	if v, err := strconv.Atoi(n); err != nil || v <= 0 {
+	if n, err := bytes.Parse(s); err != nil || n <= 0 {
 		return fmt.Errorf("%q is not a size such as 512K or 1M", s)
 	}
 	return nil

@@ -44,6 +44,7 @@ func main() {
 		os.Exit(1)
 	}
 	<-ctx.Done()
+	stop() // a second signal ends the process at once
 	logger.Info("shutting down")
 	if err := m.Close(); err != nil {
 		logger.Error("shutdown", "err", err)
@@ -96,7 +97,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
 	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
 	if cfg.AdminToken != "" {
-		if err := m.Service.BootstrapAdmin(ctx, cfg.AdminToken); err != nil {
+		err := m.Service.BootstrapAdmin(ctx, cfg.AdminToken)
+		switch {
+		case errors.Is(err, breach.ErrBootstrapRevoked):
+			m.Logger.Warn("DATALEK_ADMIN_TOKEN: " + err.Error())
+		case err != nil:
 			return fmt.Errorf("bootstrap admin token: %w", err)
 		}
 	}

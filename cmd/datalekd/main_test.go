@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -70,6 +71,23 @@ func TestParseConfig(t *testing.T) {
 	_, err = ParseConfig(nil, env(map[string]string{"DATALEK_SMTP_URL": "ftp://user:hunter2secret@mail.example"}), io.Discard)
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "hunter2secret", "a password never reaches the console")
+}
+
+func TestUsageAndErrorsShowNoSecret(t *testing.T) {
+	secrets := env(map[string]string{"DATALEK_ADMIN_TOKEN": "operator-secret-0123456789-abcdef",
+		"DATALEK_SMTP_URL": "smtp://u:hunter2pass@mail.example:587"})
+	var usage bytes.Buffer
+	_, err := ParseConfig([]string{"-h"}, secrets, &usage)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	assert.Contains(t, usage.String(), "DATALEK_SMTP_URL")
+	_, err = ParseConfig([]string{"-nope"}, secrets, &usage)
+	require.Error(t, err)
+	for _, out := range []string{usage.String(), err.Error()} {
+		assert.NotContains(t, out, "operator-secret")
+		assert.NotContains(t, out, "hunter2pass")
+	}
+	_, err = ParseConfig(nil, env(map[string]string{"DATALEK_BODY_LIMIT": "1KM"}), io.Discard)
+	assert.ErrorContains(t, err, "DATALEK_BODY_LIMIT", "what echo would refuse is refused at start-up")
 }
 
 func TestBadConfigurationStopsWithOneLine(t *testing.T) {
