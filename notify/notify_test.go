@@ -1,0 +1,270 @@
+package notify_test
+
+import (
+	"context"
+	"encoding/base64"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	gomail "github.com/wneessen/go-mail"
+	"github.com/stretchr/testify/require"
+
+	"datalek/breach"
+	"datalek/breach/breachtest"
+	"datalek/notify"
+	"datalek/notify/smtptest"
+	"datalek/store"
+)
+
+var ctx = context.Background()
+
+// world is the service on a real bbolt file with a settable clock and a relay.
+type world struct {
+	now     time.Time
+	db      *store.DB
+	svc     *breach.Service
+	relay   *notify.Relay
+	supplie breach.Actor
+}
+
+func newWorld(t *testing.T, transport notify.Transport) *world {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, db.Check()); db.Close() })
+	w := &world{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), db: db,
+		supplie: breach.Actor{TokenID: "t1", Name: "acme-prod", Role: breach.RoleSupplier, Organisation: "Acme BV"}}
+	w.svc = breach.NewService(db)
+	w.svc.Now = func() time.Time { return w.now }
+	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
+	w.relay = notify.NewRelay(db, composer, transport, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w.relay.Now = w.svc.Now
+	w.relay.Backoff = notify.ExponentialBackoff(time.Minute, 10*time.Minute)
+	return w
+}
+
+func (w *world) file(t *testing.T, f breach.Filing) *breach.Breach {
+	t.Helper()
+	b, _, err := w.svc.FileBreach(ctx, w.supplie, f, "")
+	require.NoError(t, err)
+	return b
+}
+
+// body returns the decoded text/plain and text/html parts of a message.
+func body(t *testing.T, m *mail.Message) (text, html string) {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	require.Equal(t, "multipart/alternative", mt, "plain text with an HTML alternative")
+	r := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		var rd io.Reader = p
+		switch p.Header.Get("Content-Transfer-Encoding") {
+		case "quoted-printable":
+			rd = quotedprintable.NewReader(p)
+		case "base64":
+			rd = base64.NewDecoder(base64.StdEncoding, p)
+		}
+		data, err := io.ReadAll(rd)
+		require.NoError(t, err)
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		switch ct {
+		case "text/plain":
+			text = string(data)
+		case "text/html":
+			html = string(data)
+		}
+	}
+	require.NotEmpty(t, text, "text part")
+	require.NotEmpty(t, html, "html part")
+	return text, html
+}
+
+func subjectOf(t *testing.T, m *mail.Message) string {
+	t.Helper()
+	s, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	require.NoError(t, err)
+	return s
+}
+
+func TestMailsOverRealSMTP(t *testing.T) {
+	server := smtptest.New(t)
+	server.User, server.Password = "datalek", "geheim-wachtwoord"
+	transport, err := notify.NewSMTP("smtp://datalek:geheim-wachtwoord@" + server.Addr + "?tls=none")
+	require.NoError(t, err)
+	w := newWorld(t, transport)
+
+	f := breachtest.ExampleFiling(w.now)
+	f.Stage, f.Cause, f.Measures = breach.StagePreliminary, "", ""
+	b := w.file(t, f)
+	sent, err := w.relay.Flush(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2, sent, "the new report and the acknowledgement")
+
+	msgs := server.WaitFor(2, 5*time.Second)
+	byTo := map[string]*mail.Message{}
+	for _, m := range msgs {
+		require.Len(t, m.To, 1)
+		byTo[m.To[0]] = m.Parsed(t)
+		assert.Equal(t, "datalek@cak.example", m.From)
+	}
+
+	filed := byTo[breach.DefaultMailTo]
+	require.NotNil(t, filed, "the report goes to datalekken@hetcak.nl")
+	assert.Equal(t, "[Datalek DL-2026-0001] Nieuwe melding van Acme BV: Brieven naar verkeerd adres verstuurd (voorlopig)", subjectOf(t, filed))
+	assert.Equal(t, "auto-generated", filed.Header.Get("Auto-Submitted"))
+	filedID := filed.Header.Get("Message-Id")
+	assert.Equal(t, "<datalek."+b.ID+".1.filed@datalek.cak.example>", filedID)
+	assert.Empty(t, filed.Header.Get("In-Reply-To"), "the first mail starts the thread")
+	text, html := body(t, filed)
+	for _, want := range []string{
+		"Acme BV heeft een (vermoedelijk) datalek gemeld op vrijdag 20 november 2026 10:00 (CET).",
+		"Dit is een voorlopige melding. Nog niet gegeven: oorzaak, maatregelen.",
+		"uiterlijk vrijdag 21 november 2026" /* not a real weekday: checked below */, "Burgerservicenummer (BSN)",
+		"Beschikking eigen bijdrage 2027, per post, 150 stuks", "gedeeltelijk teruggestuurd",
+		"Melding Autoriteit Persoonsgegevens (72 uur na vrijdag 20 november 2026 10:00 (CET))",
+		"https://datalek.cak.example/api/v1/breaches/" + b.ID,
+	} {
+		if strings.Contains(want, "21 november") {
+			assert.Contains(t, text, "uiterlijk zaterdag 21 november 2026 09:00 (CET)", "24 h after detection at 09:00 CET")
+			continue
+		}
+		assert.Contains(t, text, want)
+	}
+	assert.Contains(t, html, "<th align=\"left\" valign=\"top\" style=\"padding-right: 12px;\">Oorzaak</th><td>(nog niet opgegeven)</td>")
+	assert.Contains(t, html, "Acme BV heeft een (vermoedelijk) datalek gemeld")
+
+	ack := byTo["j.jansen@acme.example"]
+	require.NotNil(t, ack, "the acknowledgement goes to the reporter")
+	assert.Equal(t, "[Datalek DL-2026-0001] Ontvangstbevestiging van uw melding", subjectOf(t, ack))
+	text, _ = body(t, ack)
+	assert.Contains(t, text, "Beste J. Jansen,")
+	assert.Contains(t, text, "ontvangen onder kenmerk DL-2026-0001")
+	assert.Contains(t, text, "Wat er nu gebeurt")
+
+	// The 1-hour reminder goes to the reporter, in the reporter's thread; at
+	// the deadline the escalation goes to the mailbox, in the mailbox's thread.
+	w.now = b.ProcessorDue().Add(-time.Hour)
+	_, err = w.svc.Sweep(ctx)
+	require.NoError(t, err)
+	w.now = b.ProcessorDue()
+	_, err = w.svc.Sweep(ctx)
+	require.NoError(t, err)
+	sent, err = w.relay.Flush(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2, sent)
+	msgs = server.WaitFor(4, 5*time.Second)
+	reminder, escalation := msgs[2].Parsed(t), msgs[3].Parsed(t)
+	assert.Equal(t, []string{"j.jansen@acme.example"}, msgs[2].To)
+	assert.Equal(t, "[Datalek DL-2026-0001] Herinnering: volledige melding uiterlijk zaterdag 21 november 2026 09:00 (CET)", subjectOf(t, reminder))
+	assert.Equal(t, ack.Header.Get("Message-Id"), reminder.Header.Get("In-Reply-To"))
+	assert.Equal(t, []string{breach.DefaultMailTo}, msgs[3].To)
+	assert.Equal(t, filedID, escalation.Header.Get("In-Reply-To"))
+	assert.Equal(t, filedID, escalation.Header.Get("References"))
+	assert.Contains(t, subjectOf(t, escalation), "Termijn verwerker verstreken: volledige melding ontbreekt")
+	text, _ = body(t, escalation)
+	assert.Contains(t, text, "Nog niet gegeven: oorzaak, maatregelen. Neem contact op met de melder.")
+
+	stats, err := w.db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, breach.MailStats{Pending: 0, Sent: 4}, stats)
+}
+
+func TestSMTPWithWrongPasswordIsRetried(t *testing.T) {
+	server := smtptest.New(t)
+	server.User, server.Password = "datalek", "goed"
+	transport, err := notify.NewSMTP("smtp://datalek:fout@" + server.Addr + "?tls=none")
+	require.NoError(t, err)
+	w := newWorld(t, transport)
+	w.file(t, breachtest.ExampleFiling(w.now))
+	sent, err := w.relay.Flush(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, sent)
+	assert.Empty(t, server.Messages())
+	stats, err := w.db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, stats.Pending, "refused mail stays queued")
+}
+
+func TestRelayRetriesWithBackoffUntilTheServerIsBack(t *testing.T) {
+	server := smtptest.New(t)
+	server.Stop()
+	transport, err := notify.NewSMTP("smtp://" + server.Addr + "?tls=none")
+	require.NoError(t, err)
+	w := newWorld(t, transport)
+	w.file(t, breachtest.ExampleFiling(w.now))
+
+	for i, wait := range []time.Duration{0, time.Minute, 2 * time.Minute, 4 * time.Minute} {
+		w.now = w.now.Add(wait)
+		sent, err := w.relay.Flush(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, sent, "attempt %d", i+1)
+		due, err := w.db.DueMail(ctx, w.now, 10)
+		require.NoError(t, err)
+		assert.Empty(t, due, "after attempt %d nothing is due until the back-off has passed", i+1)
+	}
+	pending, err := w.db.DueMail(ctx, w.now.Add(time.Hour), 10)
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	assert.Equal(t, 4, pending[0].Attempts)
+	assert.Contains(t, pending[0].LastError, "connect")
+
+	server.Start()
+	w.now = w.now.Add(10 * time.Minute)
+	sent, err := w.relay.Flush(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, sent)
+	ids := map[string]int{}
+	for _, m := range server.WaitFor(2, 5*time.Second) {
+		ids[m.Parsed(t).Header.Get("Message-Id")]++
+	}
+	assert.Len(t, ids, 2)
+	for id, n := range ids {
+		assert.Equal(t, 1, n, "%s delivered once", id)
+	}
+}
+
+func TestFilesTransport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mail")
+	w := newWorld(t, notify.Files{Dir: dir})
+	b := w.file(t, breachtest.ExampleFiling(w.now))
+	sent, err := w.relay.Flush(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2, sent)
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.ElementsMatch(t, []string{"datalek." + b.ID + ".1.filed.eml", "datalek." + b.ID + ".1.acknowledged.eml"}, names, "no temporary files left")
+	data, err := os.ReadFile(filepath.Join(dir, "datalek."+b.ID+".1.filed.eml"))
+	require.NoError(t, err)
+	m, err := mail.ReadMessage(strings.NewReader(string(data)))
+	require.NoError(t, err)
+	assert.Equal(t, "<datalek."+b.ID+".1.filed@datalek.cak.example>", m.Header.Get("Message-Id"))
+
+	// Sending the same mail again replaces its file: one mail, one file.
+	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
+	msg, err := composer.Compose(breach.Notice{ID: b.ID + ".1.filed", Kind: breach.NoticeFiled, To: []string{"a@b.example"}, At: w.now, Breach: b})
+	require.NoError(t, err)
+	require.Equal(t, []error{nil}, notify.Files{Dir: dir}.Send(ctx, []*gomail.Msg{msg}))
+	entries, _ = os.ReadDir(dir)
+	assert.Len(t, entries, 2)
+}
