@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	gomail "github.com/wneessen/go-mail"
 	"github.com/stretchr/testify/require"
+	gomail "github.com/wneessen/go-mail"
 
 	"datalek/breach"
 	"datalek/breach/breachtest"

@@ -61,7 +61,11 @@ type Main struct {
 	Service *breach.Service
 	API     *api.Server
 
-	Relay *notify.Relay
+	Relay   *notify.Relay
+	// Now and MailBackoff replace the clock and the relay's back-off when set
+	// before Run (tests).
+	Now         func() time.Time
+	MailBackoff func(failures int) time.Duration
 
 	server   *http.Server
 	listener net.Listener
@@ -93,6 +97,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.Service = breach.NewService(m.DB)
+	if m.Now != nil {
+		m.Service.Now = m.Now
+	}
 	m.Service.MailTo = cfg.MailTo
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
 	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
@@ -152,6 +159,10 @@ func (m *Main) startMail() error {
 	}
 	composer := &notify.Composer{From: m.Config.MailFrom, BaseURL: m.Config.BaseURL}
 	m.Relay = notify.NewRelay(m.DB, composer, transport, m.Logger)
+	m.Relay.Now = m.Service.Now
+	if m.MailBackoff != nil {
+		m.Relay.Backoff = m.MailBackoff
+	}
 	m.Service.MailQueued = m.Relay.Wake
 	ctx, stop := context.WithCancel(context.Background())
 	m.stop, m.relayed = stop, make(chan struct{})
