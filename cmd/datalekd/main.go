@@ -61,7 +61,7 @@ type Main struct {
 	Service *breach.Service
 	API     *api.Server
 
-	Relay   *notify.Relay
+	Relay *notify.Relay
 	// Now and MailBackoff replace the clock and the relay's back-off when set
 	// before Run (tests).
 	Now         func() time.Time

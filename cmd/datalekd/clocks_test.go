@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"datalek/breach/breachtest"
+	"datalek/notify"
+	"datalek/notify/smtptest"
+)
+
+// shiftedClock is the real clock moved by an offset the test sets: time
+// still passes (so back-off retries fall due) and the test can jump ahead.
+type shiftedClock struct{ offset atomic.Int64 }
+
+func (c *shiftedClock) Now() time.Time               { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *shiftedClock) Advance(d time.Duration)      { c.offset.Add(int64(d)) }
+func (c *shiftedClock) In(d time.Duration) time.Time { return c.Now().Add(d) }
+
+// startMainWith runs the program in-process with the clock and extra flags.
+func startMainWith(t *testing.T, dir string, clock *shiftedClock, args ...string) *Main {
+	t.Helper()
+	args = append([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-admin-token", crashAdminToken}, args...)
+	cfg, err := ParseConfig(args, env(nil), io.Discard)
+	require.NoError(t, err)
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m.Now = clock.Now
+	m.MailBackoff = notify.ExponentialBackoff(20*time.Millisecond, 200*time.Millisecond)
+	require.NoError(t, m.Run(context.Background()))
+	return m
+}
+
+func token(t *testing.T, m *Main, role, org string) string {
+	t.Helper()
+	status, tok := call(t, m, "POST", "/api/v1/tokens", crashAdminToken, map[string]string{"role": role, "organisation": org, "name": role + "-" + org})
+	require.Equal(t, http.StatusCreated, status)
+	return tok["token"].(string)
+}
+
+// waitForFile waits for a file in dir whose name contains part and returns
+// its content.
+func waitForFile(t *testing.T, dir, part string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.Contains(e.Name(), part) {
+				data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				require.NoError(t, err)
+				return string(data)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no file with %q in %s within 10 s", part, dir)
+	return ""
+}
+
+func TestMailAsFilesAndAlertsEndToEnd(t *testing.T) {
+	dir, clock := t.TempDir(), &shiftedClock{}
+	m := startMainWith(t, dir, clock, "-sweep", "@every 1s")
+	defer m.Close()
+	supplier, adviser := token(t, m, "supplier", "Acme BV"), token(t, m, "adviser", "")
+	mailDir := filepath.Join(dir, MailDir)
+
+	status, complete := call(t, m, "POST", "/api/v1/breaches", supplier, breachtest.ExampleReport(clock.Now()))
+	require.Equal(t, http.StatusCreated, status)
+	filed := waitForFile(t, mailDir, complete["id"].(string)+".1.filed")
+	assert.Contains(t, filed, "Subject: [Datalek DL-")
+	assert.Contains(t, filed, "To: <datalekken@hetcak.nl>")
+	assert.Contains(t, filed, "Auto-Submitted: auto-generated")
+	waitForFile(t, mailDir, complete["id"].(string)+".1.acknowledged")
+
+	// A preliminary report detected 23 h 59 min ago: the escalation follows
+	// within seconds of the deadline, from the cron sweep.
+	status, prelim := call(t, m, "POST", "/api/v1/breaches", supplier, map[string]any{
+		"stage": "preliminary", "title": "Server onbereikbaar",
+		"detected_at": clock.In(-23*time.Hour - 59*time.Minute).Format(time.RFC3339),
+		"reporter":    map[string]string{"name": "P. de Vries", "phone": "020-1234567"},
+	})
+	require.Equal(t, http.StatusCreated, status)
+	pid := prelim["id"].(string)
+	clock.Advance(61 * time.Second)
+	escalation := waitForFile(t, mailDir, pid+".2.alert.processor_overdue")
+	assert.Contains(t, escalation, "Termijn verwerker verstreken")
+
+	// The controller knew 72 hours ago: the overdue alert follows at once.
+	status, moved := call(t, m, "PUT", "/api/v1/breaches/"+complete["id"].(string)+"/awareness", adviser, map[string]any{
+		"aware_at": clock.In(-72 * time.Hour).Format(time.RFC3339), "reason": "Telefonisch gemeld door de verwerker op vrijdag",
+	})
+	require.Equal(t, http.StatusOK, status, "%v", moved)
+	waitForFile(t, mailDir, ".awareness")
+	overdue := waitForFile(t, mailDir, ".alert.authority_overdue")
+	assert.Contains(t, overdue, "72-uurstermijn Autoriteit Persoonsgegevens verstreken")
+
+	status, events := call(t, m, "GET", "/api/v1/breaches/"+complete["id"].(string)+"/events", adviser, nil)
+	require.Equal(t, http.StatusOK, status)
+	var actions []string
+	for _, e := range events["items"].([]any) {
+		actions = append(actions, e.(map[string]any)["action"].(string))
+	}
+	assert.Equal(t, []string{"breach.filed", "breach.awareness_moved", "alert.raised"}, actions)
+}
+
+func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
+	server := smtptest.New(t)
+	server.Stop()
+	dir, clock := t.TempDir(), &shiftedClock{}
+	smtpURL := "smtp://" + server.Addr + "?tls=none"
+	m := startMainWith(t, dir, clock, "-smtp-url", smtpURL)
+	supplier := token(t, m, "supplier", "Acme BV")
+
+	var ids []string
+	for range 3 {
+		f := breachtest.ExampleReport(clock.Now())
+		f["stage"], f["measures"] = "preliminary", ""
+		status, b := call(t, m, "POST", "/api/v1/breaches", supplier, f)
+		require.Equal(t, http.StatusCreated, status)
+		ids = append(ids, b["id"].(string))
+	}
+	clock.Advance(22 * time.Hour) // detected an hour before filing: the 1-hour reminder falls due
+	m.sweep()
+	clock.Advance(time.Hour) // and the escalation
+	m.sweep()
+
+	clock.Advance(20 * time.Minute)
+	status, ready := call(t, m, "GET", "/readyz", "", nil)
+	assert.Equal(t, http.StatusServiceUnavailable, status, "mail that does not leave makes the service not ready")
+	assert.EqualValues(t, 12, ready["mail"].(map[string]any)["pending"])
+	assert.Contains(t, ready["problem"], "SMTP")
+
+	require.NoError(t, m.Close()) // restart during the outage
+	m = startMainWith(t, dir, clock, "-smtp-url", smtpURL)
+	defer m.Close()
+
+	server.Start()
+	msgs := server.WaitFor(12, 15*time.Second)
+	time.Sleep(300 * time.Millisecond) // anything sent twice would arrive now
+	msgs = server.Messages()
+	perID := map[string]int{}
+	for _, msg := range msgs {
+		perID[msg.Parsed(t).Header.Get("Message-Id")]++
+	}
+	assert.Len(t, msgs, 12, "filed, acknowledgement, reminder and escalation for each of 3 breaches")
+	for id, n := range perID {
+		assert.Equal(t, 1, n, "%s delivered %d times", id, n)
+	}
+	for _, id := range ids {
+		for _, kind := range []string{".1.filed@", ".1.acknowledged@", ".alert.processor_reminder@", ".alert.processor_overdue@"} {
+			found := false
+			for mid := range perID {
+				found = found || (strings.Contains(mid, id) && strings.Contains(mid, kind))
+			}
+			assert.True(t, found, "breach %s: no %s mail", id, kind)
+		}
+	}
+	status, ready = call(t, m, "GET", "/readyz", "", nil)
+	assert.Equal(t, http.StatusOK, status)
+	assert.EqualValues(t, 0, ready["mail"].(map[string]any)["pending"])
+}
