@@ -1,0 +1,97 @@
+package store_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"datalek/breach"
+)
+
+func TestSweepRaisesEachAlertOnceAndQueuesItsMail(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	acme := supplier("Acme BV")
+	var prelim []*breach.Breach
+	for i := range 3 {
+		prelim = append(prelim, file(t, svc, acme, preliminary(fmt.Sprintf("voorlopig %d", i), start.Add(-time.Hour))))
+	}
+	file(t, svc, acme, filing("volledig", start.Add(-time.Hour)))
+	queued := func() int {
+		st, err := db.MailStats(ctx)
+		require.NoError(t, err)
+		return st.Pending
+	}
+	require.Equal(t, 5, queued(), "filed for each of 4; acknowledged only to the reporter with an e-mail address")
+
+	n, err := svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing due at filing")
+
+	c.t = prelim[0].ProcessorDue().Add(-6 * time.Hour)
+	n, err = svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "the 6-hour reminder of each preliminary report")
+	assert.Equal(t, 8, queued(), "reporters without e-mail: the reminders go to the mailbox")
+	n, err = svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "a second sweep at the same moment raises nothing")
+
+	// Completing one report stops its processor clock.
+	_, err = svc.AmendBreach(ctx, acme, prelim[0].ID, breach.ReportPatch{
+		Cause: ptr("x"), StartedAt: ptr(start.Add(-2 * time.Hour)), PersonalData: ptr([]string{"naam"}),
+		SubjectsMin: ptr(1), SubjectsMax: ptr(1), SentItems: ptr([]breach.SentItem{}),
+		ItemDisposition: ptr(breach.DispositionNotApplicable), Measures: ptr("y"),
+	})
+	require.NoError(t, err)
+	c.t = prelim[0].ProcessorDue()
+	n, err = svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "escalations for the two still preliminary")
+
+	events, err := svc.ListEvents(ctx, adviser, prelim[1].ID)
+	require.NoError(t, err)
+	var alerts []string
+	for _, e := range events {
+		if e.Action == breach.ActionAlertRaised {
+			kind, _, _ := strings.Cut(e.Message, ":")
+			alerts = append(alerts, kind)
+			assert.Equal(t, breach.System, e.Actor)
+		}
+	}
+	assert.Equal(t, []string{"processor_reminder", "processor_overdue"}, alerts)
+}
+
+func TestDigestOncePerDay(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	acme := supplier("Acme BV")
+	later := file(t, svc, acme, filing("later deadline", start.Add(-time.Hour)))
+	c.t = start.Add(time.Minute)
+	sooner := file(t, svc, acme, preliminary("sooner deadline", start.Add(-20*time.Hour)))
+
+	c.t = time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC) // Monday 08:00 in Amsterdam
+	queued, err := svc.Digest(ctx)
+	require.NoError(t, err)
+	assert.True(t, queued)
+	queued, err = svc.Digest(ctx)
+	require.NoError(t, err)
+	assert.False(t, queued, "one digest a day, however often it is asked for")
+
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	var digest *breach.Notice
+	for _, m := range mails {
+		if m.Notice.Kind == breach.NoticeDigest {
+			digest = &m.Notice
+		}
+	}
+	require.NotNil(t, digest)
+	assert.Equal(t, "digest.2026-11-23", digest.ID)
+	require.Len(t, digest.Breaches, 2)
+	assert.Equal(t, []string{sooner.ID, later.ID}, []string{digest.Breaches[0].ID, digest.Breaches[1].ID}, "nearest deadline first")
+}
