@@ -1,10 +1,12 @@
 package breach
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -90,5 +92,55 @@ func VerifyTrail(b *Breach, events []Event) error {
 	if len(events) != b.Version || prev != b.TrailHash {
 		return fmt.Errorf("breach %s: trail has %d events, breach expects %d", b.ID, len(events), b.Version)
 	}
+	return replay(b, events)
+}
+
+// replay rebuilds the report and the start of the 72-hour clock from the
+// trail (the report as filed, then every recorded change) and compares them
+// with the breach, so that an edit of the record itself shows too.
+func replay(b *Breach, events []Event) error {
+	if len(events) == 0 || events[0].Action != ActionFiled || len(events[0].Changes) != 1 {
+		return fmt.Errorf("breach %s: the trail does not start with the filed report", b.ID)
+	}
+	var report map[string]json.RawMessage
+	if err := json.Unmarshal(events[0].Changes[0].New, &report); err != nil {
+		return fmt.Errorf("breach %s: filed report: %w", b.ID, err)
+	}
+	awareAt, _ := json.Marshal(events[0].At)
+	for _, e := range events[1:] {
+		for _, c := range e.Changes {
+			switch {
+			case c.Field == "aware_at":
+				awareAt = c.New
+			case isReportField(c.Field) && string(c.New) == "null":
+				delete(report, c.Field)
+			case isReportField(c.Field):
+				report[c.Field] = c.New
+			}
+		}
+	}
+	stored := reportFields(b.Report)
+	for _, f := range reportFieldOrder {
+		if !bytes.Equal(compact(report[f]), compact(stored[f])) {
+			return fmt.Errorf("breach %s: %s differs from what its trail records", b.ID, f)
+		}
+	}
+	if want, _ := json.Marshal(b.AwareAt); !bytes.Equal(compact(awareAt), want) {
+		return fmt.Errorf("breach %s: aware_at differs from what its trail records", b.ID)
+	}
 	return nil
+}
+
+func isReportField(f string) bool { return slices.Contains(reportFieldOrder, f) }
+
+// compact strips insignificant whitespace, so equal JSON compares equal.
+func compact(v json.RawMessage) []byte {
+	if v == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, v); err != nil {
+		return v
+	}
+	return buf.Bytes()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -383,6 +384,11 @@ func TestCheckFindsDamage(t *testing.T) {
 			k, v := evs.Cursor().First()
 			return evs.Put(k, []byte(string(v[:len(v)-1])+`,"message":"weggepoetst"}`))
 		}, "altered"},
+		{"edited report in the record itself", func(tx *bolt.Tx, b *breach.Breach) error {
+			bkt := tx.Bucket([]byte("breaches"))
+			v := bkt.Get([]byte(b.ID))
+			return bkt.Put([]byte(b.ID), []byte(strings.Replace(string(v), `"title":"x"`, `"title":"niets aan de hand"`, 1)))
+		}, "title differs from what its trail records"},
 		{"deleted audit event", func(tx *bolt.Tx, b *breach.Breach) error {
 			evs := tx.Bucket([]byte("events"))
 			k, _ := evs.Cursor().First()
