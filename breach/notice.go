@@ -90,8 +90,9 @@ type MailStats struct {
 type Outbox interface {
 	// DueMail returns up to limit pending mails whose next attempt is due.
 	DueMail(ctx context.Context, now time.Time, limit int) ([]OutboxMail, error)
-	// MarkSent moves a mail out of the pending queue. Errors: ENOTFOUND.
-	MarkSent(ctx context.Context, seq uint64, at time.Time) error
+	// MarkSent moves mails out of the pending queue, in one transaction.
+	// Errors: ENOTFOUND.
+	MarkSent(ctx context.Context, seqs []uint64, at time.Time) error
 	// MarkFailed records a failed attempt and when to try again. Errors: ENOTFOUND.
 	MarkFailed(ctx context.Context, seq uint64, next time.Time, reason string) error
 	MailStats(ctx context.Context) (MailStats, error)

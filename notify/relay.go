@@ -106,6 +106,7 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 			msgs, pending = append(msgs, msg), append(pending, m)
 		}
 		errs := r.Transport.Send(ctx, msgs)
+		var delivered []uint64
 		for i, m := range pending {
 			if errs[i] != nil {
 				if err := r.fail(ctx, m, errs[i]); err != nil {
@@ -113,11 +114,14 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 				}
 				continue
 			}
-			if err := r.Outbox.MarkSent(ctx, m.Seq, r.Now().UTC()); err != nil {
+			delivered = append(delivered, m.Seq)
+			r.Logger.Info("mail sent", "seq", m.Seq, "kind", m.Notice.Kind, "notice", m.Notice.ID, "attempt", m.Attempts+1)
+		}
+		if len(delivered) > 0 { // one commit for the batch, not one fsync per mail
+			if err := r.Outbox.MarkSent(ctx, delivered, r.Now().UTC()); err != nil {
 				return sent, err
 			}
-			sent++
-			r.Logger.Info("mail sent", "seq", m.Seq, "kind", m.Notice.Kind, "notice", m.Notice.ID, "attempt", m.Attempts+1)
+			sent += len(delivered)
 		}
 		if len(due) < Batch {
 			return sent, nil
