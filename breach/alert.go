@@ -12,6 +12,7 @@ import (
 type Schedule struct {
 	ProcessorReminders []time.Duration // before the 24-hour deadline, to the reporter
 	AuthorityReminders []time.Duration // before the 72-hour deadline, to the privacy mailbox
+	QuestionReminders  []time.Duration // before a question's due time, to the reporter
 	Repeat             time.Duration   // between alerts after a deadline
 }
 
@@ -22,6 +23,7 @@ func DefaultSchedule() Schedule {
 	return Schedule{
 		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
 		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
+		QuestionReminders:  []time.Duration{2 * time.Hour},
 		Repeat:             24 * time.Hour,
 	}
 }
@@ -29,7 +31,7 @@ func DefaultSchedule() Schedule {
 // Validate checks that reminders are positive and the repeat is at least a
 // minute, so that a schedule can never make the sweep spin.
 func (s Schedule) Validate() error {
-	for _, r := range append(slices.Clone(s.ProcessorReminders), s.AuthorityReminders...) {
+	for _, r := range slices.Concat(s.ProcessorReminders, s.AuthorityReminders, s.QuestionReminders) {
 		if r <= 0 {
 			return fmt.Errorf("reminder offset %s must be positive", r)
 		}
@@ -40,18 +42,11 @@ func (s Schedule) Validate() error {
 	return nil
 }
 
-func (s Schedule) reminders(c Clock) []time.Duration {
-	if c == ClockProcessor {
-		return s.ProcessorReminders
-	}
-	return s.AuthorityReminders
-}
-
-// next returns the first alert instant of a clock due at due that lies
-// strictly after after.
-func (s Schedule) next(c Clock, due, after time.Time) time.Time {
+// next returns the first alert instant of a clock due at due, with reminders
+// before it, that lies strictly after after.
+func (s Schedule) next(reminders []time.Duration, due, after time.Time) time.Time {
 	var best time.Time
-	for _, r := range s.reminders(c) {
+	for _, r := range reminders {
 		if at := due.Add(-r); at.After(after) && (best.IsZero() || at.Before(best)) {
 			best = at
 		}
@@ -74,17 +69,10 @@ type AlertState struct {
 	NextAt       *time.Time `json:"next_at,omitempty"`
 }
 
-// Alerting holds the alert state of both clocks.
+// Alerting holds the alert state of both clocks (a question keeps its own).
 type Alerting struct {
 	Processor AlertState `json:"processor"`
 	Authority AlertState `json:"authority"`
-}
-
-func (a *Alerting) of(c Clock) *AlertState {
-	if c == ClockProcessor {
-		return &a.Processor
-	}
-	return &a.Authority
 }
 
 // AlertKind says what an alert is about.
@@ -95,6 +83,8 @@ const (
 	AlertProcessorOverdue  AlertKind = "processor_overdue"  // the complete report is late
 	AlertAuthorityReminder AlertKind = "authority_reminder" // the AP must be notified soon
 	AlertAuthorityOverdue  AlertKind = "authority_overdue"  // the 72 hours have passed
+	AlertQuestionReminder  AlertKind = "question_reminder"  // a question is due soon
+	AlertQuestionOverdue   AlertKind = "question_overdue"   // a question is not answered in time
 )
 
 // Alert is one alert raised by the sweep.
@@ -107,40 +97,65 @@ type Alert struct {
 	// Collapsed counts earlier alerts of this clock that fell due while the
 	// service was down and that this one replaces, so a person gets one mail
 	// with the situation as it is, not a pile of stale ones.
-	Collapsed int `json:"collapsed,omitempty"`
+	Collapsed  int    `json:"collapsed,omitempty"`
+	QuestionID string `json:"question_id,omitempty"`
 }
 
-func (b *Breach) due(c Clock) time.Time {
-	if c == ClockProcessor {
-		return b.ProcessorDue()
+// questionClock names the clock of a question in the alert index.
+func questionClock(id string) Clock { return Clock("question:" + id) }
+
+// alertClock is a clock that alerts: its deadline, reminders and state.
+type alertClock struct {
+	clock     Clock
+	due       time.Time
+	reminders []time.Duration
+	state     *AlertState
+	running   bool
+	question  *Question
+}
+
+// alertClocks lists every clock of the breach that can alert, and whether it
+// does now: the processor clock until the report is complete, the authority
+// clock until a decision is recorded, a question's until it is answered;
+// none once the breach is closed.
+func (b *Breach) alertClocks(s Schedule) []alertClock {
+	open := b.Status != StatusClosed
+	fulfilled, stopped := b.authorityState()
+	clocks := []alertClock{
+		{ClockProcessor, b.ProcessorDue(), s.ProcessorReminders, &b.Alerting.Processor, open && b.CompletedAt == nil, nil},
+		{ClockAuthority, b.AuthorityDue(), s.AuthorityReminders, &b.Alerting.Authority,
+			open && fulfilled == nil && !stopped && b.LatestDecision() == nil, nil},
 	}
-	return b.AuthorityDue()
+	for i := range b.Questions {
+		q := &b.Questions[i]
+		clocks = append(clocks, alertClock{questionClock(q.ID), q.DueAt, s.QuestionReminders, &q.Alerting, open && q.AnsweredAt == nil, q})
+	}
+	return clocks
 }
 
 // RestartAlerts starts (or restarts, after the deadline moved) a clock's
 // alerts at now: alerts scheduled before now are not raised, except that a
 // deadline already past raises its alert at once.
 func (b *Breach) RestartAlerts(c Clock, now time.Time) {
-	st := b.Alerting.of(c)
-	st.AlertedUntil = now
-	if due := b.due(c); !due.After(now) {
-		st.AlertedUntil = due.Add(-time.Nanosecond)
+	for _, ac := range b.alertClocks(Schedule{}) {
+		if ac.clock != c {
+			continue
+		}
+		ac.state.AlertedUntil = now
+		if !ac.due.After(now) {
+			ac.state.AlertedUntil = ac.due.Add(-time.Nanosecond)
+		}
 	}
 }
 
 // Reschedule sets when each clock alerts next, from its state; a stopped
 // clock alerts no more.
 func (b *Breach) Reschedule(s Schedule) {
-	running := map[Clock]bool{}
-	for _, d := range b.RunningDeadlines() {
-		running[d.Clock] = true
-	}
-	for _, c := range []Clock{ClockProcessor, ClockAuthority} {
-		st := b.Alerting.of(c)
-		st.NextAt = nil
-		if running[c] {
-			next := s.next(c, b.due(c), st.AlertedUntil)
-			st.NextAt = &next
+	for _, ac := range b.alertClocks(s) {
+		ac.state.NextAt = nil
+		if ac.running {
+			next := s.next(ac.reminders, ac.due, ac.state.AlertedUntil)
+			ac.state.NextAt = &next
 		}
 	}
 }
@@ -149,9 +164,9 @@ func (b *Breach) Reschedule(s Schedule) {
 // next; the store indexes them.
 func (b *Breach) NextAlerts() []RunningDeadline {
 	var out []RunningDeadline
-	for _, c := range []Clock{ClockProcessor, ClockAuthority} {
-		if at := b.Alerting.of(c).NextAt; at != nil {
-			out = append(out, RunningDeadline{Clock: c, DueAt: *at})
+	for _, ac := range b.alertClocks(Schedule{}) {
+		if ac.state.NextAt != nil {
+			out = append(out, RunningDeadline{Clock: ac.clock, DueAt: *ac.state.NextAt})
 		}
 	}
 	return out
@@ -161,31 +176,39 @@ func (b *Breach) NextAlerts() []RunningDeadline {
 // each clock's state past them. It changes nothing when nothing is due.
 func (b *Breach) alertsDue(now time.Time, s Schedule) []Alert {
 	var alerts []Alert
-	for _, d := range b.RunningDeadlines() {
-		st := b.Alerting.of(d.Clock)
-		if st.NextAt == nil || st.NextAt.After(now) {
+	for _, ac := range b.alertClocks(s) {
+		st := ac.state
+		if !ac.running || st.NextAt == nil || st.NextAt.After(now) {
 			continue
 		}
 		at, collapsed := *st.NextAt, 0
 		for {
-			n := s.next(d.Clock, d.DueAt, at)
+			n := s.next(ac.reminders, ac.due, at)
 			if n.After(now) {
 				break
 			}
 			at, collapsed = n, collapsed+1
 		}
-		kind := AlertProcessorReminder
+		before := at.Before(ac.due)
+		a := Alert{Clock: ac.clock, At: at, DueAt: ac.due, Collapsed: collapsed}
 		switch {
-		case d.Clock == ClockProcessor && !at.Before(d.DueAt):
-			kind = AlertProcessorOverdue
-		case d.Clock == ClockAuthority && at.Before(d.DueAt):
-			kind = AlertAuthorityReminder
-		case d.Clock == ClockAuthority:
-			kind = AlertAuthorityOverdue
+		case ac.question != nil:
+			a.Kind, a.QuestionID = pick(before, AlertQuestionReminder, AlertQuestionOverdue), ac.question.ID
+		case ac.clock == ClockProcessor:
+			a.Kind = pick(before, AlertProcessorReminder, AlertProcessorOverdue)
+		default:
+			a.Kind = pick(before, AlertAuthorityReminder, AlertAuthorityOverdue)
 		}
-		alerts = append(alerts, Alert{Kind: kind, Clock: d.Clock, At: at, DueAt: d.DueAt, Collapsed: collapsed})
+		alerts = append(alerts, a)
 		st.AlertedUntil = at
 	}
 	b.Reschedule(s)
 	return alerts
+}
+
+func pick(before bool, reminder, overdue AlertKind) AlertKind {
+	if before {
+		return reminder
+	}
+	return overdue
 }

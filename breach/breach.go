@@ -120,6 +120,13 @@ type Breach struct {
 	// Alerting is where each clock's reminders and alerts stand.
 	Alerting Alerting `json:"alerting"`
 
+	Assessments            []Assessment            `json:"assessments,omitempty"`
+	Questions              []Question              `json:"questions,omitempty"`
+	Decisions              []Decision              `json:"decisions,omitempty"`
+	AuthorityNotifications []AuthorityNotification `json:"authority_notifications,omitempty"`
+	OtherControllers       []OtherController       `json:"other_controllers,omitempty"`
+	Closure                *Closure                `json:"closure,omitempty"`
+
 	// Version counts the events in the breach's audit trail; TrailHash is the
 	// hash of the last one, so the next event chains onto it.
 	Version   int    `json:"version"`

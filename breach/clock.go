@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -79,8 +80,12 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 			b.record(now, System, ActionAlertRaised, alertSummary(alert), nil)
 			notice := Notice{ID: b.noticeID(NoticeAlert, "."+string(alert.Kind)), Kind: NoticeAlert, To: s.MailTo,
 				ThreadID: b.mailboxThread(), At: now, Alert: &alert}
-			if alert.Kind == AlertProcessorReminder && b.Reporter.Email != "" {
+			toReporter := alert.Kind == AlertProcessorReminder || alert.Kind == AlertQuestionReminder
+			if toReporter && b.Reporter.Email != "" {
 				notice.To, notice.ThreadID = []string{b.Reporter.Email}, b.reporterThread()
+			}
+			if i := slices.IndexFunc(b.Questions, func(q Question) bool { return q.ID == alert.QuestionID }); i >= 0 {
+				notice.Question = &b.Questions[i]
 			}
 			b.queue(notice)
 		}

@@ -85,15 +85,43 @@ func (b *Breach) ProcessorDue() time.Time { return b.DetectedAt.Add(ProcessorWin
 // controller became aware, which is the first report unless corrected.
 func (b *Breach) AuthorityDue() time.Time { return b.AwareAt.Add(AuthorityWindow) }
 
+// processorStopped: a breach closed before its report was complete needs
+// no complete report any more.
+func (b *Breach) processorStopped() bool { return b.CompletedAt == nil && b.Status == StatusClosed }
+
+// authorityState says whether the 72-hour deadline was fulfilled (by the
+// initial notification to the AP) or no longer applies (the controller
+// decided not to notify, or the breach was closed without notifying).
+func (b *Breach) authorityState() (fulfilled *time.Time, stopped bool) {
+	if n := b.InitialNotification(); n != nil {
+		t := n.SubmittedAt
+		return &t, false
+	}
+	if d := b.LatestDecision(); d != nil && !d.NotifyAuthority {
+		return nil, true
+	}
+	return nil, b.Status == StatusClosed
+}
+
+func stop(d Deadline) Deadline {
+	d.State, d.Met, d.LateBySeconds = DeadlineStopped, false, 0
+	return d
+}
+
 // DeadlinesAt returns both clocks as they stand at now.
 func (b *Breach) DeadlinesAt(now time.Time) Deadlines {
 	aware := b.AwareAt
-	auth := deadlineAt(b.AuthorityDue(), nil, now)
-	auth.AwareAt = &aware
-	return Deadlines{
-		Processor: deadlineAt(b.ProcessorDue(), b.CompletedAt, now),
-		Authority: auth,
+	fulfilled, stopped := b.authorityState()
+	auth := deadlineAt(b.AuthorityDue(), fulfilled, now)
+	if stopped {
+		auth = stop(auth)
 	}
+	auth.AwareAt = &aware
+	proc := deadlineAt(b.ProcessorDue(), b.CompletedAt, now)
+	if b.processorStopped() {
+		proc = stop(proc)
+	}
+	return Deadlines{Processor: proc, Authority: auth}
 }
 
 // RunningDeadline is a clock that has not been fulfilled or stopped.
@@ -102,15 +130,14 @@ type RunningDeadline struct {
 	DueAt time.Time
 }
 
-// RunningDeadlines returns the clocks still running on the breach, nearest
-// first. The store indexes them so that deadline views and the sweep read only
-// breaches whose clocks run.
+// RunningDeadlines returns the deadlines still open on the breach, nearest
+// first. The store indexes them for the views by nearest deadline.
 func (b *Breach) RunningDeadlines() []RunningDeadline {
 	var rs []RunningDeadline
-	if b.CompletedAt == nil {
+	if b.CompletedAt == nil && !b.processorStopped() {
 		rs = append(rs, RunningDeadline{ClockProcessor, b.ProcessorDue()})
 	}
-	if b.Status != StatusClosed {
+	if fulfilled, stopped := b.authorityState(); fulfilled == nil && !stopped {
 		rs = append(rs, RunningDeadline{ClockAuthority, b.AuthorityDue()})
 	}
 	if len(rs) == 2 && rs[1].DueAt.Before(rs[0].DueAt) {

@@ -40,6 +40,9 @@ type Notice struct {
 	Changes  []Change  `json:"changes,omitempty"`
 	Reason   string    `json:"reason,omitempty"`
 	Breaches []*Breach `json:"breaches,omitempty"` // the digest's open breaches, nearest deadline first
+
+	Question     *Question              `json:"question,omitempty"`
+	Notification *AuthorityNotification `json:"notification,omitempty"`
 }
 
 // noticeID names the notice of kind caused by the breach's latest event.
