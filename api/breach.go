@@ -54,12 +54,20 @@ func (s *Server) handleBreachCreate(c echo.Context) error {
 // handleBreachIndex serves GET /api/v1/breaches: the breaches the caller may
 // see, filtered, sorted and paged.
 func (s *Server) handleBreachIndex(c echo.Context) error {
+	var p breach.Problems
 	f := breach.BreachFilter{
 		Status:       breach.Status(c.QueryParam("status")),
 		Stage:        breach.Stage(c.QueryParam("stage")),
 		Organisation: c.QueryParam("organisation"),
+		Risk:         breach.Risk(c.QueryParam("risk")),
+		Severity:     breach.SeverityLevel(c.QueryParam("severity")),
+		From:         timeParam(c, "from", &p),
+		To:           timeParam(c, "to", &p),
 		Sort:         c.QueryParam("sort"),
 		Cursor:       c.QueryParam("cursor"),
+	}
+	if err := p.Err("De zoekvraag is niet geldig."); err != nil {
+		return err
 	}
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -84,6 +84,7 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	e.Use(s.authenticate)
 	v1 := e.Group(apiPrefix)
 	s.registerBreachRoutes(v1)
+	s.registerTriageRoutes(v1)
 	s.registerTokenRoutes(v1)
 	v1.GET("/catalogue/personal-data", s.handleCatalogue)
 	return s

@@ -38,7 +38,7 @@ func (s *Service) MoveAwareness(ctx context.Context, a Actor, id string, req Awa
 	req.Reason = strings.TrimSpace(req.Reason)
 	return s.update(ctx, a.Scope(), id, func(b *Breach) error {
 		if b.Status == StatusClosed {
-			return Errorf(ECONFLICT, "Datalek %s is gesloten (status %s).", b.Reference, b.Status)
+			return Errorf(ECONFLICT, "Datalek %s heeft status %q en kan niet meer worden gewijzigd.", b.Reference, b.Status)
 		}
 		var p Problems
 		switch {

@@ -31,6 +31,10 @@ type Store interface {
 	// it must change only the breach it is given.
 	UpdateBreach(ctx context.Context, scope Scope, id string, fn func(*Breach) error) (*Breach, error)
 	ListEvents(ctx context.Context, scope Scope, id string) ([]Event, error)
+	// EachBreach calls fn for every breach received in [from, to) (nil: no
+	// bound), oldest first, reading a bounded number at a time so that memory
+	// stays flat however many there are.
+	EachBreach(ctx context.Context, from, to *time.Time, fn func(*Breach) error) error
 	// UpdateDue lets fn change every breach with an alert due at now, in one
 	// transaction, and returns how many there were.
 	UpdateDue(ctx context.Context, now time.Time, fn func(*Breach) error) (int, error)
@@ -67,6 +71,9 @@ type BreachFilter struct {
 	Status       Status
 	Stage        Stage
 	Organisation string
+	Risk         Risk          // the latest assessment's conclusion
+	Severity     SeverityLevel // the latest assessment's level
+	From, To     *time.Time    // received in [From, To)
 	// Sort is "received" (newest first, the default) or "deadline" (nearest
 	// running deadline first, then breaches without one, newest first).
 	Sort   string
@@ -88,13 +95,36 @@ const (
 
 // Match reports whether b passes the filter's conditions.
 func (f *BreachFilter) Match(b *Breach) bool {
+	a := b.LatestAssessment()
 	return (f.Status == "" || b.Status == f.Status) &&
 		(f.Stage == "" || b.Stage == f.Stage) &&
-		(f.Organisation == "" || b.Organisation == f.Organisation)
+		(f.Organisation == "" || b.Organisation == f.Organisation) &&
+		(f.Risk == "" || (a != nil && a.Risk == f.Risk)) &&
+		(f.Severity == "" || (a != nil && a.Severity.Level == f.Severity)) &&
+		(f.From == nil || !b.ReceivedAt.Before(*f.From)) &&
+		(f.To == nil || b.ReceivedAt.Before(*f.To))
 }
 
-func (f *BreachFilter) validate() error {
+func (f *BreachFilter) validate(a Actor) error {
 	var p Problems
+	if f.Risk != "" && !slices.Contains([]Risk{RiskNone, RiskSome, RiskHigh}, f.Risk) {
+		p.Add("risk", "moet none, risk of high zijn")
+	}
+	if f.Severity != "" && !slices.Contains([]SeverityLevel{SeverityLow, SeverityMedium, SeverityHigh, SeverityVeryHigh}, f.Severity) {
+		p.Add("severity", "moet low, medium, high of very_high zijn")
+	}
+	if a.Role == RoleSupplier {
+		const hidden = "is niet beschikbaar voor verwerkers: de beoordeling is van de verwerkingsverantwoordelijke"
+		if f.Risk != "" {
+			p.Add("risk", hidden)
+		}
+		if f.Severity != "" {
+			p.Add("severity", hidden)
+		}
+	}
+	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
+		p.Add("to", "moet na from liggen")
+	}
 	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
 		p.Add("status", "onbekende status %q", f.Status)
 	}
@@ -261,12 +291,14 @@ func (f *Filing) problems(now time.Time) Problems {
 	return p
 }
 
-// FindBreach returns a breach the actor may see. Errors: EFORBIDDEN, ENOTFOUND.
+// FindBreach returns a breach the actor may see, as the actor may see it.
+// Errors: EFORBIDDEN, ENOTFOUND.
 func (s *Service) FindBreach(ctx context.Context, a Actor, id string) (*Breach, error) {
 	if err := requireRole(a, reporters...); err != nil {
 		return nil, err
 	}
-	return s.Store.FindBreach(ctx, a.Scope(), id)
+	b, err := s.Store.FindBreach(ctx, a.Scope(), id)
+	return visibleTo(a, b), err
 }
 
 // ListBreaches returns one page of the breaches the actor may see.
@@ -275,10 +307,16 @@ func (s *Service) ListBreaches(ctx context.Context, a Actor, f BreachFilter) (*B
 	if err := requireRole(a, reporters...); err != nil {
 		return nil, err
 	}
-	if err := f.validate(); err != nil {
+	if err := f.validate(a); err != nil {
 		return nil, err
 	}
-	return s.Store.ListBreaches(ctx, a.Scope(), f)
+	page, err := s.Store.ListBreaches(ctx, a.Scope(), f)
+	if page != nil {
+		for i, b := range page.Breaches {
+			page.Breaches[i] = visibleTo(a, b)
+		}
+	}
+	return page, err
 }
 
 // ListEvents returns a breach's audit trail, oldest first.
@@ -287,7 +325,8 @@ func (s *Service) ListEvents(ctx context.Context, a Actor, id string) ([]Event, 
 	if err := requireRole(a, reporters...); err != nil {
 		return nil, err
 	}
-	return s.Store.ListEvents(ctx, a.Scope(), id)
+	events, err := s.Store.ListEvents(ctx, a.Scope(), id)
+	return eventsVisibleTo(a, events), err
 }
 
 // AmendBreach corrects or completes report fields. A preliminary report whose
@@ -324,7 +363,7 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 	now := s.now()
 	return s.update(ctx, a.Scope(), id, func(b *Breach) error {
 		if b.Status == StatusClosed {
-			return Errorf(ECONFLICT, "Datalek %s is gesloten (status %s) en kan niet meer worden gewijzigd.", b.Reference, b.Status)
+			return Errorf(ECONFLICT, "Datalek %s heeft status %q en kan niet meer worden gewijzigd.", b.Reference, b.Status)
 		}
 		r, changes := patch.apply(b.Report)
 		p := r.problems(now, b.Stage == StageComplete)

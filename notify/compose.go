@@ -113,6 +113,10 @@ func (c *Composer) document(n breach.Notice) (document, error) {
 		return c.alert(n)
 	case breach.NoticeDigest:
 		return c.digest(n), nil
+	case breach.NoticeStatus, breach.NoticeAssessment, breach.NoticeDecision, breach.NoticeNotification, breach.NoticeClosed:
+		return c.handling(n), nil
+	case breach.NoticeQuestion, breach.NoticeAnswer:
+		return c.question(n)
 	}
 	return document{}, fmt.Errorf("notice %s: unknown kind %q", n.ID, n.Kind)
 }
@@ -203,6 +207,20 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	}
 	left, late := a.DueAt.Sub(n.At), n.At.Sub(a.DueAt)
 	var d document
+	if q := n.Question; q != nil && (a.Kind == breach.AlertQuestionReminder || a.Kind == breach.AlertQuestionOverdue) {
+		if a.Kind == breach.AlertQuestionReminder {
+			d.Subject = subject(b, fmt.Sprintf("Herinnering: antwoord op vraag %s uiterlijk %s", q.ID, when(q.DueAt)))
+			d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
+				fmt.Sprintf("De Adviseur Privacy wacht op uw antwoord op vraag %s, uiterlijk %s (over %s).", q.ID, when(q.DueAt), duration(left))}
+		} else {
+			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s niet op tijd beantwoord (%s te laat)", q.ID, b.Organisation, duration(late)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, q.ID, when(q.DueAt))}
+		}
+		d.Sections = []section{questionSection(q)}
+		d.Outro = []string{"Beantwoorden via de API: POST " + c.link(b) + "/questions/" + q.ID + "/answer."}
+		d.Link = c.link(b)
+		return d, nil
+	}
 	switch a.Kind {
 	case breach.AlertProcessorReminder:
 		d.Subject = subject(b, fmt.Sprintf("Herinnering: volledige melding uiterlijk %s", when(a.DueAt)))
@@ -256,6 +274,147 @@ func (c *Composer) digest(n breach.Notice) document {
 	d.Sections = []section{{Title: "Open datalekken", Table: t}}
 	d.Link = strings.TrimRight(c.BaseURL, "/") + "/api/v1/breaches?sort=deadline"
 	return d
+}
+
+// handling covers the notices of triage and decision: what was recorded,
+// with the breach's handling as it now stands.
+func (c *Composer) handling(n breach.Notice) document {
+	b := n.Breach
+	d := document{Link: c.link(b)}
+	switch n.Kind {
+	case breach.NoticeStatus:
+		d.Subject = subject(b, "In behandeling genomen")
+		d.Intro = []string{fmt.Sprintf("%s heeft de melding van %s in behandeling genomen.", actorName(n), b.Organisation)}
+	case breach.NoticeAssessment:
+		a := b.LatestAssessment()
+		d.Subject = subject(b, fmt.Sprintf("Beoordeling: %s, ernst %s (%s)", breach.RiskLabels[a.Risk],
+			breach.SeverityLabels[a.Severity.Level], score(a.Severity.Score)))
+		d.Intro = []string{fmt.Sprintf("%s heeft een beoordeling vastgelegd.", actorName(n))}
+		d.Sections = append(d.Sections, assessmentSection(a))
+	case breach.NoticeDecision:
+		dec := b.LatestDecision()
+		d.Subject = subject(b, fmt.Sprintf("Besluit: %s; betrokkenen informeren: %s", notifyText(dec.NotifyAuthority),
+			breach.InformSubjectsLabels[dec.InformSubjects]))
+		d.Intro = []string{fmt.Sprintf("%s heeft een besluit vastgelegd.", actorName(n))}
+		d.Sections = append(d.Sections, decisionSection(dec))
+	case breach.NoticeNotification:
+		x := n.Notification
+		d.Subject = subject(b, fmt.Sprintf("Melding Autoriteit Persoonsgegevens: %s (meldingsnummer %s)", breach.PhaseLabels[x.Phase], x.Reference))
+		d.Intro = []string{fmt.Sprintf("%s heeft vastgelegd dat op %s een %s is gedaan bij de Autoriteit Persoonsgegevens.",
+			actorName(n), when(x.SubmittedAt), breach.PhaseLabels[x.Phase])}
+		rows := []row{{"Meldingsnummer", x.Reference}, {"Ingediend op", when(x.SubmittedAt)}}
+		for _, r := range []row{{"Toelichting", x.Note}, {"Reden van de vertraging", x.DelayReason}, {"Reden van intrekking", x.Reason}} {
+			if r.Value != "" {
+				rows = append(rows, r)
+			}
+		}
+		d.Sections = append(d.Sections, section{Title: "Melding", Rows: rows})
+	case breach.NoticeClosed:
+		d.Subject = subject(b, "Afgesloten: "+breach.OutcomeLabels[b.Closure.Outcome])
+		d.Intro = []string{fmt.Sprintf("%s heeft het datalek afgesloten als %s. Het blijft in het register.",
+			actorName(n), breach.OutcomeLabels[b.Closure.Outcome])}
+		if b.Closure.Reason != "" {
+			d.Sections = append(d.Sections, section{Title: "Reden", Rows: []row{{"Toelichting", b.Closure.Reason}}})
+		}
+	}
+	d.Sections = append(d.Sections, handlingSection(b), deadlineSection(b, n.At))
+	return d
+}
+
+// question covers a question to the supplier and its answer.
+func (c *Composer) question(n breach.Notice) (document, error) {
+	b, q := n.Breach, n.Question
+	if q == nil {
+		return document{}, fmt.Errorf("notice %s has no question", n.ID)
+	}
+	d := document{Sections: []section{questionSection(q)}, Link: c.link(b)}
+	if n.Kind == breach.NoticeQuestion {
+		d.Subject = subject(b, fmt.Sprintf("Vraag over uw melding (antwoord uiterlijk %s)", when(q.DueAt)))
+		d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
+			fmt.Sprintf("De Adviseur Privacy heeft een vraag over melding %s. Graag uw antwoord uiterlijk %s.", b.Reference, when(q.DueAt))}
+		d.Outro = []string{"Beantwoorden via de API: POST " + c.link(b) + "/questions/" + q.ID + "/answer met {\"answer\": \"…\"}."}
+		return d, nil
+	}
+	d.Subject = subject(b, fmt.Sprintf("Antwoord van %s op vraag %s", b.Organisation, q.ID))
+	d.Intro = []string{fmt.Sprintf("%s heeft vraag %s beantwoord.", actorName(n), q.ID)}
+	d.Sections = append(d.Sections, reportSection(b))
+	return d, nil
+}
+
+func questionSection(q *breach.Question) section {
+	rows := []row{{"Vraag", q.Question}, {"Gesteld op", when(q.AskedAt)}, {"Antwoord uiterlijk", when(q.DueAt)}}
+	if q.AnsweredAt != nil {
+		rows = append(rows, row{"Antwoord", q.Answer}, row{"Beantwoord op", when(*q.AnsweredAt)})
+	}
+	return section{Title: "Vraag " + q.ID, Rows: rows}
+}
+
+func score(f float64) string { return strings.Replace(fmt.Sprintf("%.2f", f), ".", ",", 1) }
+
+func notifyText(notify bool) string {
+	if notify {
+		return "melden bij de Autoriteit Persoonsgegevens"
+	}
+	return "niet melden bij de Autoriteit Persoonsgegevens"
+}
+
+func assessmentSection(a *breach.Assessment) section {
+	types := make([]string, len(a.BreachTypes))
+	for i, t := range a.BreachTypes {
+		types[i] = breach.BreachTypeLabels[t]
+	}
+	dpc := fmt.Sprintf("%d", a.DPC)
+	if a.DPC != a.DPCDefault {
+		dpc += fmt.Sprintf(" (standaard %d; %s)", a.DPCDefault, a.DPCReason)
+	}
+	cb := fmt.Sprintf("vertrouwelijkheid %s, integriteit %s, beschikbaarheid %s", breach.CBLabels[a.CB.Confidentiality],
+		breach.CBLabels[a.CB.Integrity], breach.CBLabels[a.CB.Availability])
+	if a.CB.Malicious {
+		cb += ", met kwade opzet"
+	}
+	return section{Title: "Beoordeling " + fmt.Sprint(a.Seq), Rows: []row{
+		{"Soort inbreuk", strings.Join(types, ", ")},
+		{"Ernst (ENISA)", fmt.Sprintf("%s: %s (DPC %s × EI %s + CB)", score(a.Severity.Score), breach.SeverityLabels[a.Severity.Level], dpc, breach.EILabels[a.EI])},
+		{"Omstandigheden", cb},
+		{"Onbegrijpelijk voor anderen (versleuteld)", yesNo(&a.Unintelligible)},
+		{"Waarschijnlijke gevolgen", a.Consequences},
+		{"Aanbeveling volgens de ernst", breach.RecommendationLabels[a.Recommendation]},
+		{"Conclusie van de Adviseur Privacy", breach.RiskLabels[a.Risk]},
+		{"Onderbouwing", a.Reasoning},
+	}}
+}
+
+func decisionSection(d *breach.Decision) section {
+	rows := []row{{"Melden bij de Autoriteit Persoonsgegevens", yesNo(&d.NotifyAuthority)}}
+	if d.AuthorityReasoning != "" {
+		rows = append(rows, row{"Onderbouwing", d.AuthorityReasoning})
+	}
+	rows = append(rows, row{"Betrokkenen informeren", breach.InformSubjectsLabels[d.InformSubjects]})
+	if d.SubjectsExemption != "" {
+		rows = append(rows, row{"Uitzondering", breach.ExemptionLabels[d.SubjectsExemption]})
+	}
+	if d.SubjectsReasoning != "" {
+		rows = append(rows, row{"Onderbouwing betrokkenen", d.SubjectsReasoning})
+	}
+	return section{Title: "Besluit", Rows: rows}
+}
+
+// handlingSection is where the handling of a breach stands.
+func handlingSection(b *breach.Breach) section {
+	rows := []row{{"Status", breach.StatusLabels[b.Status]}}
+	if a := b.LatestAssessment(); a != nil {
+		rows = append(rows, row{"Beoordeling", fmt.Sprintf("%s; ernst %s (%s)", breach.RiskLabels[a.Risk], breach.SeverityLabels[a.Severity.Level], score(a.Severity.Score))})
+	}
+	if d := b.LatestDecision(); d != nil {
+		rows = append(rows, row{"Besluit", fmt.Sprintf("%s; betrokkenen informeren: %s", notifyText(d.NotifyAuthority), breach.InformSubjectsLabels[d.InformSubjects])})
+	}
+	for _, x := range b.AuthorityNotifications {
+		rows = append(rows, row{"Autoriteit Persoonsgegevens", fmt.Sprintf("%s op %s, meldingsnummer %s", breach.PhaseLabels[x.Phase], when(x.SubmittedAt), x.Reference)})
+	}
+	if open := len(b.OpenQuestions()); open > 0 {
+		rows = append(rows, row{"Open vragen", fmt.Sprint(open)})
+	}
+	return section{Title: "Behandeling", Rows: rows}
 }
 
 func actorName(n breach.Notice) string {

@@ -3,7 +3,6 @@ package notify
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"html/template"
 	"strings"
 	"time"
@@ -11,58 +10,12 @@ import (
 	"datalek/breach"
 )
 
+// when, day and duration are the domain's Dutch formats.
 var (
-	weekdays = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
-	months   = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-		"september", "oktober", "november", "december"}
+	when     = breach.FormatTime
+	day      = breach.FormatDay
+	duration = breach.FormatDuration
 )
-
-// when formats an instant for people: in Europe/Amsterdam, with the weekday,
-// the date and the zone, e.g. "zondag 25 oktober 2026 09:00 (CET)".
-func when(t time.Time) string {
-	t = t.In(breach.Amsterdam)
-	return fmt.Sprintf("%s %d %s %d %s (%s)", weekdays[t.Weekday()], t.Day(), months[t.Month()-1], t.Year(),
-		t.Format("15:04"), t.Format("MST"))
-}
-
-func day(t time.Time) string {
-	t = t.In(breach.Amsterdam)
-	return fmt.Sprintf("%s %d %s %d", weekdays[t.Weekday()], t.Day(), months[t.Month()-1], t.Year())
-}
-
-// duration says how long in Dutch, to the minute: "1 dag en 3 uur",
-// "2 uur en 15 minuten", "5 minuten".
-func duration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	d = d.Round(time.Minute)
-	days, hours, minutes := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	var parts []string
-	if days > 0 {
-		parts = append(parts, plural(days, "dag", "dagen"))
-	}
-	if hours > 0 {
-		parts = append(parts, fmt.Sprintf("%d uur", hours))
-	}
-	if minutes > 0 && days == 0 {
-		parts = append(parts, plural(minutes, "minuut", "minuten"))
-	}
-	switch len(parts) {
-	case 0:
-		return "minder dan een minuut"
-	case 1:
-		return parts[0]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " en " + parts[len(parts)-1]
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
 
 const missing = "(nog niet opgegeven)"
 
@@ -94,66 +47,23 @@ func categories(codes []string) string {
 	if len(codes) == 0 {
 		return missing
 	}
-	labels := make([]string, len(codes))
-	for i, code := range codes {
-		c, ok := breach.LookupCategory(code)
-		switch {
-		case !ok:
-			labels[i] = code
-		case c.Special():
-			labels[i] = c.Label + " (" + string(c.Class) + ")"
-		default:
-			labels[i] = c.Label
-		}
-	}
-	return strings.Join(labels, ", ")
+	return strings.Join(breach.CategoryLabels(codes), ", ")
 }
 
-func subjects(min, max *int) string {
-	switch {
-	case min == nil && max == nil:
-		return missing
-	case min == nil:
-		return fmt.Sprintf("hoogstens %d", *max)
-	case max == nil:
-		return fmt.Sprintf("minstens %d", *min)
-	case *min == *max:
-		return fmt.Sprintf("%d", *min)
-	}
-	return fmt.Sprintf("%d tot %d", *min, *max)
-}
-
-var channelLabels = map[string]string{"post": "per post", "email": "per e-mail", "portal": "via een portaal",
-	"sms": "per sms", "phone": "telefonisch", "fax": "per fax", "other": "anders"}
+func subjects(min, max *int) string { return orMissing(breach.SubjectsText(min, max)) }
 
 func sentItems(items []breach.SentItem) string {
-	switch {
-	case items == nil:
+	if items == nil {
 		return missing
-	case len(items) == 0:
-		return "niets verstuurd"
 	}
-	parts := make([]string, len(items))
-	for i, it := range items {
-		parts[i] = it.Description + ", " + channelLabels[it.Channel]
-		if it.Count != nil {
-			parts[i] += fmt.Sprintf(", %d stuks", *it.Count)
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
-var dispositionLabels = map[breach.Disposition]string{
-	breach.DispositionDestroyed: "vernietigd", breach.DispositionReturned: "teruggestuurd",
-	breach.DispositionPartlyReturned: "gedeeltelijk teruggestuurd", breach.DispositionNotReturned: "niet teruggestuurd",
-	breach.DispositionUnknown: "onbekend", breach.DispositionNotApplicable: "niet van toepassing (niets verstuurd)",
+	return breach.SentItemsText(items)
 }
 
 func dispositionLabel(d breach.Disposition) string {
 	if d == "" {
 		return missing
 	}
-	return dispositionLabels[d]
+	return breach.DispositionLabels[d]
 }
 
 func reporter(r breach.Reporter) string {
@@ -166,41 +76,18 @@ func reporter(r breach.Reporter) string {
 	return strings.Join(parts, ", ")
 }
 
-func stageLabel(s breach.Stage) string {
-	if s == breach.StagePreliminary {
-		return "voorlopig"
-	}
-	return "volledig"
-}
+func stageLabel(s breach.Stage) string { return breach.StageLabels[s] }
 
-var statusLabels = map[breach.Status]string{breach.StatusNew: "nieuw", breach.StatusTriage: "in behandeling",
-	breach.StatusAssessed: "beoordeeld", breach.StatusDecided: "besloten", breach.StatusClosed: "gesloten"}
-
-func statusLabel(b *breach.Breach) string { return statusLabels[b.Status] + ", " + stageLabel(b.Stage) }
-
-var roleLabels = map[breach.Role]string{breach.RoleSupplier: "verwerker", breach.RoleAdviser: "Adviseur Privacy",
-	breach.RoleController: "verwerkingsverantwoordelijke", breach.RoleAdmin: "beheerder"}
+func statusLabel(b *breach.Breach) string { return breach.StatusLabels[b.Status] + ", " + stageLabel(b.Stage) }
 
 func roleLabel(r breach.Role) string {
-	if l, ok := roleLabels[r]; ok {
+	if l, ok := breach.RoleLabels[r]; ok {
 		return l
 	}
 	return string(r)
 }
 
-var fieldLabels = map[string]string{
-	"title": "Titel", "started_at": "Ontstaan op", "ongoing": "Nog gaande", "cause": "Oorzaak",
-	"personal_data": "Persoonsgegevens", "subjects_min": "Minimum aantal betrokkenen", "subjects_max": "Maximum aantal betrokkenen",
-	"sent_items": "Verstuurde uitingen", "item_disposition": "Vernietigd of teruggestuurd", "measures": "Maatregelen",
-	"reporter": "Melder", "contract_reference": "Contractreferentie", "stage": "Stand van de melding", "aware_at": "Bewust sinds",
-}
-
-func fieldLabel(f string) string {
-	if l, ok := fieldLabels[f]; ok {
-		return l
-	}
-	return f
-}
+var fieldLabel = breach.FieldLabel
 
 func fieldList(fields []string) string {
 	labels := make([]string, len(fields))

@@ -34,6 +34,7 @@ type Config struct {
 	// grow before /readyz reports not ready.
 	ProcessorReminders []time.Duration
 	AuthorityReminders []time.Duration
+	QuestionReminders  []time.Duration
 	MailMaxAge         time.Duration
 }
 
@@ -51,7 +52,7 @@ const minAdminTokenLength = 24
 // an error naming the setting by its flag and variable.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var c Config
-	var mailTo, processorReminders, authorityReminders, mailMaxAge string
+	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge string
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -64,6 +65,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"digest", "DATALEK_DIGEST", "CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", "robfig/cron spec of the daily digest of open breaches", &c.Digest},
 		{"processor-reminders", "DATALEK_PROCESSOR_REMINDERS", "6h,1h", "reminders to the reporter before the 24-hour deadline", &processorReminders},
 		{"authority-reminders", "DATALEK_AUTHORITY_REMINDERS", "48h,24h,12h,4h,1h", "reminders to the mailbox before the 72-hour deadline", &authorityReminders},
+		{"question-reminders", "DATALEK_QUESTION_REMINDERS", "2h", "reminders to the reporter before a question's due time", &questionReminders},
 		{"mail-max-age", "DATALEK_MAIL_MAX_AGE", "15m", "age of the oldest unsent mail at which /readyz reports not ready", &mailMaxAge},
 		{"body-limit", "DATALEK_BODY_LIMIT", "1M", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
 	}
@@ -104,9 +106,10 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
-	var errReminders, errAuthority, errMaxAge error
+	var errReminders, errAuthority, errQuestion, errMaxAge error
 	c.ProcessorReminders, errReminders = durations(processorReminders)
 	c.AuthorityReminders, errAuthority = durations(authorityReminders)
+	c.QuestionReminders, errQuestion = durations(questionReminders)
 	if c.MailMaxAge, errMaxAge = time.ParseDuration(mailMaxAge); errMaxAge == nil && c.MailMaxAge <= 0 {
 		errMaxAge = errors.New("must be positive")
 	}
@@ -128,6 +131,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&c.Digest, validCron(c.Digest)),
 		check(&processorReminders, errReminders),
 		check(&authorityReminders, errAuthority),
+		check(&questionReminders, errQuestion),
 		check(&mailMaxAge, errMaxAge),
 		check(&c.BodyLimit, validSize(c.BodyLimit)),
 	)

@@ -103,6 +103,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.Service.MailTo = cfg.MailTo
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
 	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
+	m.Service.Schedule.QuestionReminders = cfg.QuestionReminders
 	if cfg.AdminToken != "" {
 		err := m.Service.BootstrapAdmin(ctx, cfg.AdminToken)
 		switch {

@@ -31,6 +31,7 @@ func TestParseConfig(t *testing.T) {
 		Digest: "CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", BodyLimit: "1M",
 		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
 		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
+		QuestionReminders:  []time.Duration{2 * time.Hour},
 		MailMaxAge:         15 * time.Minute}, c,
 		"no configuration at all is a working configuration")
 

@@ -1,0 +1,220 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"datalek/breach"
+)
+
+// registerRows reads the CSV register back: one map per breach, by header.
+func registerRows(t *testing.T, w *workflow, query string) []map[string]string {
+	t.Helper()
+	res := w.do("GET", "/api/v1/register?format=csv"+query, w.tokens["adviser"], nil)
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	assert.Equal(t, "text/csv; charset=utf-8", res.Header.Get("Content-Type"))
+	body, ok := bytes.CutPrefix(res.Body, []byte("\ufeff"))
+	require.True(t, ok, "UTF-8 byte order mark for spreadsheets")
+	r := csv.NewReader(bytes.NewReader(body))
+	r.Comma = ';'
+	records, err := r.ReadAll()
+	require.NoError(t, err)
+	require.NotEmpty(t, records)
+	headers := records[0]
+	require.Len(t, headers, len(breach.RegisterColumns))
+	var rows []map[string]string
+	for _, rec := range records[1:] {
+		row := map[string]string{}
+		for i, col := range breach.RegisterColumns {
+			assert.Equal(t, col.Header, headers[i])
+			row[col.Key] = rec[i]
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func rowOf(rows []map[string]string, id string) map[string]string {
+	for _, r := range rows {
+		if r["id"] == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// Scenarios in the spirit of the EDPB's examples of breach notification
+// (Guidelines 01/2021), each from filing to its register row.
+func TestScenarios(t *testing.T) {
+	w := newWorkflow(t)
+	report := func(change func(r map[string]any)) map[string]any {
+		r := exampleReport(w.Now)
+		change(r)
+		return r
+	}
+
+	// 1. A letter with health data sent to the wrong address.
+	letter := w.must("supplier", "POST", "/api/v1/breaches", report(func(r map[string]any) {
+		r["title"] = "Brief met zorgindicatie naar verkeerd adres"
+		r["personal_data"] = []string{"naam", "adres", "gezondheidsgegevens"}
+		r["subjects_min"], r["subjects_max"] = 1, 1
+		r["sent_items"] = []map[string]any{{"description": "Brief over Wlz-indicatie", "channel": "post", "count": 1}}
+		r["item_disposition"] = "unknown"
+	}))["id"].(string)
+	lp := "/api/v1/breaches/" + letter
+	q := w.must("adviser", "POST", lp+"/questions", map[string]any{"question": "Heeft de ontvanger de brief teruggestuurd?"})
+	w.must("supplier", "POST", lp+"/questions/"+q["id"].(string)+"/answer", map[string]any{"answer": "Nee, de ontvanger reageert niet."})
+	as := w.must("adviser", "POST", lp+"/assessments", map[string]any{
+		"breach_types": []string{"confidentiality"}, "ei": "significant",
+		"cb":           map[string]any{"confidentiality": "limited", "integrity": "none", "availability": "none", "malicious": false},
+		"consequences": "Een onbekende buurman kent de zorgsituatie van de betrokkene", "risk": "high",
+		"reasoning": "Gezondheidsgegevens bij een bekende maar niet-gerechtigde ontvanger; brief niet terug",
+	})
+	assert.EqualValues(t, 4, as["dpc"], "health data: DPC 4 by default")
+	assert.Equal(t, map[string]any{"score": 3.25, "level": "high"}, as["severity"])
+	assert.Equal(t, "notify_authority_and_subjects", as["recommendation"])
+	res := w.do("PUT", lp+"/decision", w.tokens["controller"], map[string]any{"notify_authority": true, "inform_subjects": "no", "subjects_reasoning": "liever niet"})
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status, "high risk: not informing needs an exemption")
+	assert.Equal(t, []string{"subjects_exemption"}, fieldNames(t, res.JSON(t)))
+	w.must("controller", "PUT", lp+"/decision", map[string]any{"notify_authority": true, "inform_subjects": "yes"})
+	w.must("controller", "POST", lp+"/authority-notifications", map[string]any{"phase": "initial",
+		"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-2026-118233", "note": "Eerste melding via het meldformulier"})
+	w.Now = w.Now.Add(48 * time.Hour)
+	w.must("controller", "POST", lp+"/authority-notifications", map[string]any{"phase": "supplement",
+		"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-2026-118233", "note": "Betrokkene is gebeld en per brief geïnformeerd"})
+	w.must("controller", "POST", lp+"/close", map[string]any{"outcome": "handled"})
+
+	// 2. A stolen laptop with an encrypted disk.
+	laptop := w.must("supplier", "POST", "/api/v1/breaches", report(func(r map[string]any) {
+		r["title"] = "Versleutelde laptop gestolen uit auto"
+		r["cause"] = "Diefstal uit de auto van een medewerker"
+		r["personal_data"] = []string{"naam", "bsn", "inkomensgegevens"}
+		r["subjects_min"], r["subjects_max"] = 500, 800
+		r["sent_items"] = []any{}
+		r["item_disposition"] = "not_applicable"
+		r["measures"] = "Laptop op afstand gewist; volledige schijfversleuteling, sleutel niet op het apparaat"
+	}))["id"].(string)
+	tp := "/api/v1/breaches/" + laptop
+	as = w.must("adviser", "POST", tp+"/assessments", map[string]any{
+		"breach_types": []string{"confidentiality", "availability"}, "ei": "negligible", "unintelligible": true,
+		"cb":           map[string]any{"confidentiality": "wide", "integrity": "none", "availability": "none", "malicious": true},
+		"consequences": "Geen: de gegevens zijn onleesbaar zonder de sleutel", "risk": "none",
+		"reasoning": "Sterke versleuteling, sleutel niet gecompromitteerd; er is een back-up",
+	})
+	assert.Equal(t, map[string]any{"score": 1.75, "level": "low"}, as["severity"], "3 × 0.25 + 0.5 + 0.5")
+	w.must("controller", "PUT", tp+"/decision", map[string]any{"notify_authority": false,
+		"authority_reasoning": "Geen risico: versleuteld met een niet-gecompromitteerde sleutel (EDPB-richtlijnen 01/2021, voorbeeld 5)",
+		"inform_subjects":     "no", "subjects_reasoning": "Geen risico voor de betrokkenen"})
+	res = w.do("POST", tp+"/authority-notifications", w.tokens["controller"], map[string]any{"phase": "initial",
+		"submitted_at": w.Now.Format(time.RFC3339), "reference": "X"})
+	assert.Equal(t, http.StatusConflict, res.Status, "the decision was not to notify")
+	w.must("adviser", "POST", tp+"/close", map[string]any{"outcome": "handled", "reason": "Gedocumenteerd, niet gemeld"})
+
+	// 3. Ransomware with a working backup and no exfiltration.
+	ransom := w.must("supplier", "POST", "/api/v1/breaches", report(func(r map[string]any) {
+		r["title"] = "Ransomware op de bestandsserver"
+		r["cause"] = "Phishingmail; bestanden versleuteld door ransomware"
+		r["personal_data"] = []string{"naam", "iban", "eigen_bijdrage"}
+		r["subjects_min"], r["subjects_max"] = 2000, 2000
+		r["sent_items"] = []any{}
+		r["item_disposition"] = "not_applicable"
+		r["measures"] = "Server uit back-up van die nacht hersteld; geen aanwijzing voor exfiltratie in de logs"
+	}))["id"].(string)
+	rp := "/api/v1/breaches/" + ransom
+	as = w.must("adviser", "POST", rp+"/assessments", map[string]any{
+		"breach_types": []string{"availability"}, "ei": "limited",
+		"cb":           map[string]any{"confidentiality": "none", "integrity": "none", "availability": "temporary", "malicious": true},
+		"consequences": "Enkele uren geen toegang tot de gegevens", "risk": "none",
+		"reasoning": "Binnen een werkdag volledig hersteld uit back-up; logs tonen geen uitgaand verkeer (EDPB-richtlijnen 01/2021, voorbeeld 1)",
+	})
+	assert.Equal(t, "notify_authority", as["recommendation"], "the score suggests notifying (2.25, medium) ...")
+	assert.Equal(t, "none", as["risk"], "... the adviser's conclusion stands beside it, not replaced")
+	w.must("controller", "PUT", rp+"/decision", map[string]any{"notify_authority": false,
+		"authority_reasoning": "Geen risico na volledig herstel zonder exfiltratie; vastgelegd in het register",
+		"inform_subjects":     "no", "subjects_reasoning": "Geen risico voor de betrokkenen"})
+	w.must("controller", "POST", rp+"/close", map[string]any{"outcome": "handled"})
+
+	// A report that turns out not to be a breach stays in the register too.
+	none := w.must("supplier", "POST", "/api/v1/breaches", exampleReport(w.Now))["id"].(string)
+	w.must("adviser", "POST", "/api/v1/breaches/"+none+"/close", map[string]any{"outcome": "no_breach", "reason": "Brieven bleken binnen de eigen organisatie te zijn gebleven"})
+
+	rows := registerRows(t, w, "")
+	require.Len(t, rows, 4, "every breach, notified or not")
+	r := rowOf(rows, letter)
+	require.NotNil(t, r)
+	assert.Equal(t, "ja", r["special_categories"])
+	assert.Equal(t, "3.25", r["severity_score"])
+	assert.Equal(t, "high", r["risk"])
+	assert.Equal(t, "ja", r["notify_authority"])
+	assert.Equal(t, "yes", r["inform_subjects"])
+	assert.Contains(t, r["authority_notifications"], "initial")
+	assert.Contains(t, r["authority_notifications"], "supplement")
+	assert.Contains(t, r["authority_notifications"], "AP-2026-118233")
+	assert.Equal(t, "met", r["authority_deadline"])
+	assert.Equal(t, "handled", r["outcome"])
+	r = rowOf(rows, laptop)
+	assert.Equal(t, "nee", r["notify_authority"])
+	assert.Contains(t, r["authority_reasoning"], "versleuteld")
+	assert.Equal(t, "stopped", r["authority_deadline"])
+	assert.Equal(t, "ja", r["unintelligible"])
+	r = rowOf(rows, ransom)
+	assert.Equal(t, "notify_authority", r["recommendation"])
+	assert.Equal(t, "none", r["risk"])
+	assert.Contains(t, r["risk_reasoning"], "back-up")
+	r = rowOf(rows, none)
+	assert.Equal(t, "no_breach", r["outcome"])
+	assert.Contains(t, r["close_reason"], "eigen organisatie")
+
+	form := w.must("adviser", "GET", lp+"/authority-form", nil)
+	assert.Equal(t, "DL-2026-0001", form["reference"])
+	text := w.do("GET", lp+"/authority-form?format=text", w.tokens["controller"], nil)
+	require.Equal(t, http.StatusOK, text.Status)
+	assert.Contains(t, string(text.Body), "AP-2026-118233")
+}
+
+func TestLateAuthorityNotificationNeedsAReason(t *testing.T) {
+	w := newWorkflow(t)
+	id, _ := w.breachIn("decided", false)
+	path := "/api/v1/breaches/" + id + "/authority-notifications"
+	w.Now = w.Now.Add(80 * time.Hour)
+	late := map[string]any{"phase": "initial", "submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-1"}
+	res := w.do("POST", path, w.tokens["controller"], late)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"delay_reason"}, fieldNames(t, res.JSON(t)))
+	late["delay_reason"] = "Omvang pas na drie dagen duidelijk"
+	n := w.must("controller", "POST", path, late)
+	assert.Equal(t, "Omvang pas na drie dagen duidelijk", n["delay_reason"])
+	b := w.must("adviser", "GET", "/api/v1/breaches/"+id, nil)
+	authority := b["deadlines"].(map[string]any)["authority"].(map[string]any)
+	assert.Equal(t, "late", authority["state"])
+	assert.InDelta(t, 8*3600, authority["late_by_seconds"], 1, "submitted_at is given to the second")
+}
+
+func TestRegisterPeriodAndFormats(t *testing.T) {
+	w := newWorkflow(t)
+	first, _ := w.breachIn("new", false)
+	w.Now = w.Now.Add(48 * time.Hour)
+	second, _ := w.breachIn("new", false)
+	rows := registerRows(t, w, "&from="+w.Now.Add(-time.Hour).Format(time.RFC3339))
+	require.Len(t, rows, 1)
+	assert.Equal(t, second, rows[0]["id"])
+	rows = registerRows(t, w, "&to="+w.Now.Add(-time.Hour).Format(time.RFC3339))
+	require.Len(t, rows, 1)
+	assert.Equal(t, first, rows[0]["id"])
+	assert.Empty(t, registerRows(t, w, "&from=2020-01-01&to=2020-01-02"))
+
+	res := w.do("GET", "/api/v1/register", w.tokens["controller"], nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	items := res.JSON(t)["items"].([]any)
+	require.Len(t, items, 2)
+	assert.Equal(t, first, items[0].(map[string]any)["id"], "oldest first")
+	res = w.do("GET", "/api/v1/register?format=xml&from=gisteren", w.tokens["controller"], nil)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"from", "format"}, fieldNames(t, res.JSON(t)))
+}

@@ -1,0 +1,168 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// workflow holds tokens for every role and brings breaches to a status.
+type workflow struct {
+	*testAPI
+	tokens map[string]string
+}
+
+func newWorkflow(t *testing.T) *workflow {
+	ta := newTestAPI(t)
+	return &workflow{testAPI: ta, tokens: map[string]string{
+		"supplier":   ta.token("supplier", "Acme BV", "acme"),
+		"adviser":    ta.token("adviser", "", "adviseur"),
+		"controller": ta.token("controller", "", "verantwoordelijke"),
+		"admin":      adminSecret,
+	}}
+}
+
+var riskAssessment = map[string]any{
+	"breach_types": []string{"confidentiality"}, "ei": "significant",
+	"cb":           map[string]any{"confidentiality": "limited", "integrity": "none", "availability": "none", "malicious": false},
+	"consequences": "Ontvangers kennen naam, adres en eigen bijdrage", "risk": "risk", "reasoning": "Bekende ontvangers, deels retour",
+}
+
+var notifyDecision = map[string]any{"notify_authority": true, "inform_subjects": "no",
+	"subjects_reasoning": "Geen hoog risico; ontvangers hebben de brieven vernietigd"}
+
+// must sends a request that has to succeed.
+func (w *workflow) must(role, method, path string, body any) map[string]any {
+	w.t.Helper()
+	res := w.do(method, path, w.tokens[role], body)
+	require.Less(w.t, res.Status, 300, "%s %s as %s: %s", method, path, role, res.Body)
+	return res.JSON(w.t)
+}
+
+// breachIn files a breach and moves it to status; with a question when asked.
+func (w *workflow) breachIn(status string, question bool) (id, qid string) {
+	w.t.Helper()
+	id = w.must("supplier", "POST", "/api/v1/breaches", exampleReport(w.Now))["id"].(string)
+	path := "/api/v1/breaches/" + id
+	if question {
+		qid = w.must("adviser", "POST", path+"/questions", map[string]any{"question": "Zijn alle brieven retour?"})["id"].(string)
+	}
+	steps := []string{"new", "triage", "assessed", "decided", "closed"}
+	for _, step := range steps[1 : slices.Index(steps, status)+1] {
+		switch step {
+		case "triage":
+			if !question { // asking already started triage
+				w.must("adviser", "POST", path+"/triage", nil)
+			}
+		case "assessed":
+			w.must("adviser", "POST", path+"/assessments", riskAssessment)
+		case "decided":
+			w.must("controller", "PUT", path+"/decision", notifyDecision)
+		case "closed":
+			w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
+		}
+	}
+	return id, qid
+}
+
+func TestWorkflowEveryRoleActionAndStatus(t *testing.T) {
+	w := newWorkflow(t)
+	all := []string{"new", "triage", "assessed", "decided", "closed"}
+	open := all[:4]
+	actions := []struct {
+		name     string
+		method   string
+		path     string // after /api/v1/breaches/{id}
+		body     func() any
+		roles    []string
+		statuses []string
+		ok       int
+		question bool
+	}{
+		{"triage", "POST", "/triage", nil, []string{"adviser"}, []string{"new"}, 200, false},
+		{"assessment", "POST", "/assessments", func() any { return riskAssessment }, []string{"adviser"}, open, 201, false},
+		{"question", "POST", "/questions", func() any { return map[string]any{"question": "Hoeveel retour?"} }, []string{"adviser"}, open, 201, false},
+		{"answer", "POST", "/questions/{qid}/answer", func() any { return map[string]any{"answer": "Alle 150"} }, []string{"supplier"}, open[1:], 200, true},
+		{"decision", "PUT", "/decision", func() any { return notifyDecision }, []string{"controller"}, []string{"assessed", "decided"}, 200, false},
+		{"authority notification", "POST", "/authority-notifications", func() any {
+			return map[string]any{"phase": "initial", "submitted_at": w.Now.Format(time.RFC3339), "reference": "M-123"}
+		}, []string{"controller"}, []string{"decided", "closed"}, 201, false},
+		{"close handled", "POST", "/close", func() any { return map[string]any{"outcome": "handled", "reason": "klaar"} },
+			[]string{"adviser", "controller"}, []string{"decided"}, 200, false},
+		{"close no breach", "POST", "/close", func() any { return map[string]any{"outcome": "no_breach", "reason": "Bleek interne post"} },
+			[]string{"adviser", "controller"}, []string{"new", "triage", "assessed"}, 200, false},
+		{"other controllers", "PUT", "/other-controllers", func() any { return map[string]any{"controllers": []map[string]string{{"name": "SVB"}}} },
+			[]string{"adviser"}, open, 200, false},
+		{"awareness", "PUT", "/awareness", func() any {
+			return map[string]any{"aware_at": w.Now.Add(-time.Hour).Format(time.RFC3339), "reason": "Telefonisch gemeld"}
+		}, []string{"adviser"}, open, 200, false},
+	}
+	for _, act := range actions {
+		for _, status := range all {
+			if act.question && status == "new" {
+				continue // asking a question takes a breach out of new
+			}
+			for _, role := range []string{"supplier", "adviser", "controller", "admin"} {
+				t.Run(fmt.Sprintf("%s/%s/%s", act.name, status, role), func(t *testing.T) {
+					id, qid := w.breachIn(status, act.question)
+					var body any
+					if act.body != nil {
+						body = act.body()
+					}
+					path := "/api/v1/breaches/" + id + act.path
+					if act.question {
+						path = "/api/v1/breaches/" + id + "/questions/" + qid + "/answer"
+					}
+					res := w.do(act.method, path, w.tokens[role], body)
+					want := act.ok
+					switch {
+					case !slices.Contains(act.roles, role):
+						want = http.StatusForbidden
+					case !slices.Contains(act.statuses, status):
+						want = http.StatusConflict
+					}
+					require.Equal(t, want, res.Status, "%s", res.Body)
+					if want == http.StatusConflict {
+						assert.Contains(t, res.JSON(t)["detail"], fmt.Sprintf("status %q", status), "the conflict names the current status")
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestSupplierSeesNoDeliberation(t *testing.T) {
+	w := newWorkflow(t)
+	other := w.token("supplier", "Other BV", "other")
+	id, _ := w.breachIn("decided", true)
+	path := "/api/v1/breaches/" + id
+
+	got := w.must("supplier", "GET", path, nil)
+	for _, hidden := range []string{"assessments", "decisions", "authority_notifications"} {
+		assert.NotContains(t, got, hidden, "a supplier does not see the controller's %s", hidden)
+	}
+	assert.Equal(t, "decided", got["status"])
+	events := w.must("supplier", "GET", path+"/events", nil)["items"].([]any)
+	for _, e := range events {
+		action := e.(map[string]any)["action"]
+		assert.NotContains(t, []string{"breach.assessed", "breach.decided", "authority.notification"}, action)
+	}
+	staff := w.must("adviser", "GET", path+"/events", nil)["items"].([]any)
+	assert.Greater(t, len(staff), len(events))
+
+	assert.Equal(t, http.StatusForbidden, w.do("GET", path+"/assessments", w.tokens["supplier"], nil).Status)
+	assert.Equal(t, http.StatusForbidden, w.do("GET", path+"/authority-form", w.tokens["supplier"], nil).Status)
+	assert.Equal(t, http.StatusUnprocessableEntity, w.do("GET", "/api/v1/breaches?risk=high", w.tokens["supplier"], nil).Status,
+		"filtering by risk would reveal the assessment")
+	for _, p := range []string{path, path + "/questions", path + "/events"} {
+		assert.Equal(t, http.StatusNotFound, w.do("GET", p, other, nil).Status, "another supplier: %s", p)
+	}
+	res := w.do("POST", path+"/questions/q1/answer", other, map[string]any{"answer": "x"})
+	assert.Equal(t, http.StatusNotFound, res.Status)
+	assert.Equal(t, http.StatusForbidden, w.do("GET", "/api/v1/register", w.tokens["supplier"], nil).Status)
+}

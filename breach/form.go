@@ -1,0 +1,393 @@
+package breach
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// AuthorityForm is a draft of the AP's notification form, by its sections
+// 0 to 9, prefilled from the breach; what it cannot answer is listed.
+type AuthorityForm struct {
+	BreachID  string        `json:"breach_id"`
+	Reference string        `json:"reference"`
+	Sections  []FormSection `json:"sections"`
+	Missing   []string      `json:"missing"` // "2. Tijdlijn: Wanneer is het datalek ontdekt?" etc., one per unanswered question
+}
+
+// FormSection is one numbered section of the AP's form.
+type FormSection struct {
+	Number int         `json:"number"`
+	Title  string      `json:"title"`
+	Fields []FormField `json:"fields"`
+}
+
+// FormField is one question of the form with its prefilled answer, or marked
+// missing when the service cannot answer it (yet).
+type FormField struct {
+	Question string `json:"question"` // Dutch, as the AP form asks it
+	Answer   string `json:"answer,omitempty"`
+	Missing  bool   `json:"missing,omitempty"`
+	Source   string `json:"source,omitempty"` // where the answer comes from: "melding", "beoordeling", "besluit", "dienst"; empty when missing
+}
+
+// Where an answer of the form comes from.
+const (
+	SourceReport     = "melding"     // the supplier's report
+	SourceAssessment = "beoordeling" // the adviser's latest assessment
+	SourceDecision   = "besluit"     // the controller's latest decision
+	SourceService    = "dienst"      // derived or recorded by this service
+)
+
+// FormPlaceholder stands in Text for an answer that is still missing.
+const FormPlaceholder = "[NOG IN TE VULLEN]"
+
+// add appends a question; an empty (or blank) answer marks it missing.
+func (s *FormSection) add(question, answer, source string) {
+	answer = strings.TrimSpace(answer)
+	if answer == "" {
+		s.Fields = append(s.Fields, FormField{Question: question, Missing: true})
+		return
+	}
+	s.Fields = append(s.Fields, FormField{Question: question, Answer: answer, Source: source})
+}
+
+// NewAuthorityForm drafts the AP's notification form for b as it stands at
+// now: from the report, the latest assessment, the latest decision and the
+// notifications recorded so far. b must not be nil.
+func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
+	f := &AuthorityForm{BreachID: b.ID, Reference: b.Reference, Sections: make([]FormSection, 0, 10)}
+	as, dec := b.LatestAssessment(), b.LatestDecision()
+	section := func(n int, title string, fill func(s *FormSection)) {
+		s := FormSection{Number: n, Title: title, Fields: []FormField{}}
+		fill(&s)
+		f.Sections = append(f.Sections, s)
+	}
+
+	section(0, "Melding", func(s *FormSection) { formNotification(s, b, now) })
+
+	section(1, "Contactgegevens", func(s *FormSection) {
+		s.add("Naam van de organisatie (verwerkingsverantwoordelijke)", "", "")
+		s.add("Wie meldt het datalek namens de organisatie? (naam, functie, telefoonnummer, e-mailadres)", "", "")
+		s.add("Contactpersoon voor de Autoriteit Persoonsgegevens (naam, functie, telefoonnummer, e-mailadres)", "", "")
+		processor := ""
+		if strings.TrimSpace(b.Organisation) != "" {
+			processor = "ja: " + b.Organisation
+		}
+		s.add("Is er een verwerker bij het datalek betrokken? Zo ja, welke?", processor, SourceReport)
+		s.add("Contactpersoon bij de verwerker (naam, functie, telefoonnummer, e-mailadres)", reporterText(b.Reporter), SourceReport)
+		others := "geen bekend"
+		if len(b.OtherControllers) > 0 {
+			parts := make([]string, len(b.OtherControllers))
+			for i, c := range b.OtherControllers {
+				parts[i] = c.Name
+				if c.Contact != "" {
+					parts[i] += " (" + c.Contact + ")"
+				}
+			}
+			others = strings.Join(parts, "; ")
+		}
+		s.add("Zijn er andere verwerkingsverantwoordelijken bij hetzelfde incident betrokken? Zo ja, welke?", others, SourceService)
+	})
+
+	section(2, "Tijdlijn", func(s *FormSection) {
+		s.add("Wanneer heeft het datalek plaatsgevonden (of: vanaf wanneer)?", timeText(b.StartedAt), SourceReport)
+		s.add("Wanneer is het datalek ontdekt?", timeText(&b.DetectedAt), SourceReport)
+		aware := timeText(&b.AwareAt)
+		if aware != "" {
+			aware += " (eerste melding door de verwerker)"
+		}
+		s.add("Wanneer is de organisatie op de hoogte geraakt van het datalek?", aware, SourceService)
+		s.add("Is het datalek nog gaande?", yesNo(b.Ongoing), SourceReport)
+	})
+
+	section(3, "Aard van het datalek", func(s *FormSection) {
+		types := ""
+		if as != nil {
+			labels := make([]string, len(as.BreachTypes))
+			for i, t := range as.BreachTypes {
+				labels[i] = label(BreachTypeLabels, t)
+			}
+			types = strings.Join(labels, ", ")
+		}
+		s.add("Om welk soort inbreuk gaat het? (vertrouwelijkheid, integriteit, beschikbaarheid)", types, SourceAssessment)
+		s.add("Wat is er gebeurd? (omschrijving en oorzaak)", b.Cause, SourceReport)
+		sent := ""
+		if b.SentItems != nil {
+			sent = SentItemsText(b.SentItems)
+		}
+		s.add("Welke uitingen zijn verstuurd?", sent, SourceReport)
+		disposition := ""
+		if b.ItemDisposition != "" {
+			disposition = label(DispositionLabels, b.ItemDisposition)
+		}
+		s.add("Zijn de uitingen vernietigd of teruggestuurd?", disposition, SourceReport)
+	})
+
+	section(4, "Persoonsgegevens", func(s *FormSection) {
+		s.add("Om welke soorten persoonsgegevens gaat het?", strings.Join(CategoryLabels(b.PersonalData), ", "), SourceReport)
+		special := ""
+		if len(b.PersonalData) > 0 {
+			var codes []string
+			for _, code := range b.PersonalData {
+				if c, ok := LookupCategory(code); ok && c.Special() {
+					codes = append(codes, code)
+				}
+			}
+			special = "nee"
+			if len(codes) > 0 {
+				special = "ja: " + strings.Join(CategoryLabels(codes), ", ")
+			}
+		}
+		s.add("Gaat het om bijzondere persoonsgegevens of strafrechtelijke gegevens? Zo ja, welke?", special, SourceReport)
+		s.add("Om hoeveel persoonsgegevens (records) gaat het bij benadering?", recordsText(b.SentItems), SourceReport)
+	})
+
+	section(5, "Betrokkenen", func(s *FormSection) {
+		s.add("Om welke groepen betrokkenen gaat het?", "", "")
+		s.add("Om hoeveel betrokkenen gaat het minimaal?", intText(b.SubjectsMin), SourceReport)
+		s.add("Om hoeveel betrokkenen gaat het maximaal?", intText(b.SubjectsMax), SourceReport)
+	})
+
+	section(6, "Beveiliging vooraf", func(s *FormSection) {
+		unintelligible, how := "", ""
+		if as != nil {
+			unintelligible = yesNo(&as.Unintelligible)
+			if !as.Unintelligible {
+				how = "niet van toepassing (de gegevens waren niet onbegrijpelijk gemaakt)"
+			}
+		}
+		s.add("Waren de persoonsgegevens versleuteld, gehasht of op een andere manier onbegrijpelijk of ontoegankelijk gemaakt voor onbevoegden?",
+			unintelligible, SourceAssessment)
+		s.add("Zo ja, op welke manier?", how, SourceAssessment)
+	})
+
+	section(7, "Gevolgen", func(s *FormSection) {
+		var cb, consequences, severity, risk string
+		if as != nil {
+			cb = fmt.Sprintf("vertrouwelijkheid: %s; integriteit: %s; beschikbaarheid: %s; kwade opzet: %s",
+				label(CBLabels, as.CB.Confidentiality), label(CBLabels, as.CB.Integrity), label(CBLabels, as.CB.Availability),
+				yesNo(&as.CB.Malicious))
+			consequences = as.Consequences
+			severity = fmt.Sprintf("score %s, %s (ENISA: SE = DPC %d × EI %s + CB); aanbeveling: %s",
+				strings.ReplaceAll(strconv.FormatFloat(as.Severity.Score, 'f', -1, 64), ".", ","),
+				label(SeverityLabels, as.Severity.Level), as.DPC, label(EILabels, as.EI), label(RecommendationLabels, as.Recommendation))
+			risk = label(RiskLabels, as.Risk)
+			if as.Reasoning != "" {
+				risk += ": " + as.Reasoning
+			}
+		}
+		s.add("Wat zijn de gevolgen voor de vertrouwelijkheid, integriteit en beschikbaarheid van de gegevens?", cb, SourceAssessment)
+		s.add("Wat zijn de mogelijke gevolgen (schade) voor de betrokkenen?", consequences, SourceAssessment)
+		s.add("Hoe ernstig is het datalek (ENISA-methode)?", severity, SourceAssessment)
+		s.add("Conclusie van de Adviseur Privacy over het risico voor de betrokkenen", risk, SourceAssessment)
+	})
+
+	section(8, "Vervolgacties", func(s *FormSection) {
+		informed := ""
+		if dec != nil {
+			informed = label(InformSubjectsLabels, dec.InformSubjects)
+			if dec.SubjectsExemption != "" {
+				informed += "; uitzondering: " + label(ExemptionLabels, dec.SubjectsExemption)
+			}
+			if dec.SubjectsReasoning != "" {
+				why := "toelichting"
+				if dec.InformSubjects == "no" {
+					why = "reden"
+				}
+				informed += "; " + why + ": " + dec.SubjectsReasoning
+			}
+		}
+		s.add("Zijn de betrokkenen geïnformeerd? (ja, gepland, nee met reden)", informed, SourceDecision)
+		s.add("Welke maatregelen zijn genomen of worden voorgesteld om het datalek te verhelpen en de gevolgen te beperken?", b.Measures, SourceReport)
+		s.add("Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?", "", "")
+	})
+
+	section(9, "Overige informatie", func(s *FormSection) {
+		notified := "geen"
+		if len(b.AuthorityNotifications) > 0 {
+			parts := make([]string, len(b.AuthorityNotifications))
+			for i, n := range b.AuthorityNotifications {
+				parts[i] = fmt.Sprintf("%s op %s, meldingsnummer %s", label(PhaseLabels, n.Phase), FormatTime(n.SubmittedAt), n.Reference)
+				if n.Reason != "" {
+					parts[i] += ", reden: " + n.Reason
+				}
+			}
+			notified = strings.Join(parts, "; ")
+		}
+		s.add("Eerdere meldingen van dit datalek bij de Autoriteit Persoonsgegevens", notified, SourceService)
+		s.add("Eigen kenmerk van het datalek", b.Reference, SourceService)
+		s.add("Contractreferentie van de verwerker", b.ContractReference, SourceReport)
+		open := "geen"
+		if qs := b.OpenQuestions(); len(qs) > 0 {
+			parts := make([]string, len(qs))
+			for i, q := range qs {
+				parts[i] = fmt.Sprintf("%s (gesteld op %s)", q.Question, FormatTime(q.AskedAt))
+			}
+			open = strings.Join(parts, "; ")
+		}
+		s.add("Openstaande vragen aan de verwerker", open, SourceService)
+	})
+
+	f.Missing = []string{}
+	for _, s := range f.Sections {
+		for _, fl := range s.Fields {
+			if fl.Missing {
+				f.Missing = append(f.Missing, fmt.Sprintf("%d. %s: %s", s.Number, s.Title, fl.Question))
+			}
+		}
+	}
+	return f
+}
+
+// formNotification fills section 0: which kind of notification this is and
+// where the 72-hour deadline stands.
+func formNotification(s *FormSection, b *Breach, now time.Time) {
+	initial := b.InitialNotification()
+	withdrawn := slices.ContainsFunc(b.AuthorityNotifications, func(n AuthorityNotification) bool { return n.Phase == PhaseWithdrawal })
+	kind, number := "nieuwe melding", "niet van toepassing (nieuwe melding)"
+	switch {
+	case initial != nil && withdrawn:
+		kind, number = "intrekking van melding "+initial.Reference, initial.Reference
+	case initial != nil:
+		kind, number = "vervolgmelding (aanvulling) op melding "+initial.Reference, initial.Reference
+	}
+	s.add("Gaat het om een nieuwe melding, een vervolgmelding (aanvulling of wijziging) of een intrekking?", kind, SourceService)
+	s.add("Meldingsnummer van de eerdere melding", number, SourceService)
+
+	d := b.DeadlinesAt(now).Authority
+	due := "uiterlijk " + FormatTime(d.DueAt) + ", 72 uur na " + FormatTime(b.AwareAt)
+	var deadline, delay string
+	switch d.State {
+	case DeadlineRunning:
+		deadline = fmt.Sprintf("%s; nog %s", due, FormatDuration(d.DueAt.Sub(now)))
+		delay = "niet van toepassing (de termijn loopt nog)"
+	case DeadlineOverdue:
+		deadline = fmt.Sprintf("%s; de termijn is %s geleden verstreken en er is nog niet gemeld: "+
+			"de melding moet de redenen voor de vertraging bevatten (art. 33, eerste lid, AVG)", due, FormatDuration(now.Sub(d.DueAt)))
+	case DeadlineMet:
+		deadline = fmt.Sprintf("%s; gemeld op %s, binnen de termijn", due, FormatTime(*d.FulfilledAt))
+		delay = "niet van toepassing (binnen de termijn gemeld)"
+	case DeadlineLate:
+		deadline = fmt.Sprintf("%s; gemeld op %s, %s na de termijn (art. 33, eerste lid, AVG: met redenen voor de vertraging)",
+			due, FormatTime(*d.FulfilledAt), FormatDuration(d.FulfilledAt.Sub(d.DueAt)))
+		if initial != nil {
+			delay = initial.DelayReason
+		}
+	case DeadlineStopped:
+		why := "het datalek is gesloten zonder melding"
+		if dec := b.LatestDecision(); dec != nil && !dec.NotifyAuthority {
+			why = "de verwerkingsverantwoordelijke heeft besloten niet te melden"
+			if dec.AuthorityReasoning != "" {
+				why += " (" + dec.AuthorityReasoning + ")"
+			}
+		}
+		deadline = fmt.Sprintf("%s; vervalt: %s", due, why)
+		delay = "niet van toepassing (" + why + ")"
+	}
+	s.add("Termijn van 72 uur (art. 33, eerste lid, AVG)", deadline, SourceService)
+	s.add("Waarom meldt u later dan 72 uur nadat de organisatie op de hoogte raakte?", delay, SourceService)
+}
+
+// Text renders the form as plain text a person can copy from: a header with the reference,
+// each section "N. Titel" underlined, each field "Vraag: antwoord" (or "Vraag: [NOG IN TE VULLEN]"),
+// and at the end a list "Nog te beantwoorden:" of the missing ones.
+func (f *AuthorityForm) Text() string {
+	var w strings.Builder
+	w.WriteString("Concept-melding datalek aan de Autoriteit Persoonsgegevens\n")
+	fmt.Fprintf(&w, "Kenmerk: %s\n", f.Reference)
+	w.WriteString("Vooringevuld uit de melding van de verwerker, de beoordeling en het besluit; neem de antwoorden over in het meldformulier van de AP.\n")
+	for _, s := range f.Sections {
+		head := fmt.Sprintf("%d. %s", s.Number, s.Title)
+		fmt.Fprintf(&w, "\n%s\n%s\n", head, strings.Repeat("-", utf8.RuneCountInString(head)))
+		for _, fl := range s.Fields {
+			answer := FormPlaceholder
+			if !fl.Missing {
+				// Continuation lines of free text are indented, so each answer stays one block.
+				answer = strings.ReplaceAll(fl.Answer, "\n", "\n    ")
+			}
+			fmt.Fprintf(&w, "%s: %s\n", fl.Question, answer)
+		}
+	}
+	w.WriteString("\nNog te beantwoorden:")
+	if len(f.Missing) == 0 {
+		w.WriteString(" niets\n")
+		return w.String()
+	}
+	w.WriteString("\n")
+	for _, m := range f.Missing {
+		fmt.Fprintf(&w, "- %s\n", m)
+	}
+	return w.String()
+}
+
+// label returns the Dutch label of a value, or the value itself when it has none.
+func label[K ~string](labels map[K]string, k K) string {
+	if l, ok := labels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+func timeText(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return FormatTime(*t)
+}
+
+func yesNo(v *bool) string {
+	switch {
+	case v == nil:
+		return ""
+	case *v:
+		return "ja"
+	}
+	return "nee"
+}
+
+func intText(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+func reporterText(r Reporter) string {
+	if strings.TrimSpace(r.Name) == "" {
+		return ""
+	}
+	parts := []string{r.Name}
+	if r.Function != "" {
+		parts = append(parts, r.Function)
+	}
+	if r.Phone != "" {
+		parts = append(parts, "telefoon "+r.Phone)
+	}
+	if r.Email != "" {
+		parts = append(parts, "e-mail "+r.Email)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// recordsText estimates the number of records from the counts of the sent
+// items; empty when no count is given.
+func recordsText(items []SentItem) string {
+	total, counted := 0, 0
+	for _, it := range items {
+		if it.Count != nil {
+			total += *it.Count
+			counted++
+		}
+	}
+	switch {
+	case counted == 0:
+		return ""
+	case counted < len(items):
+		return fmt.Sprintf("minstens %d (verstuurde uitingen; niet van elke uiting is het aantal bekend)", total)
+	}
+	return fmt.Sprintf("ongeveer %d (verstuurde uitingen)", total)
+}

@@ -1,0 +1,402 @@
+package breach_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"datalek/breach"
+)
+
+// formNow is the moment the forms are drafted.
+var formNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+
+func formInt(n int) *int     { return &n }
+func formBool(v bool) *bool  { return &v }
+func formAt(h int) time.Time { return formNow.Add(time.Duration(h) * time.Hour) }
+
+// preliminaryBreach is a first report with only what a preliminary report
+// must give: no Bijlage 3 facts, no assessment, no decision.
+func preliminaryBreach() *breach.Breach {
+	detected := formAt(-5)
+	return &breach.Breach{
+		ID: "b-prelim", Reference: "DL-2026-0007", Organisation: "Printbedrijf Noord B.V.",
+		Stage: breach.StagePreliminary, Status: breach.StatusNew,
+		ReceivedAt: formAt(-4), AwareAt: formAt(-4), UpdatedAt: formAt(-4),
+		Report: breach.Report{
+			Title:      "Mogelijk verkeerde brieven verstuurd",
+			DetectedAt: detected,
+			Reporter:   breach.Reporter{Name: "Piet de Vries"},
+		},
+	}
+}
+
+// completeBreach is a complete report, assessed, decided and notified to the
+// AP within 72 hours.
+func completeBreach(t *testing.T) *breach.Breach {
+	t.Helper()
+	aware := formAt(-50)
+	cb := breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "none"}
+	sev, err := breach.Score(4, "maximum", cb)
+	require.NoError(t, err)
+	return &breach.Breach{
+		ID: "b-complete", Reference: "DL-2026-0042", Organisation: "Printbedrijf Noord B.V.",
+		Stage: breach.StageComplete, Status: breach.StatusDecided,
+		ReceivedAt: aware, CompletedAt: &aware, AwareAt: aware, UpdatedAt: formAt(-2),
+		Report: breach.Report{
+			Title:        "Brieven naar verkeerd adres verstuurd",
+			DetectedAt:   formAt(-51),
+			StartedAt:    new(formAt(-52)),
+			Ongoing:      formBool(false),
+			Cause:        "Adresbestand verkeerd gekoppeld in de printstraat",
+			PersonalData: []string{"naam", "adres", "bsn", "detentieverklaring"},
+			SubjectsMin:  formInt(120),
+			SubjectsMax:  formInt(150),
+			SentItems: []breach.SentItem{
+				{Description: "Beschikking eigen bijdrage 2027", Channel: "post", Count: formInt(150)},
+				{Description: "Herinnering", Channel: "email", Count: formInt(30)},
+			},
+			ItemDisposition:   breach.DispositionPartlyReturned,
+			Measures:          "Printstraat stilgezet; ontvangers gebeld met verzoek te vernietigen",
+			Reporter:          breach.Reporter{Name: "Piet de Vries", Function: "Security officer", Email: "piet@printnoord.example", Phone: "+31 50 123 4567"},
+			ContractReference: "VWO-2026-013",
+		},
+		Assessments: []breach.Assessment{{
+			Seq: 1, AssessedAt: formAt(-30), By: "Adviseur (adviser)",
+			BreachTypes: []breach.BreachType{breach.TypeConfidentiality},
+			DPC:         4, DPCDefault: 4, EI: "maximum", CB: cb,
+			Consequences: "Ontvangers kennen BSN en detentiegegevens van een ander; risico op identiteitsfraude en stigmatisering",
+			Risk:         breach.RiskHigh, Reasoning: "Strafrechtelijke gegevens met BSN bij onbekenden",
+			Severity: sev, Recommendation: breach.Recommend(sev.Level),
+		}},
+		Decisions: []breach.Decision{{
+			Seq: 1, DecidedAt: formAt(-25), By: "Controller (controller)",
+			NotifyAuthority: true, InformSubjects: "yes", SubjectsReasoning: "Brief aan alle 150 ontvangers",
+		}},
+		AuthorityNotifications: []breach.AuthorityNotification{{
+			Seq: 1, Phase: breach.PhaseInitial, SubmittedAt: formAt(-20), Reference: "M-2026-98765",
+			RecordedAt: formAt(-19), By: "Controller (controller)",
+		}},
+		OtherControllers: []breach.OtherController{{Name: "Gemeente Groningen", Contact: "privacy@groningen.example"}},
+	}
+}
+
+// field returns the one field of section n whose question contains q.
+func field(t *testing.T, f *breach.AuthorityForm, n int, q string) breach.FormField {
+	t.Helper()
+	require.Less(t, n, len(f.Sections))
+	s := f.Sections[n]
+	require.Equal(t, n, s.Number)
+	var found []breach.FormField
+	for _, fl := range s.Fields {
+		if strings.Contains(fl.Question, q) {
+			found = append(found, fl)
+		}
+	}
+	require.Len(t, found, 1, "section %d: question containing %q", n, q)
+	return found[0]
+}
+
+// checkForm asserts what holds for every form: sections 0 to 9, answered
+// fields with a source, missing ones without an answer, and Missing listing
+// exactly the missing fields in order.
+func checkForm(t *testing.T, f *breach.AuthorityForm) {
+	t.Helper()
+	require.Len(t, f.Sections, 10)
+	want := []string{}
+	for i, s := range f.Sections {
+		assert.Equal(t, i, s.Number)
+		assert.NotEmpty(t, s.Title)
+		assert.NotEmpty(t, s.Fields)
+		for _, fl := range s.Fields {
+			assert.NotEmpty(t, fl.Question)
+			if fl.Missing {
+				assert.Empty(t, fl.Answer, fl.Question)
+				assert.Empty(t, fl.Source, fl.Question)
+				want = append(want, breachFormMissing(s, fl))
+			} else {
+				assert.NotEmpty(t, fl.Answer, fl.Question)
+				assert.Contains(t, []string{"melding", "beoordeling", "besluit", "dienst"}, fl.Source, fl.Question)
+			}
+		}
+	}
+	assert.Equal(t, want, f.Missing)
+}
+
+func breachFormMissing(s breach.FormSection, fl breach.FormField) string {
+	return strconv.Itoa(s.Number) + ". " + s.Title + ": " + fl.Question
+}
+
+func TestAuthorityFormComplete(t *testing.T) {
+	b := completeBreach(t)
+	f := breach.NewAuthorityForm(b, formNow)
+	checkForm(t, f)
+	assert.Equal(t, "b-complete", f.BreachID)
+	assert.Equal(t, "DL-2026-0042", f.Reference)
+
+	// Only what the service cannot know is left.
+	assert.Equal(t, []string{
+		"1. Contactgegevens: Naam van de organisatie (verwerkingsverantwoordelijke)",
+		"1. Contactgegevens: Wie meldt het datalek namens de organisatie? (naam, functie, telefoonnummer, e-mailadres)",
+		"1. Contactgegevens: Contactpersoon voor de Autoriteit Persoonsgegevens (naam, functie, telefoonnummer, e-mailadres)",
+		"5. Betrokkenen: Om welke groepen betrokkenen gaat het?",
+		"8. Vervolgacties: Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?",
+	}, f.Missing)
+
+	tests := []struct {
+		section  int
+		question string
+		source   string
+		contains []string
+	}{
+		{0, "nieuwe melding, een vervolgmelding", "dienst", []string{"vervolgmelding (aanvulling)", "M-2026-98765"}},
+		{0, "Meldingsnummer", "dienst", []string{"M-2026-98765"}},
+		{0, "Termijn van 72 uur", "dienst", []string{"binnen de termijn", breach.FormatTime(b.AuthorityDue())}},
+		{0, "later dan 72 uur", "dienst", []string{"niet van toepassing"}},
+		{1, "verwerker bij het datalek betrokken", "melding", []string{"ja: Printbedrijf Noord B.V."}},
+		{1, "Contactpersoon bij de verwerker", "melding", []string{"Piet de Vries", "Security officer", "+31 50 123 4567", "piet@printnoord.example"}},
+		{1, "andere verwerkingsverantwoordelijken", "dienst", []string{"Gemeente Groningen (privacy@groningen.example)"}},
+		{2, "plaatsgevonden", "melding", []string{breach.FormatTime(*b.StartedAt)}},
+		{2, "ontdekt", "melding", []string{breach.FormatTime(b.DetectedAt)}},
+		{2, "op de hoogte geraakt", "dienst", []string{breach.FormatTime(b.AwareAt)}},
+		{2, "nog gaande", "melding", []string{"nee"}},
+		{3, "soort inbreuk", "beoordeling", []string{"vertrouwelijkheid"}},
+		{3, "Wat is er gebeurd", "melding", []string{"Adresbestand verkeerd gekoppeld"}},
+		{3, "uitingen zijn verstuurd", "melding", []string{"Beschikking eigen bijdrage 2027, per post, 150 stuks", "Herinnering, per e-mail, 30 stuks"}},
+		{3, "vernietigd of teruggestuurd", "melding", []string{"gedeeltelijk teruggestuurd"}},
+		{4, "soorten persoonsgegevens", "melding", []string{"Naam", "Adres (woon- of correspondentieadres)", "Burgerservicenummer (BSN)", "Detentieverklaring (strafrechtelijk)"}},
+		{4, "bijzondere persoonsgegevens", "melding", []string{"ja: Detentieverklaring (strafrechtelijk)"}},
+		{4, "records", "melding", []string{"ongeveer 180"}},
+		{5, "minimaal", "melding", []string{"120"}},
+		{5, "maximaal", "melding", []string{"150"}},
+		{6, "versleuteld, gehasht", "beoordeling", []string{"nee"}},
+		{6, "op welke manier", "beoordeling", []string{"niet van toepassing"}},
+		{7, "vertrouwelijkheid, integriteit en beschikbaarheid", "beoordeling", []string{"vertrouwelijkheid: beperkt (bekende, beperkte ontvangers)", "integriteit: geen", "kwade opzet: nee"}},
+		{7, "gevolgen (schade)", "beoordeling", []string{"identiteitsfraude"}},
+		{7, "ernstig", "beoordeling", []string{"score 4,25", "zeer hoog", "melden bij de Autoriteit Persoonsgegevens en de betrokkenen informeren"}},
+		{7, "Conclusie", "beoordeling", []string{"hoog risico: Strafrechtelijke gegevens met BSN"}},
+		{8, "betrokkenen geïnformeerd", "besluit", []string{"ja; toelichting: Brief aan alle 150 ontvangers"}},
+		{8, "maatregelen", "melding", []string{"Printstraat stilgezet"}},
+		{9, "Eerdere meldingen", "dienst", []string{"eerste melding op " + breach.FormatTime(formAt(-20)), "meldingsnummer M-2026-98765"}},
+		{9, "Eigen kenmerk", "dienst", []string{"DL-2026-0042"}},
+		{9, "Contractreferentie", "melding", []string{"VWO-2026-013"}},
+		{9, "Openstaande vragen", "dienst", []string{"geen"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			fl := field(t, f, tt.section, tt.question)
+			require.False(t, fl.Missing)
+			assert.Equal(t, tt.source, fl.Source)
+			for _, c := range tt.contains {
+				assert.Contains(t, fl.Answer, c)
+			}
+		})
+	}
+}
+
+func TestAuthorityFormPreliminary(t *testing.T) {
+	b := preliminaryBreach()
+	f := breach.NewAuthorityForm(b, formNow)
+	checkForm(t, f)
+
+	missing := []struct {
+		section  int
+		question string
+	}{
+		// Bijlage 3 facts the report does not give yet.
+		{2, "plaatsgevonden"},
+		{2, "nog gaande"},
+		{3, "Wat is er gebeurd"},
+		{3, "uitingen zijn verstuurd"},
+		{3, "vernietigd of teruggestuurd"},
+		{4, "soorten persoonsgegevens"},
+		{4, "bijzondere persoonsgegevens"},
+		{4, "records"},
+		{5, "minimaal"},
+		{5, "maximaal"},
+		{8, "maatregelen"},
+		// The assessment.
+		{3, "soort inbreuk"},
+		{6, "versleuteld, gehasht"},
+		{6, "op welke manier"},
+		{7, "vertrouwelijkheid, integriteit en beschikbaarheid"},
+		{7, "gevolgen (schade)"},
+		{7, "ernstig"},
+		{7, "Conclusie"},
+		// The decision.
+		{8, "betrokkenen geïnformeerd"},
+		// The supplier gave no contract reference.
+		{9, "Contractreferentie"},
+	}
+	for _, m := range missing {
+		t.Run(m.question, func(t *testing.T) {
+			fl := field(t, f, m.section, m.question)
+			assert.True(t, fl.Missing)
+			assert.Contains(t, f.Missing, breachFormMissing(f.Sections[m.section], fl))
+		})
+	}
+	// And the service cannot know these either.
+	assert.Len(t, f.Missing, len(missing)+5)
+
+	// What the preliminary report does say is filled in.
+	assert.Equal(t, "nieuwe melding", field(t, f, 0, "nieuwe melding, een vervolgmelding").Answer)
+	assert.Contains(t, field(t, f, 0, "Termijn van 72 uur").Answer, "nog ")
+	assert.Equal(t, breach.FormatTime(b.DetectedAt), field(t, f, 2, "ontdekt").Answer)
+	assert.Equal(t, "geen bekend", field(t, f, 1, "andere verwerkingsverantwoordelijken").Answer)
+	assert.Equal(t, "Piet de Vries", field(t, f, 1, "Contactpersoon bij de verwerker").Answer)
+	assert.Equal(t, "geen", field(t, f, 9, "Eerdere meldingen").Answer)
+	assert.Contains(t, f.Missing, "2. Tijdlijn: Wanneer heeft het datalek plaatsgevonden (of: vanaf wanneer)?")
+
+	// The JSON lists missing fields and leaves out empty answers.
+	data, err := json.Marshal(f)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"missing":["`)
+	assert.Contains(t, string(data), `{"question":"Om welke groepen betrokkenen gaat het?","missing":true}`)
+}
+
+func TestAuthorityFormText(t *testing.T) {
+	tests := []struct {
+		name string
+		b    *breach.Breach
+	}{
+		{"complete", completeBreach(t)},
+		{"preliminary", preliminaryBreach()},
+	}
+	titles := []string{"0. Melding", "1. Contactgegevens", "2. Tijdlijn", "3. Aard van het datalek", "4. Persoonsgegevens",
+		"5. Betrokkenen", "6. Beveiliging vooraf", "7. Gevolgen", "8. Vervolgacties", "9. Overige informatie"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := breach.NewAuthorityForm(tt.b, formNow)
+			text := f.Text()
+			assert.Contains(t, text, "Kenmerk: "+tt.b.Reference)
+
+			at := 0
+			for _, title := range titles {
+				header := "\n" + title + "\n" + strings.Repeat("-", len([]rune(title))) + "\n"
+				i := strings.Index(text[at:], header)
+				require.GreaterOrEqual(t, i, 0, "section header %q, underlined, after the previous one", title)
+				at += i + len(header)
+			}
+
+			assert.Equal(t, len(f.Missing), strings.Count(text, "[NOG IN TE VULLEN]"))
+			assert.Contains(t, text, "Wanneer is het datalek ontdekt?: "+breach.FormatTime(tt.b.DetectedAt)+"\n")
+			assert.Contains(t, text, "Om welke groepen betrokkenen gaat het?: [NOG IN TE VULLEN]\n")
+
+			_, list, ok := strings.Cut(text, "\nNog te beantwoorden:\n")
+			require.True(t, ok)
+			var want strings.Builder
+			for _, m := range f.Missing {
+				want.WriteString("- " + m + "\n")
+			}
+			assert.Equal(t, want.String(), list)
+		})
+	}
+}
+
+func TestAuthorityFormTextIndentsFreeText(t *testing.T) {
+	b := preliminaryBreach()
+	b.Cause = "Koppeling fout.\nBestand opnieuw gedraaid."
+	text := breach.NewAuthorityForm(b, formNow).Text()
+	assert.Contains(t, text, "Wat is er gebeurd? (omschrijving en oorzaak): Koppeling fout.\n    Bestand opnieuw gedraaid.\n")
+}
+
+func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
+	notify := breach.Decision{Seq: 1, NotifyAuthority: true, InformSubjects: "planned"}
+	tests := []struct {
+		name        string
+		awareHours  int // hours before formNow
+		decision    *breach.Decision
+		notices     []breach.AuthorityNotification
+		kind        string
+		deadline    []string
+		delay       string // "" means missing
+		delayAbsent bool
+	}{
+		{
+			name: "running", awareHours: 10, kind: "nieuwe melding",
+			deadline: []string{"uiterlijk " + breach.FormatTime(formAt(62)), "nog 2 dagen en 14 uur"},
+			delay:    "niet van toepassing (de termijn loopt nog)",
+		},
+		{
+			name: "past due without an initial notification", awareHours: 80, decision: &notify, kind: "nieuwe melding",
+			deadline: []string{"uiterlijk " + breach.FormatTime(formAt(-8)), "8 uur geleden verstreken", "nog niet gemeld",
+				"redenen voor de vertraging", "art. 33, eerste lid, AVG"},
+		},
+		{
+			name: "notified late with a reason", awareHours: 100, decision: &notify,
+			notices: []breach.AuthorityNotification{{Seq: 1, Phase: breach.PhaseInitial, SubmittedAt: formAt(-20),
+				Reference: "M-1", DelayReason: "Omvang pas na onderzoek bekend"}},
+			kind:     "vervolgmelding (aanvulling) op melding M-1",
+			deadline: []string{"gemeld op " + breach.FormatTime(formAt(-20)), "8 uur na de termijn"},
+			delay:    "Omvang pas na onderzoek bekend",
+		},
+		{
+			name: "withdrawn", awareHours: 60, decision: &notify,
+			notices: []breach.AuthorityNotification{
+				{Seq: 1, Phase: breach.PhaseInitial, SubmittedAt: formAt(-50), Reference: "M-2"},
+				{Seq: 2, Phase: breach.PhaseWithdrawal, SubmittedAt: formAt(-1), Reference: "M-2", Reason: "Geen datalek"},
+			},
+			kind:     "intrekking van melding M-2",
+			deadline: []string{"binnen de termijn"},
+			delay:    "niet van toepassing (binnen de termijn gemeld)",
+		},
+		{
+			name: "decided not to notify", awareHours: 80,
+			decision: &breach.Decision{Seq: 1, NotifyAuthority: false, AuthorityReasoning: "Geen risico: versleuteld", InformSubjects: "no"},
+			kind:     "nieuwe melding",
+			deadline: []string{"vervalt", "besloten niet te melden (Geen risico: versleuteld)"},
+			delay:    "niet van toepassing (de verwerkingsverantwoordelijke heeft besloten niet te melden (Geen risico: versleuteld))",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := preliminaryBreach()
+			b.AwareAt = formAt(-tt.awareHours)
+			b.DetectedAt = b.AwareAt.Add(-time.Hour)
+			if tt.decision != nil {
+				b.Decisions = []breach.Decision{*tt.decision}
+			}
+			b.AuthorityNotifications = tt.notices
+			f := breach.NewAuthorityForm(b, formNow)
+			checkForm(t, f)
+
+			assert.Equal(t, tt.kind, field(t, f, 0, "nieuwe melding, een vervolgmelding").Answer)
+			deadline := field(t, f, 0, "Termijn van 72 uur")
+			for _, c := range tt.deadline {
+				assert.Contains(t, deadline.Answer, c)
+			}
+			delay := field(t, f, 0, "later dan 72 uur")
+			if tt.delay == "" {
+				assert.True(t, delay.Missing)
+				assert.Contains(t, f.Missing, "0. Melding: Waarom meldt u later dan 72 uur nadat de organisatie op de hoogte raakte?")
+			} else {
+				assert.Equal(t, tt.delay, delay.Answer)
+			}
+		})
+	}
+}
+
+func TestAuthorityFormSubjectsNotInformed(t *testing.T) {
+	b := completeBreach(t)
+	b.Decisions[0].InformSubjects = "no"
+	b.Decisions[0].SubjectsExemption = "unintelligible"
+	b.Decisions[0].SubjectsReasoning = "Bestand was versleuteld met AES-256"
+	b.Assessments[0].Unintelligible = true
+	b.SentItems[1].Count = nil
+	b.Questions = []breach.Question{{ID: "q1", Question: "Hoeveel brieven zijn terug?", AskedAt: formAt(-3)}}
+	f := breach.NewAuthorityForm(b, formNow)
+	checkForm(t, f)
+
+	informed := field(t, f, 8, "betrokkenen geïnformeerd").Answer
+	assert.Contains(t, informed, "nee; uitzondering: de gegevens zijn onbegrijpelijk voor onbevoegden")
+	assert.Contains(t, informed, "reden: Bestand was versleuteld met AES-256")
+	assert.Equal(t, "ja", field(t, f, 6, "versleuteld, gehasht").Answer)
+	assert.True(t, field(t, f, 6, "op welke manier").Missing, "how it was encrypted is for the adviser to write")
+	assert.Contains(t, field(t, f, 4, "records").Answer, "minstens 150")
+	assert.Contains(t, field(t, f, 9, "Openstaande vragen").Answer, "Hoeveel brieven zijn terug?")
+}

@@ -1,0 +1,206 @@
+package breach
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The breach register of GDPR Art. 33(5): every breach, reported to the AP
+// or not, with its facts, effects and remedial action, and the reasons for
+// each decision. One row per breach; the columns are defined once here, for
+// the JSON register and for the CSV one a person opens in a spreadsheet.
+
+// RegisterColumn is one column: its JSON key, its Dutch header, its value.
+type RegisterColumn struct {
+	Key    string
+	Header string
+	value  func(b *Breach, now time.Time) string
+}
+
+// registerTime writes an instant as RFC 3339 in Europe/Amsterdam: exact, and
+// readable in a spreadsheet.
+func registerTime(t time.Time) string { return t.In(Amsterdam).Format(time.RFC3339) }
+
+func optTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return registerTime(*t)
+}
+
+func optInt(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+func yesNoText(v bool) string {
+	if v {
+		return "ja"
+	}
+	return "nee"
+}
+
+func lateBy(d Deadline) string {
+	if d.LateBySeconds == 0 {
+		return ""
+	}
+	return FormatDuration(time.Duration(d.LateBySeconds) * time.Second)
+}
+
+// latest reads a field of the latest assessment or decision, empty without.
+func assessed(f func(a *Assessment) string) func(*Breach, time.Time) string {
+	return func(b *Breach, _ time.Time) string {
+		if a := b.LatestAssessment(); a != nil {
+			return f(a)
+		}
+		return ""
+	}
+}
+
+func decided(f func(d *Decision) string) func(*Breach, time.Time) string {
+	return func(b *Breach, _ time.Time) string {
+		if d := b.LatestDecision(); d != nil {
+			return f(d)
+		}
+		return ""
+	}
+}
+
+// RegisterColumns are the register's columns, in order.
+var RegisterColumns = []RegisterColumn{
+	{"reference", "Kenmerk", func(b *Breach, _ time.Time) string { return b.Reference }},
+	{"id", "ID", func(b *Breach, _ time.Time) string { return b.ID }},
+	{"organisation", "Verwerker", func(b *Breach, _ time.Time) string { return b.Organisation }},
+	{"title", "Titel", func(b *Breach, _ time.Time) string { return b.Title }},
+	{"status", "Status", func(b *Breach, _ time.Time) string { return StatusLabels[b.Status] }},
+	{"stage", "Stand van de melding", func(b *Breach, _ time.Time) string { return StageLabels[b.Stage] }},
+	{"received_at", "Ontvangen op", func(b *Breach, _ time.Time) string { return registerTime(b.ReceivedAt) }},
+	{"started_at", "Ontstaan op", func(b *Breach, _ time.Time) string { return optTime(b.StartedAt) }},
+	{"detected_at", "Ontdekt op", func(b *Breach, _ time.Time) string { return registerTime(b.DetectedAt) }},
+	{"ongoing", "Nog gaande", func(b *Breach, _ time.Time) string {
+		if b.Ongoing == nil {
+			return ""
+		}
+		return yesNoText(*b.Ongoing)
+	}},
+	{"cause", "Oorzaak", func(b *Breach, _ time.Time) string { return b.Cause }},
+	{"personal_data", "Persoonsgegevens", func(b *Breach, _ time.Time) string { return strings.Join(CategoryLabels(b.PersonalData), ", ") }},
+	{"special_categories", "Bijzondere of strafrechtelijke gegevens", func(b *Breach, _ time.Time) string {
+		for _, code := range b.PersonalData {
+			if c, ok := LookupCategory(code); ok && c.Special() {
+				return "ja"
+			}
+		}
+		return "nee"
+	}},
+	{"subjects_min", "Betrokkenen minimaal", func(b *Breach, _ time.Time) string { return optInt(b.SubjectsMin) }},
+	{"subjects_max", "Betrokkenen maximaal", func(b *Breach, _ time.Time) string { return optInt(b.SubjectsMax) }},
+	{"sent_items", "Verstuurde uitingen", func(b *Breach, _ time.Time) string {
+		if b.SentItems == nil {
+			return ""
+		}
+		return SentItemsText(b.SentItems)
+	}},
+	{"item_disposition", "Vernietigd of teruggestuurd", func(b *Breach, _ time.Time) string { return DispositionLabels[b.ItemDisposition] }},
+	{"measures", "Maatregelen", func(b *Breach, _ time.Time) string { return b.Measures }},
+	{"updates", "Ontwikkelingen", func(b *Breach, _ time.Time) string {
+		msgs := make([]string, len(b.Updates))
+		for i, u := range b.Updates {
+			msgs[i] = registerTime(u.ReceivedAt) + ": " + u.Message
+		}
+		return strings.Join(msgs, " | ")
+	}},
+	{"processor_due_at", "Termijn verwerker (24 uur)", func(b *Breach, _ time.Time) string { return registerTime(b.ProcessorDue()) }},
+	{"processor_deadline", "Termijn verwerker gehaald", func(b *Breach, now time.Time) string { return string(b.DeadlinesAt(now).Processor.State) }},
+	{"processor_late_by", "Termijn verwerker te laat", func(b *Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Processor) }},
+	{"aware_at", "Bewust sinds", func(b *Breach, _ time.Time) string { return registerTime(b.AwareAt) }},
+	{"authority_due_at", "Termijn Autoriteit Persoonsgegevens (72 uur)", func(b *Breach, _ time.Time) string { return registerTime(b.AuthorityDue()) }},
+	{"authority_deadline", "Termijn AP gehaald", func(b *Breach, now time.Time) string { return string(b.DeadlinesAt(now).Authority.State) }},
+	{"authority_late_by", "Termijn AP te laat", func(b *Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Authority) }},
+	{"breach_types", "Soort inbreuk", assessed(func(a *Assessment) string {
+		types := make([]string, len(a.BreachTypes))
+		for i, t := range a.BreachTypes {
+			types[i] = string(t)
+		}
+		return strings.Join(types, ", ")
+	})},
+	{"severity_score", "Ernst (ENISA)", assessed(func(a *Assessment) string { return strconv.FormatFloat(a.Severity.Score, 'f', 2, 64) })},
+	{"severity_level", "Ernstniveau", assessed(func(a *Assessment) string { return string(a.Severity.Level) })},
+	{"recommendation", "Aanbeveling", assessed(func(a *Assessment) string { return string(a.Recommendation) })},
+	{"risk", "Risico (conclusie Adviseur Privacy)", assessed(func(a *Assessment) string { return string(a.Risk) })},
+	{"risk_reasoning", "Onderbouwing risico", assessed(func(a *Assessment) string { return a.Reasoning })},
+	{"consequences", "Gevolgen", assessed(func(a *Assessment) string { return a.Consequences })},
+	{"unintelligible", "Onbegrijpelijk (versleuteld)", assessed(func(a *Assessment) string { return yesNoText(a.Unintelligible) })},
+	{"notify_authority", "Melden bij AP", decided(func(d *Decision) string { return yesNoText(d.NotifyAuthority) })},
+	{"authority_reasoning", "Onderbouwing melden AP", decided(func(d *Decision) string { return d.AuthorityReasoning })},
+	{"inform_subjects", "Betrokkenen informeren", decided(func(d *Decision) string { return d.InformSubjects })},
+	{"subjects_exemption", "Uitzondering art. 34 lid 3", decided(func(d *Decision) string { return d.SubjectsExemption })},
+	{"subjects_reasoning", "Onderbouwing betrokkenen", decided(func(d *Decision) string { return d.SubjectsReasoning })},
+	{"authority_notifications", "Meldingen AP", func(b *Breach, _ time.Time) string {
+		parts := make([]string, len(b.AuthorityNotifications))
+		for i, n := range b.AuthorityNotifications {
+			parts[i] = fmt.Sprintf("%s %s %s", n.Phase, registerTime(n.SubmittedAt), n.Reference)
+		}
+		return strings.Join(parts, " | ")
+	}},
+	{"delay_reason", "Reden vertraging", func(b *Breach, _ time.Time) string {
+		if n := b.InitialNotification(); n != nil {
+			return n.DelayReason
+		}
+		return ""
+	}},
+	{"other_controllers", "Andere verwerkingsverantwoordelijken", func(b *Breach, _ time.Time) string {
+		names := make([]string, len(b.OtherControllers))
+		for i, c := range b.OtherControllers {
+			names[i] = c.Name
+		}
+		return strings.Join(names, ", ")
+	}},
+	{"open_questions", "Open vragen", func(b *Breach, _ time.Time) string { return strconv.Itoa(len(b.OpenQuestions())) }},
+	{"outcome", "Afgesloten als", func(b *Breach, _ time.Time) string {
+		if b.Closure == nil {
+			return ""
+		}
+		return b.Closure.Outcome
+	}},
+	{"close_reason", "Reden afsluiten", func(b *Breach, _ time.Time) string {
+		if b.Closure == nil {
+			return ""
+		}
+		return b.Closure.Reason
+	}},
+	{"closed_at", "Afgesloten op", func(b *Breach, _ time.Time) string {
+		if b.Closure == nil {
+			return ""
+		}
+		return registerTime(b.Closure.ClosedAt)
+	}},
+}
+
+// RegisterRow returns the register's values for a breach, in column order.
+func RegisterRow(b *Breach, now time.Time) []string {
+	row := make([]string, len(RegisterColumns))
+	for i, c := range RegisterColumns {
+		row[i] = c.value(b, now)
+	}
+	return row
+}
+
+// Register streams the register to fn, one breach at a time, oldest first,
+// for breaches received in [from, to) (either may be nil). Only staff may
+// read it. Errors: EFORBIDDEN, EINVALID, and whatever fn returns.
+func (s *Service) Register(ctx context.Context, a Actor, from, to *time.Time, fn func(b *Breach, now time.Time) error) error {
+	if err := requireRole(a, RoleAdviser, RoleController); err != nil {
+		return err
+	}
+	if from != nil && to != nil && !from.Before(*to) {
+		return (Problems{{Field: "to", Message: "moet na from liggen"}}).Err("De periode is niet geldig.")
+	}
+	now := s.now()
+	return s.Store.EachBreach(ctx, from, to, func(b *Breach) error { return fn(b, now) })
+}
