@@ -2,12 +2,19 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"datalek/breach"
+	"datalek/breach/breachtest"
 )
 
 // BenchmarkFileBreach files complete reports over real HTTP into a real bbolt
@@ -38,4 +45,105 @@ func BenchmarkFileBreach(b *testing.B) {
 			}
 		}
 	})
+}
+
+// fileMany files n complete reports straight through the service, from 64
+// goroutines, so that a benchmark has history to read.
+func fileMany(b *testing.B, ta *testAPI, n int) {
+	b.Helper()
+	svc := breach.NewService(ta.DB)
+	acme := breach.Actor{TokenID: "bench", Name: "bench", Role: breach.RoleSupplier, Organisation: "Acme BV"}
+	f := breachtest.ExampleFiling(time.Now())
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(n) {
+				if _, _, err := svc.FileBreach(context.Background(), acme, f, ""); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// peakHeap samples the heap in use until stop is closed and returns the
+// highest value seen.
+func peakHeap(stop <-chan struct{}) <-chan uint64 {
+	out := make(chan uint64, 1)
+	go func() {
+		var m runtime.MemStats
+		var peak uint64
+		ticker := time.NewTicker(2 * time.Millisecond)
+		defer ticker.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-stop:
+				out <- peak
+				return
+			case <-ticker.C:
+			}
+		}
+	}()
+	return out
+}
+
+// lineCounter counts lines written to it and keeps nothing.
+type lineCounter int
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	*c += lineCounter(bytes.Count(p, []byte("\n")))
+	return len(p), nil
+}
+
+// BenchmarkRegister streams the CSV register of 10,000 and of 100,000
+// breaches over real HTTP and reports the peak heap in use above the idle
+// heap while it does: flat memory means the two peaks are alike. The client
+// counts lines and keeps nothing, so the heap is the server's.
+func BenchmarkRegister(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("breaches=%d", n), func(b *testing.B) {
+			ta := newTestAPI(b)
+			adviser := ta.token("adviser", "", "adviseur")
+			fileMany(b, ta, n)
+			var lines lineCounter
+			var growth uint64
+			for b.Loop() {
+				runtime.GC()
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				idle := m.HeapInuse
+				stop := make(chan struct{})
+				sampled := peakHeap(stop)
+				req, _ := http.NewRequest("GET", ta.URL+"/api/v1/register?format=csv", nil)
+				req.Header.Set("Authorization", "Bearer "+adviser)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				lines = 0
+				_, err = io.Copy(&lines, res.Body)
+				res.Body.Close()
+				close(stop)
+				peak := <-sampled
+				if err != nil || res.StatusCode != http.StatusOK {
+					b.Fatalf("status %d: %v", res.StatusCode, err)
+				}
+				if int(lines) != n+1 {
+					b.Fatalf("%d lines, want %d rows and a header", lines, n)
+				}
+				if peak > idle {
+					growth = max(growth, peak-idle)
+				}
+			}
+			b.ReportMetric(float64(growth)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(lines-1), "rows")
+		})
+	}
 }

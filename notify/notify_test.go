@@ -268,3 +268,78 @@ func TestFilesTransport(t *testing.T) {
 	entries, _ = os.ReadDir(dir)
 	assert.Len(t, entries, 2)
 }
+
+// Every kind of mail the service queues composes, and says what it is about.
+func TestEveryNoticeComposes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mail")
+	w := newWorld(t, notify.Files{Dir: dir})
+	adviser := breach.Actor{TokenID: "a", Name: "adviseur", Role: breach.RoleAdviser}
+	controller := breach.Actor{TokenID: "c", Name: "verantwoordelijke", Role: breach.RoleController}
+	f := breachtest.ExampleFiling(w.now)
+	f.Stage, f.Measures = breach.StagePreliminary, ""
+	b := w.file(t, f)
+	step := func(err error) {
+		t.Helper()
+		require.NoError(t, err)
+		w.now = w.now.Add(time.Minute)
+	}
+	_, err := w.svc.AmendBreach(ctx, w.supplie, b.ID, breach.ReportPatch{Measures: ptrTo("Printstraat stilgezet")})
+	step(err)
+	_, err = w.svc.AddUpdate(ctx, w.supplie, b.ID, breach.UpdateRequest{Message: "Alle ontvangers gebeld"})
+	step(err)
+	_, err = w.svc.MoveAwareness(ctx, adviser, b.ID, breach.AwarenessRequest{AwareAt: b.ReceivedAt.Add(-time.Hour), Reason: "Telefonisch gemeld"})
+	step(err)
+	_, err = w.svc.StartTriage(ctx, adviser, b.ID)
+	step(err)
+	_, q, err := w.svc.Ask(ctx, adviser, b.ID, breach.QuestionRequest{Question: "Zijn alle brieven retour?"})
+	step(err)
+	w.now = q.DueAt.Add(-2 * time.Hour)
+	_, err = w.svc.Sweep(ctx) // question reminder and, by now, authority reminders
+	step(err)
+	_, _, err = w.svc.Answer(ctx, w.supplie, b.ID, q.ID, breach.AnswerRequest{Answer: "Ja"})
+	step(err)
+	_, err = w.svc.Assess(ctx, adviser, b.ID, breach.AssessmentRequest{BreachTypes: []breach.BreachType{breach.TypeConfidentiality},
+		EI: "significant", CB: breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "none"},
+		Consequences: "Bekende ontvangers", Risk: breach.RiskSome, Reasoning: "Brieven retour"})
+	step(err)
+	_, err = w.svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptrTo(true), InformSubjects: "planned"})
+	step(err)
+	_, err = w.svc.RecordAuthorityNotification(ctx, controller, b.ID, breach.AuthorityNotificationRequest{Phase: "initial",
+		SubmittedAt: w.now, Reference: "AP-77", DelayReason: "Omvang laat duidelijk"})
+	step(err)
+	_, err = w.svc.Close(ctx, controller, b.ID, breach.CloseRequest{Outcome: "handled"})
+	step(err)
+	_, err = w.svc.Digest(ctx)
+	step(err)
+
+	sent, err := w.relay.Flush(ctx)
+	require.NoError(t, err)
+	stats, err := w.db.MailStats(ctx)
+	require.NoError(t, err)
+	require.Zero(t, stats.Pending, "every mail composed and left")
+
+	var subjects []string
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, sent)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		m, err := mail.ReadMessage(strings.NewReader(string(data)))
+		require.NoError(t, err)
+		subjects = append(subjects, subjectOf(t, m))
+	}
+	all := strings.Join(subjects, "\n")
+	for _, want := range []string{
+		"Nieuwe melding van Acme BV", "Ontvangstbevestiging", "Melding aangevuld: nu volledig", "Nieuwe ontwikkeling",
+		"Start van de 72-uurstermijn verplaatst", "In behandeling genomen", "Vraag over uw melding",
+		"Herinnering: antwoord op vraag q1", "Antwoord van Acme BV op vraag q1", "Beoordeling: risico, ernst gemiddeld (2,50)",
+		"Besluit: melden bij de Autoriteit Persoonsgegevens; betrokkenen informeren: gepland",
+		"Melding Autoriteit Persoonsgegevens: eerste melding (meldingsnummer AP-77)", "Afgesloten: afgehandeld",
+		"Overzicht open datalekken",
+	} {
+		assert.Contains(t, all, want)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -95,3 +95,58 @@ func TestDigestOncePerDay(t *testing.T) {
 	require.Len(t, digest.Breaches, 2)
 	assert.Equal(t, []string{sooner.ID, later.ID}, []string{digest.Breaches[0].ID, digest.Breaches[1].ID}, "nearest deadline first")
 }
+
+func TestDecisionStopsTheAuthorityRemindersAndQuestionsHaveTheirOwn(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	acme := supplier("Acme BV")
+	controller := breach.Actor{TokenID: "tok-ctl", Name: "verantwoordelijke", Role: breach.RoleController}
+	b := file(t, svc, acme, filing("volledig", start.Add(-time.Hour)))
+	kinds := func(id string) []string {
+		events, err := svc.ListEvents(ctx, adviser, id)
+		require.NoError(t, err)
+		var ks []string
+		for _, e := range events {
+			if e.Action == breach.ActionAlertRaised {
+				kind, _, _ := strings.Cut(e.Message, ":")
+				ks = append(ks, kind)
+			}
+		}
+		return ks
+	}
+
+	c.t = b.AuthorityDue().Add(-48 * time.Hour)
+	_, err := svc.Sweep(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"authority_reminder"}, kinds(b.ID))
+
+	_, q, err := svc.Ask(ctx, adviser, b.ID, breach.QuestionRequest{Question: "Zijn alle brieven retour?"})
+	require.NoError(t, err)
+	assert.Equal(t, c.t.Add(24*time.Hour), q.DueAt)
+	_, err = svc.Assess(ctx, adviser, b.ID, breach.AssessmentRequest{BreachTypes: []breach.BreachType{breach.TypeConfidentiality},
+		EI: "limited", CB: breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "none"},
+		Consequences: "beperkt", Risk: breach.RiskSome, Reasoning: "bekende ontvangers"})
+	require.NoError(t, err)
+	_, err = svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptr(true), InformSubjects: "no", SubjectsReasoning: "geen hoog risico"})
+	require.NoError(t, err)
+
+	// Past the question's due time and the 72 hours: only the question alerts.
+	for _, at := range []time.Time{q.DueAt.Add(-2 * time.Hour), q.DueAt, b.AuthorityDue(), b.AuthorityDue().Add(48 * time.Hour)} {
+		c.t = at
+		_, err = svc.Sweep(ctx)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{"authority_reminder", "question_reminder", "question_overdue", "question_overdue", "question_overdue"}, kinds(b.ID),
+		"the decision stopped the 72-hour reminders; the open question kept alerting: at its due time, a day later, and once for the two days after")
+
+	got, err := svc.FindBreach(ctx, adviser, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, breach.DeadlineOverdue, got.DeadlinesAt(c.t).Authority.State, "decided to notify, not notified yet: still open")
+
+	_, _, err = svc.Answer(ctx, acme, b.ID, q.ID, breach.AnswerRequest{Answer: "Ja, alle 150"})
+	require.NoError(t, err)
+	c.t = c.t.Add(72 * time.Hour)
+	n, err := svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "an answered question alerts no more")
+}
