@@ -78,7 +78,9 @@ func reporter(r breach.Reporter) string {
 
 func stageLabel(s breach.Stage) string { return breach.StageLabels[s] }
 
-func statusLabel(b *breach.Breach) string { return breach.StatusLabels[b.Status] + ", " + stageLabel(b.Stage) }
+func statusLabel(b *breach.Breach) string {
+	return breach.StatusLabels[b.Status] + ", " + stageLabel(b.Stage)
+}
 
 func roleLabel(r breach.Role) string {
 	if l, ok := breach.RoleLabels[r]; ok {
