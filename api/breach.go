@@ -66,15 +66,15 @@ func (s *Server) handleBreachIndex(c echo.Context) error {
 		Sort:         c.QueryParam("sort"),
 		Cursor:       c.QueryParam("cursor"),
 	}
-	if err := p.Err("De zoekvraag is niet geldig."); err != nil {
-		return err
-	}
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			n = -1 // out of range: validation names it with any other bad parameter
 		}
 		f.Limit = n
+	}
+	if err := p.Err("De zoekvraag is niet geldig."); err != nil {
+		return withValidation(err, f.Validate(actor(c)))
 	}
 	page, err := s.Service.ListBreaches(c.Request().Context(), actor(c), f)
 	if err != nil {

@@ -158,6 +158,7 @@ func TestScenarios(t *testing.T) {
 	assert.Contains(t, r["authority_notifications"], "AP-2026-118233")
 	assert.Equal(t, "met", r["authority_deadline"])
 	assert.Equal(t, "handled", r["outcome"])
+	assert.Equal(t, "q1: Heeft de ontvanger de brief teruggestuurd? → Nee, de ontvanger reageert niet.", r["questions"])
 	r = rowOf(rows, laptop)
 	assert.Equal(t, "nee", r["notify_authority"])
 	assert.Contains(t, r["authority_reasoning"], "versleuteld")
@@ -173,9 +174,18 @@ func TestScenarios(t *testing.T) {
 
 	form := w.must("adviser", "GET", lp+"/authority-form", nil)
 	assert.Equal(t, "DL-2026-0001", form["reference"])
+	sections := form["sections"].([]any)
+	require.Len(t, sections, 10, "the AP form's sections 0 to 9")
+	for i, sec := range sections {
+		assert.EqualValues(t, i, sec.(map[string]any)["number"])
+	}
+	assert.NotEmpty(t, form["missing"], "what the service cannot know is listed for the adviser")
 	text := w.do("GET", lp+"/authority-form?format=text", w.tokens["controller"], nil)
 	require.Equal(t, http.StatusOK, text.Status)
-	assert.Contains(t, string(text.Body), "AP-2026-118233")
+	assert.Contains(t, text.Header.Get("Content-Type"), "text/plain")
+	for _, want := range []string{"AP-2026-118233", "Gezondheidsgegevens", "vertrouwelijkheid", "Nog te beantwoorden:"} {
+		assert.Contains(t, string(text.Body), want)
+	}
 }
 
 func TestLateAuthorityNotificationNeedsAReason(t *testing.T) {
@@ -217,4 +227,28 @@ func TestRegisterPeriodAndFormats(t *testing.T) {
 	res = w.do("GET", "/api/v1/register?format=xml&from=gisteren", w.tokens["controller"], nil)
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
 	assert.Equal(t, []string{"from", "format"}, fieldNames(t, res.JSON(t)))
+}
+
+func TestListingFilters(t *testing.T) {
+	w := newWorkflow(t)
+	assessed, _ := w.breachIn("assessed", false)
+	w.Now = w.Now.Add(24 * time.Hour)
+	fresh, _ := w.breachIn("new", false)
+	ids := func(query string) []string {
+		t.Helper()
+		var out []string
+		for _, it := range w.must("adviser", "GET", "/api/v1/breaches?"+query, nil)["items"].([]any) {
+			out = append(out, it.(map[string]any)["id"].(string))
+		}
+		return out
+	}
+	assert.Equal(t, []string{assessed}, ids("risk=risk"))
+	assert.Equal(t, []string{assessed}, ids("severity=medium"))
+	assert.Empty(t, ids("risk=high"))
+	assert.Equal(t, []string{fresh}, ids("from="+w.Now.Add(-time.Hour).Format(time.RFC3339)))
+	assert.Equal(t, []string{assessed}, ids("to="+w.Now.Add(-time.Hour).Format(time.RFC3339)+"&organisation=Acme+BV"))
+	assert.Equal(t, []string{assessed, fresh}, ids("sort=deadline"), "nearest running deadline first: the older 72 hours end first")
+	res := w.do("GET", "/api/v1/breaches?risk=enorm&severity=x&from=morgen", w.tokens["adviser"], nil)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"from", "risk", "severity"}, fieldNames(t, res.JSON(t)), "every bad parameter at once")
 }

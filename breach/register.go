@@ -161,6 +161,17 @@ var RegisterColumns = []RegisterColumn{
 		}
 		return strings.Join(names, ", ")
 	}},
+	{"questions", "Vragen aan de verwerker", func(b *Breach, _ time.Time) string {
+		parts := make([]string, len(b.Questions))
+		for i, q := range b.Questions {
+			answer := "(nog geen antwoord)"
+			if q.AnsweredAt != nil {
+				answer = q.Answer
+			}
+			parts[i] = fmt.Sprintf("%s: %s → %s", q.ID, q.Question, answer)
+		}
+		return strings.Join(parts, " | ")
+	}},
 	{"open_questions", "Open vragen", func(b *Breach, _ time.Time) string { return strconv.Itoa(len(b.OpenQuestions())) }},
 	{"outcome", "Afgesloten als", func(b *Breach, _ time.Time) string {
 		if b.Closure == nil {

@@ -105,7 +105,9 @@ func (f *BreachFilter) Match(b *Breach) bool {
 		(f.To == nil || b.ReceivedAt.Before(*f.To))
 }
 
-func (f *BreachFilter) validate(a Actor) error {
+// Validate checks the filter for the actor and fills in defaults. Errors:
+// EINVALID naming every bad parameter.
+func (f *BreachFilter) Validate(a Actor) error {
 	var p Problems
 	if f.Risk != "" && !slices.Contains([]Risk{RiskNone, RiskSome, RiskHigh}, f.Risk) {
 		p.Add("risk", "moet none, risk of high zijn")
@@ -307,7 +309,7 @@ func (s *Service) ListBreaches(ctx context.Context, a Actor, f BreachFilter) (*B
 	if err := requireRole(a, reporters...); err != nil {
 		return nil, err
 	}
-	if err := f.validate(a); err != nil {
+	if err := f.Validate(a); err != nil {
 		return nil, err
 	}
 	page, err := s.Store.ListBreaches(ctx, a.Scope(), f)
