@@ -454,7 +454,7 @@ func deadlineSection(b *breach.Breach, at time.Time) section {
 	ds := b.DeadlinesAt(at)
 	return section{Title: "Termijnen", Rows: []row{
 		{"Verwerker: volledige melding (24 uur na ontdekking)", deadlineText(ds.Processor, at)},
-		{"Melding Autoriteit Persoonsgegevens (72 uur na " + when(b.AwareAt) + ")", deadlineText(ds.Authority, at)},
+		{"Melding Autoriteit Persoonsgegevens (72 uur na bewustwording)", "bewust sinds " + when(b.AwareAt) + "; " + deadlineText(ds.Authority, at)},
 	}}
 }
 
