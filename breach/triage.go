@@ -269,6 +269,14 @@ func joinStatuses(ss []Status) string {
 	return strings.Join(parts, ", ")
 }
 
+// recordAdded records that something was added to the breach (an
+// assessment, a question, a decision…), with its whole content as the
+// change, so that the trail alone tells what was recorded.
+func (b *Breach) recordAdded(now time.Time, a Actor, action, message, field string, added any) {
+	data, _ := json.Marshal(added)
+	b.record(now, a, action, message, []Change{{Field: field, Old: json.RawMessage("null"), New: data}})
+}
+
 // setStatus moves the breach and records the move.
 func (b *Breach) setStatus(now time.Time, a Actor, to Status) {
 	if b.Status == to {
@@ -325,8 +333,7 @@ func (s *Service) Assess(ctx context.Context, a Actor, id string, req Assessment
 		}
 		as.Seq, as.AssessedAt, as.By = len(b.Assessments)+1, now, a.Label()
 		b.Assessments = append(b.Assessments, as)
-		data, _ := json.Marshal(as)
-		b.record(now, a, ActionAssessed, as.Reasoning, []Change{{Field: "assessment", Old: json.RawMessage("null"), New: data}})
+		b.recordAdded(now, a, ActionAssessed, as.Reasoning, "assessment", as)
 		if b.Status != StatusDecided {
 			b.setStatus(now, a, StatusAssessed)
 		}
@@ -411,8 +418,7 @@ func (s *Service) Ask(ctx context.Context, a Actor, id string, req QuestionReque
 		}
 		q.Alerting.AlertedUntil = now
 		b.Questions = append(b.Questions, q)
-		data, _ := json.Marshal(q)
-		b.record(now, a, ActionQuestionAsked, q.Question, []Change{{Field: "questions." + q.ID, Old: json.RawMessage("null"), New: data}})
+		b.recordAdded(now, a, ActionQuestionAsked, q.Question, "questions."+q.ID, q)
 		if b.Status == StatusNew {
 			b.setStatus(now, a, StatusTriage)
 		}
@@ -452,8 +458,7 @@ func (s *Service) Answer(ctx context.Context, a Actor, id, qid string, req Answe
 			return err
 		}
 		q.Answer, q.AnsweredAt, q.AnsweredBy = answer, &now, a.Label()
-		data, _ := json.Marshal(answer)
-		b.record(now, a, ActionQuestionAnswered, "", []Change{{Field: "questions." + qid + ".answer", Old: json.RawMessage("null"), New: data}})
+		b.recordAdded(now, a, ActionQuestionAnswered, "", "questions."+qid+".answer", answer)
 		s.mailbox(b, NoticeAnswer, now, a, func(n *Notice) { n.Question = q })
 		answered = q
 		return nil
@@ -515,8 +520,7 @@ func (s *Service) Decide(ctx context.Context, a Actor, id string, req DecisionRe
 		}
 		d.Seq, d.DecidedAt, d.By = len(b.Decisions)+1, now, a.Label()
 		b.Decisions = append(b.Decisions, d)
-		data, _ := json.Marshal(d)
-		b.record(now, a, ActionDecided, d.AuthorityReasoning, []Change{{Field: "decision", Old: json.RawMessage("null"), New: data}})
+		b.recordAdded(now, a, ActionDecided, d.AuthorityReasoning, "decision", d)
 		b.setStatus(now, a, StatusDecided)
 		s.mailbox(b, NoticeDecision, now, a, nil)
 		return nil
@@ -571,8 +575,7 @@ func (s *Service) RecordAuthorityNotification(ctx context.Context, a Actor, id s
 		}
 		n.Seq, n.RecordedAt, n.By = len(b.AuthorityNotifications)+1, now, a.Label()
 		b.AuthorityNotifications = append(b.AuthorityNotifications, n)
-		data, _ := json.Marshal(n)
-		b.record(now, a, ActionAuthorityNotification, n.Note, []Change{{Field: "authority_notifications", Old: json.RawMessage("null"), New: data}})
+		b.recordAdded(now, a, ActionAuthorityNotification, n.Note, "authority_notifications", n)
 		s.mailbox(b, NoticeNotification, now, a, func(x *Notice) { x.Notification = &n })
 		return nil
 	})
@@ -601,8 +604,7 @@ func (s *Service) Close(ctx context.Context, a Actor, id string, req CloseReques
 	}
 	return s.triage(ctx, a, id, act, func(b *Breach, now time.Time) error {
 		b.Closure = &Closure{Outcome: req.Outcome, Reason: reason, ClosedAt: now, By: a.Label()}
-		data, _ := json.Marshal(b.Closure)
-		b.record(now, a, ActionClosed, reason, []Change{{Field: "closure", Old: json.RawMessage("null"), New: data}})
+		b.recordAdded(now, a, ActionClosed, reason, "closure", b.Closure)
 		b.setStatus(now, a, StatusClosed)
 		s.mailbox(b, NoticeClosed, now, a, nil)
 		return nil
