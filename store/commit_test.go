@@ -107,3 +107,28 @@ func TestCommitKeepsOrderWhenOneFails(t *testing.T) {
 	require.NoError(t, <-first)
 	assert.EqualError(t, <-second, "taken", "the second sees the first, as in sequence")
 }
+
+// A filing that shares a group commit with a write that fails is committed
+// again without it; it must keep its mails when it is.
+func TestFilingKeepsItsMailWhenItsGroupIsRetried(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, _ := newService(db)
+	release := make(chan struct{})
+	go db.Commit(func(tx *bolt.Tx) error { <-release; return nil }) // hold the writer
+	time.Sleep(50 * time.Millisecond)
+	filed := make(chan error, 1)
+	go func() {
+		_, _, err := svc.FileBreach(ctx, supplier("Acme BV"), filing("in een groep", start.Add(-time.Hour)), "")
+		filed <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	failed := make(chan error, 1)
+	go func() { failed <- db.Commit(func(tx *bolt.Tx) error { return errors.New("fails after the filing") }) }()
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	require.NoError(t, <-filed)
+	require.Error(t, <-failed)
+	stats, err := db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, stats.Pending, "the new-report mail and the acknowledgement")
+}

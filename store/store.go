@@ -180,9 +180,11 @@ func moveEntries(bkt *bolt.Bucket, id string, old, current []breach.RunningDeadl
 	return nil
 }
 
-// writeBreach stores b, its new events and its queued notices, and moves its
-// deadline and alert entries from what they were (old) to what they are.
-func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, old indexed) error {
+// writeBreach stores b, its new events and notices, and moves its deadline
+// and alert entries from what they were (old) to what they are. Events and
+// notices are taken from the breach by the caller, once: a commit that runs
+// again must write them again.
+func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices []breach.Notice, old indexed) error {
 	record, err := json.Marshal(b)
 	if err != nil {
 		return err
@@ -196,7 +198,7 @@ func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, old index
 			return err
 		}
 	}
-	for _, n := range b.PendingNotices() {
+	for _, n := range notices {
 		if err := enqueue(tx, n, record); err != nil {
 			return err
 		}
@@ -225,6 +227,7 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 	if err != nil {
 		return nil, false, err
 	}
+	notices := b.PendingNotices()
 	var (
 		stored   *breach.Breach
 		replayed bool
@@ -245,7 +248,7 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 			return err
 		}
 		b.Reference = breach.Reference(year, n)
-		if err := writeBreach(tx, b, events, indexed{}); err != nil {
+		if err := writeBreach(tx, b, events, notices, indexed{}); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketByReceived).Put(receivedKey(b), nil); err != nil {
@@ -355,7 +358,7 @@ func updateInTx(tx *bolt.Tx, scope breach.Scope, id string, fn func(*breach.Brea
 	if err != nil || (len(events) == 0 && !always) {
 		return b, err
 	}
-	return b, writeBreach(tx, b, events, old)
+	return b, writeBreach(tx, b, events, b.PendingNotices(), old)
 }
 
 // maxPerCommit bounds how many breaches one sweep transaction changes, so
