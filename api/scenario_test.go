@@ -190,7 +190,8 @@ func TestScenarios(t *testing.T) {
 
 func TestLateAuthorityNotificationNeedsAReason(t *testing.T) {
 	w := newWorkflow(t)
-	id, _ := w.breachIn("decided", false)
+	id, _ := w.breachIn("assessed", false)
+	w.must("controller", "PUT", "/api/v1/breaches/"+id+"/decision", notifyDecision) // decided to notify, not yet notified
 	path := "/api/v1/breaches/" + id + "/authority-notifications"
 	w.Now = w.Now.Add(80 * time.Hour)
 	late := map[string]any{"phase": "initial", "submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-1"}
@@ -251,4 +252,50 @@ func TestListingFilters(t *testing.T) {
 	res := w.do("GET", "/api/v1/breaches?risk=enorm&severity=x&from=morgen", w.tokens["adviser"], nil)
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
 	assert.Equal(t, []string{"from", "risk", "severity"}, fieldNames(t, res.JSON(t)), "every bad parameter at once")
+}
+
+func TestDecisionAndClosingRules(t *testing.T) {
+	w := newWorkflow(t)
+
+	// Closing as handled needs the notification the decision calls for.
+	id, _ := w.breachIn("assessed", false)
+	path := "/api/v1/breaches/" + id
+	w.must("controller", "PUT", path+"/decision", notifyDecision)
+	res := w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled"})
+	assert.Equal(t, http.StatusConflict, res.Status, "a decision to notify that was not carried out cannot be closed away")
+
+	// A new assessment reopens the decision; a higher risk then demands the exemption.
+	w.must("adviser", "POST", path+"/assessments", map[string]any{"breach_types": []string{"confidentiality"}, "ei": "maximum",
+		"cb":           map[string]any{"confidentiality": "wide", "integrity": "none", "availability": "none", "malicious": false},
+		"consequences": "Gegevens staan online", "risk": "high", "reasoning": "Openbaar geworden"})
+	b := w.must("adviser", "GET", path, nil)
+	assert.Equal(t, "assessed", b["status"], "back to assessed: the decision was on the old assessment")
+	res = w.do("POST", path+"/authority-notifications", w.tokens["controller"], map[string]any{"phase": "initial",
+		"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-2"})
+	assert.Equal(t, http.StatusConflict, res.Status, "no decision in force")
+	res = w.do("PUT", path+"/decision", w.tokens["controller"], notifyDecision)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"subjects_exemption"}, fieldNames(t, res.JSON(t)))
+
+	// A notification withdrawn because it was no breach after all closes as no breach.
+	id, _ = w.breachIn("decided", false) // decided and notified
+	path = "/api/v1/breaches/" + id
+	res = w.do("POST", path+"/close", w.tokens["adviser"], map[string]any{"outcome": "no_breach", "reason": "x"})
+	assert.Equal(t, http.StatusConflict, res.Status, "not without withdrawing the notification")
+	w.must("controller", "POST", path+"/authority-notifications", map[string]any{"phase": "withdrawal",
+		"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-1", "reason": "Geen datalek: de brieven bleven intern"})
+	closed := w.must("adviser", "POST", path+"/close", map[string]any{"outcome": "no_breach", "reason": "Ingetrokken: geen datalek"})
+	assert.Equal(t, "no_breach", closed["closure"].(map[string]any)["outcome"])
+
+	// A preliminary report closed as handled keeps its missed 24 hours in the register.
+	prelim := w.must("supplier", "POST", "/api/v1/breaches", map[string]any{"stage": "preliminary", "title": "Nooit aangevuld",
+		"detected_at": w.Now.Add(-48 * time.Hour).Format(time.RFC3339), "reporter": map[string]string{"name": "A", "phone": "0612345678"}})["id"].(string)
+	path = "/api/v1/breaches/" + prelim
+	w.must("adviser", "POST", path+"/assessments", riskAssessment)
+	w.must("controller", "PUT", path+"/decision", map[string]any{"notify_authority": false, "authority_reasoning": "Te weinig bekend, gering",
+		"inform_subjects": "no", "subjects_reasoning": "Gering"})
+	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled"})
+	row := rowOf(registerRows(t, w, ""), prelim)
+	assert.Equal(t, "overdue", row["processor_deadline"], "missed, not stopped")
+	assert.Equal(t, "1 dag", row["processor_late_by"], "by as much as when it was closed")
 }

@@ -61,8 +61,10 @@ func (w *workflow) breachIn(status string, question bool) (id, qid string) {
 			}
 		case "assessed":
 			w.must("adviser", "POST", path+"/assessments", riskAssessment)
-		case "decided":
+		case "decided": // and notified, as decided
 			w.must("controller", "PUT", path+"/decision", notifyDecision)
+			w.must("controller", "POST", path+"/authority-notifications", map[string]any{"phase": "initial",
+				"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-1"})
 		case "closed":
 			w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 		}
@@ -78,29 +80,29 @@ func TestWorkflowEveryRoleActionAndStatus(t *testing.T) {
 		name     string
 		method   string
 		path     string // after /api/v1/breaches/{id}
-		body     func() any
+		body     func(status string) any
 		roles    []string
 		statuses []string
 		ok       int
 		question bool
 	}{
 		{"triage", "POST", "/triage", nil, []string{"adviser"}, []string{"new"}, 200, false},
-		{"assessment", "POST", "/assessments", func() any { return riskAssessment }, []string{"adviser"}, open, 201, false},
-		{"question", "POST", "/questions", func() any { return map[string]any{"question": "Hoeveel retour?"} }, []string{"adviser"}, open, 201, false},
-		{"answer", "POST", "/questions/{qid}/answer", func() any { return map[string]any{"answer": "Alle 150"} }, []string{"supplier"}, open[1:], 200, true},
-		{"decision", "PUT", "/decision", func() any { return notifyDecision }, []string{"controller"}, []string{"assessed", "decided"}, 200, false},
-		{"authority notification", "POST", "/authority-notifications", func() any {
-			return map[string]any{"phase": "initial", "submitted_at": w.Now.Format(time.RFC3339), "reference": "M-123"}
+		{"assessment", "POST", "/assessments", func(string) any { return riskAssessment }, []string{"adviser"}, open, 201, false},
+		{"question", "POST", "/questions", func(string) any { return map[string]any{"question": "Hoeveel retour?"} }, []string{"adviser"}, open, 201, false},
+		{"answer", "POST", "/questions/{qid}/answer", func(string) any { return map[string]any{"answer": "Alle 150"} }, []string{"supplier"}, open[1:], 200, true},
+		{"decision", "PUT", "/decision", func(string) any { return notifyDecision }, []string{"controller"}, []string{"assessed", "decided"}, 200, false},
+		{"authority notification", "POST", "/authority-notifications", func(string) any { // decided breaches were notified: a supplement
+			return map[string]any{"phase": "supplement", "submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-1"}
 		}, []string{"controller"}, []string{"decided", "closed"}, 201, false},
-		{"close handled", "POST", "/close", func() any { return map[string]any{"outcome": "handled", "reason": "klaar"} },
+		{"close handled", "POST", "/close", func(string) any { return map[string]any{"outcome": "handled", "reason": "klaar"} },
 			[]string{"adviser", "controller"}, []string{"decided"}, 200, false},
-		{"close no breach", "POST", "/close", func() any { return map[string]any{"outcome": "no_breach", "reason": "Bleek interne post"} },
+		{"close no breach", "POST", "/close", func(string) any { return map[string]any{"outcome": "no_breach", "reason": "Bleek interne post"} },
 			[]string{"adviser", "controller"}, []string{"new", "triage", "assessed"}, 200, false},
-		{"other controllers", "PUT", "/other-controllers", func() any { return map[string]any{"controllers": []map[string]string{{"name": "SVB"}}} },
+		{"other controllers", "PUT", "/other-controllers", func(string) any { return map[string]any{"controllers": []map[string]string{{"name": "SVB"}}} },
 			[]string{"adviser"}, open, 200, false},
-		{"awareness", "PUT", "/awareness", func() any {
+		{"awareness", "PUT", "/awareness", func(string) any {
 			return map[string]any{"aware_at": w.Now.Add(-time.Hour).Format(time.RFC3339), "reason": "Telefonisch gemeld"}
-		}, []string{"adviser"}, open, 200, false},
+		}, []string{"adviser"}, []string{"new", "triage", "assessed"}, 200, false}, // after the AP is notified its clock stays
 	}
 	for _, act := range actions {
 		for _, status := range all {
@@ -112,7 +114,7 @@ func TestWorkflowEveryRoleActionAndStatus(t *testing.T) {
 					id, qid := w.breachIn(status, act.question)
 					var body any
 					if act.body != nil {
-						body = act.body()
+						body = act.body(status)
 					}
 					path := "/api/v1/breaches/" + id + act.path
 					if act.question {

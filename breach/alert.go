@@ -115,16 +115,21 @@ type alertClock struct {
 }
 
 // alertClocks lists every clock of the breach that can alert, and whether it
-// does now: the processor clock until the report is complete, the authority
-// clock until a decision is recorded, a question's until it is answered;
-// none once the breach is closed.
+// does now: the processor clock until the report is complete; the authority
+// clock until the AP is notified or the decision is not to notify, with its
+// reminders only until a decision is in force (after a decision to notify,
+// the overdue alert still comes if the notification is not recorded in
+// time); a question's clock until it is answered; none once closed.
 func (b *Breach) alertClocks(s Schedule) []alertClock {
 	open := b.Status != StatusClosed
 	fulfilled, stopped := b.authorityState()
+	authorityReminders := s.AuthorityReminders
+	if b.DecisionInForce() != nil {
+		authorityReminders = nil
+	}
 	clocks := []alertClock{
 		{ClockProcessor, b.ProcessorDue(), s.ProcessorReminders, &b.Alerting.Processor, open && b.CompletedAt == nil, nil},
-		{ClockAuthority, b.AuthorityDue(), s.AuthorityReminders, &b.Alerting.Authority,
-			open && fulfilled == nil && !stopped && b.LatestDecision() == nil, nil},
+		{ClockAuthority, b.AuthorityDue(), authorityReminders, &b.Alerting.Authority, open && fulfilled == nil && !stopped, nil},
 	}
 	for i := range b.Questions {
 		q := &b.Questions[i]
@@ -135,15 +140,20 @@ func (b *Breach) alertClocks(s Schedule) []alertClock {
 
 // RestartAlerts starts (or restarts, after the deadline moved) a clock's
 // alerts at now: alerts scheduled before now are not raised, except that a
-// deadline already past raises its alert at once.
-func (b *Breach) RestartAlerts(c Clock, now time.Time) {
-	for _, ac := range b.alertClocks(Schedule{}) {
+// deadline already past raises its overdue alert at once, once, as the
+// latest alert it would have had.
+func (b *Breach) RestartAlerts(c Clock, now time.Time, s Schedule) {
+	for _, ac := range b.alertClocks(s) {
 		if ac.clock != c {
 			continue
 		}
 		ac.state.AlertedUntil = now
 		if !ac.due.After(now) {
-			ac.state.AlertedUntil = ac.due.Add(-time.Nanosecond)
+			latest := ac.due
+			if s.Repeat > 0 {
+				latest = ac.due.Add(now.Sub(ac.due) / s.Repeat * s.Repeat)
+			}
+			ac.state.AlertedUntil = latest.Add(-time.Nanosecond)
 		}
 	}
 }

@@ -15,8 +15,8 @@ func started(detected, received time.Time, complete bool) *Breach {
 	if complete {
 		b.CompletedAt = &received
 	}
-	b.RestartAlerts(ClockProcessor, received)
-	b.RestartAlerts(ClockAuthority, received)
+	b.RestartAlerts(ClockProcessor, received, DefaultSchedule())
+	b.RestartAlerts(ClockAuthority, received, DefaultSchedule())
 	b.Reschedule(DefaultSchedule())
 	return b
 }
@@ -112,7 +112,7 @@ func TestLateFilingAndMovedAwarenessAlertAtOnce(t *testing.T) {
 	// Awareness moved to 73 hours ago: the 72 hours are over, alert at once.
 	b = started(now.Add(-time.Hour), now, true)
 	b.AwareAt = now.Add(-73 * time.Hour)
-	b.RestartAlerts(ClockAuthority, now)
+	b.RestartAlerts(ClockAuthority, now, DefaultSchedule())
 	b.Reschedule(DefaultSchedule())
 	got = raise(b, now)
 	require.Len(t, got, 1)
@@ -123,7 +123,7 @@ func TestLateFilingAndMovedAwarenessAlertAtOnce(t *testing.T) {
 	// Awareness moved to 30 hours ago: no stale reminders, the next is 24 h before.
 	b = started(now.Add(-time.Hour), now, true)
 	b.AwareAt = now.Add(-30 * time.Hour)
-	b.RestartAlerts(ClockAuthority, now)
+	b.RestartAlerts(ClockAuthority, now, DefaultSchedule())
 	b.Reschedule(DefaultSchedule())
 	assert.Empty(t, raise(b, now))
 	require.NotNil(t, b.Alerting.Authority.NextAt)
@@ -150,4 +150,19 @@ func TestScheduleValidate(t *testing.T) {
 	assert.NoError(t, DefaultSchedule().Validate())
 	assert.Error(t, Schedule{ProcessorReminders: []time.Duration{-time.Hour}, Repeat: 24 * time.Hour}.Validate())
 	assert.Error(t, Schedule{Repeat: time.Second}.Validate())
+}
+
+// A clock restarted long past its deadline gets one overdue alert, and does
+// not claim that alerts were missed during an outage.
+func TestRestartLongPastDueMakesNoFalseOutageClaim(t *testing.T) {
+	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	b := started(now.Add(-time.Hour), now, true)
+	b.AwareAt = now.Add(-100 * time.Hour) // due 28 hours ago
+	b.RestartAlerts(ClockAuthority, now, DefaultSchedule())
+	b.Reschedule(DefaultSchedule())
+	got := raise(b, now)
+	require.Len(t, got, 1)
+	assert.Equal(t, AlertAuthorityOverdue, got[0].Kind)
+	assert.Zero(t, got[0].Collapsed)
+	assert.Equal(t, b.AuthorityDue().Add(24*time.Hour), got[0].At, "the latest daily alert it would have had")
 }

@@ -40,6 +40,10 @@ func (s *Service) MoveAwareness(ctx context.Context, a Actor, id string, req Awa
 		if b.Status == StatusClosed {
 			return Errorf(ECONFLICT, "Datalek %s heeft status %q en kan niet meer worden gewijzigd.", b.Reference, b.Status)
 		}
+		if n := b.InitialNotification(); n != nil {
+			return Errorf(ECONFLICT, "Datalek %s heeft status %q en is op %s gemeld bij de Autoriteit Persoonsgegevens: de 72-uurstermijn waaraan die melding is getoetst, kan niet meer worden verplaatst.",
+				b.Reference, b.Status, n.SubmittedAt.Format(time.RFC3339))
+		}
 		var p Problems
 		switch {
 		case req.AwareAt.IsZero():
@@ -62,7 +66,7 @@ func (s *Service) MoveAwareness(ctx context.Context, a Actor, id string, req Awa
 		moved, _ := json.Marshal(awareAt)
 		b.AwareAt = awareAt
 		b.record(now, a, ActionAwarenessMoved, req.Reason, []Change{{Field: "aware_at", Old: old, New: moved}})
-		b.RestartAlerts(ClockAuthority, now)
+		b.RestartAlerts(ClockAuthority, now, s.Schedule)
 		b.queue(Notice{ID: b.noticeID(NoticeAwareness, ""), Kind: NoticeAwareness, To: s.MailTo,
 			ThreadID: b.mailboxThread(), At: now, Actor: &a, Reason: req.Reason})
 		return nil

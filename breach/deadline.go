@@ -70,7 +70,7 @@ func deadlineAt(due time.Time, fulfilled *time.Time, now time.Time) Deadline {
 		d.State, d.Met = DeadlineMet, true
 	case fulfilled != nil:
 		d.State, d.LateBySeconds = DeadlineLate, int64(fulfilled.Sub(due)/time.Second)
-	case now.After(due):
+	case !now.Before(due): // at the due instant itself, with nothing done, it is overdue
 		d.State, d.LateBySeconds = DeadlineOverdue, int64(now.Sub(due)/time.Second)
 	default:
 		d.State = DeadlineRunning
@@ -97,10 +97,10 @@ func (b *Breach) authorityState() (fulfilled *time.Time, stopped bool) {
 		t := n.SubmittedAt
 		return &t, false
 	}
-	if d := b.LatestDecision(); d != nil && !d.NotifyAuthority {
+	if d := b.DecisionInForce(); d != nil && !d.NotifyAuthority {
 		return nil, true
 	}
-	return nil, b.Status == StatusClosed
+	return nil, b.Status == StatusClosed // as no breach: closing as handled needs the notification first
 }
 
 func stop(d Deadline) Deadline {
@@ -119,7 +119,13 @@ func (b *Breach) DeadlinesAt(now time.Time) Deadlines {
 	auth.AwareAt = &aware
 	proc := deadlineAt(b.ProcessorDue(), b.CompletedAt, now)
 	if b.processorStopped() {
-		proc = stop(proc)
+		// Closed before the report was complete: no deadline as no breach;
+		// as handled, missed, and by as much as it was when it was closed.
+		if b.Closure != nil && b.Closure.Outcome == OutcomeHandled {
+			proc = deadlineAt(b.ProcessorDue(), nil, b.Closure.ClosedAt)
+		} else {
+			proc = stop(proc)
+		}
 	}
 	return Deadlines{Processor: proc, Authority: auth}
 }
@@ -134,7 +140,7 @@ type RunningDeadline struct {
 // first. The store indexes them for the views by nearest deadline.
 func (b *Breach) RunningDeadlines() []RunningDeadline {
 	var rs []RunningDeadline
-	if b.CompletedAt == nil && !b.processorStopped() {
+	if !b.processorStopped() && b.CompletedAt == nil {
 		rs = append(rs, RunningDeadline{ClockProcessor, b.ProcessorDue()})
 	}
 	if fulfilled, stopped := b.authorityState(); fulfilled == nil && !stopped {

@@ -62,7 +62,7 @@ func TestDeadlineStates(t *testing.T) {
 		lateBy    int64
 	}{
 		{"open, before due", nil, due.Add(-time.Second), breach.DeadlineRunning, false, 0},
-		{"open, exactly at due is not yet late", nil, due, breach.DeadlineRunning, false, 0},
+		{"open, exactly at due is overdue: the time was up", nil, due, breach.DeadlineOverdue, false, 0},
 		{"open, one second past due", nil, due.Add(time.Second), breach.DeadlineOverdue, false, 1},
 		{"open, two days past due", nil, due.Add(48 * time.Hour), breach.DeadlineOverdue, false, 48 * 3600},
 		{"completed exactly at due", &due, due.Add(time.Hour), breach.DeadlineMet, true, 0},

@@ -360,6 +360,7 @@ func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
 			b.DetectedAt = b.AwareAt.Add(-time.Hour)
 			if tt.decision != nil {
 				b.Decisions = []breach.Decision{*tt.decision}
+				b.Status = breach.StatusDecided // a decision is in force once the breach is decided
 			}
 			b.AuthorityNotifications = tt.notices
 			f := breach.NewAuthorityForm(b, formNow)

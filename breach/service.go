@@ -256,8 +256,8 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 	}
 	filed, _ := json.Marshal(b.Report)
 	b.record(now, a, ActionFiled, "", []Change{{Field: "report", Old: json.RawMessage("null"), New: filed}})
-	b.RestartAlerts(ClockProcessor, now)
-	b.RestartAlerts(ClockAuthority, now)
+	b.RestartAlerts(ClockProcessor, now, s.Schedule)
+	b.RestartAlerts(ClockAuthority, now, s.Schedule)
 	b.Reschedule(s.Schedule)
 	b.queue(Notice{ID: b.mailboxThread(), Kind: NoticeFiled, To: s.MailTo, At: now, Actor: &a})
 	if b.Reporter.Email != "" {

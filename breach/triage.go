@@ -202,6 +202,16 @@ func (b *Breach) LatestAssessment() *Assessment {
 	return nil
 }
 
+// DecisionInForce returns the controller's decision while it stands: the
+// latest, once the breach is decided or closed. A new assessment reopens the
+// question and sends the breach back to assessed.
+func (b *Breach) DecisionInForce() *Decision {
+	if b.Status == StatusDecided || b.Status == StatusClosed {
+		return b.LatestDecision()
+	}
+	return nil
+}
+
 // LatestDecision returns the decision that counts, or nil.
 func (b *Breach) LatestDecision() *Decision {
 	if n := len(b.Decisions); n > 0 {
@@ -334,9 +344,7 @@ func (s *Service) Assess(ctx context.Context, a Actor, id string, req Assessment
 		as.Seq, as.AssessedAt, as.By = len(b.Assessments)+1, now, a.Label()
 		b.Assessments = append(b.Assessments, as)
 		b.recordAdded(now, a, ActionAssessed, as.Reasoning, "assessment", as)
-		if b.Status != StatusDecided {
-			b.setStatus(now, a, StatusAssessed)
-		}
+		b.setStatus(now, a, StatusAssessed) // a decided breach needs a new decision on the new assessment
 		s.mailbox(b, NoticeAssessment, now, a, nil)
 		return nil
 	})
@@ -543,7 +551,7 @@ func (s *Service) RecordAuthorityNotification(ctx context.Context, a Actor, id s
 			return Errorf(ECONFLICT, "De melding van datalek %s bij de Autoriteit Persoonsgegevens is ingetrokken.", b.Reference)
 		case n.Phase == PhaseInitial && initial != nil:
 			return Errorf(ECONFLICT, "Datalek %s is al gemeld (meldingsnummer %s); leg een aanvulling vast.", b.Reference, initial.Reference)
-		case n.Phase == PhaseInitial && (b.LatestDecision() == nil || !b.LatestDecision().NotifyAuthority):
+		case n.Phase == PhaseInitial && (b.DecisionInForce() == nil || !b.DecisionInForce().NotifyAuthority):
 			return Errorf(ECONFLICT, "Het besluit over datalek %s is niet melden; leg eerst een besluit tot melden vast.", b.Reference)
 		case (n.Phase == PhaseSupplement || n.Phase == PhaseWithdrawal) && initial == nil:
 			return Errorf(ECONFLICT, "Datalek %s is nog niet gemeld bij de Autoriteit Persoonsgegevens.", b.Reference)
@@ -602,7 +610,17 @@ func (s *Service) Close(ctx context.Context, a Actor, id string, req CloseReques
 	if err := p.Err("Het afsluiten is niet geldig."); err != nil {
 		return nil, err
 	}
+	if req.Outcome == OutcomeNoBreach { // a notification withdrawn because it was no breach after all
+		act.statuses = append(slices.Clone(act.statuses), StatusDecided)
+	}
 	return s.triage(ctx, a, id, act, func(b *Breach, now time.Time) error {
+		withdrawn := slices.ContainsFunc(b.AuthorityNotifications, func(x AuthorityNotification) bool { return x.Phase == PhaseWithdrawal })
+		switch d := b.DecisionInForce(); {
+		case req.Outcome == OutcomeNoBreach && b.Status == StatusDecided && !withdrawn:
+			return Errorf(ECONFLICT, "Datalek %s heeft status %q: afsluiten als geen datalek kan na een besluit alleen als de melding bij de Autoriteit Persoonsgegevens is ingetrokken.", b.Reference, b.Status)
+		case req.Outcome == OutcomeHandled && d != nil && d.NotifyAuthority && b.InitialNotification() == nil:
+			return Errorf(ECONFLICT, "Datalek %s heeft status %q: het besluit is melden bij de Autoriteit Persoonsgegevens, maar er is geen melding vastgelegd; leg die eerst vast of wijzig het besluit.", b.Reference, b.Status)
+		}
 		b.Closure = &Closure{Outcome: req.Outcome, Reason: reason, ClosedAt: now, By: a.Label()}
 		b.recordAdded(now, a, ActionClosed, reason, "closure", b.Closure)
 		b.setStatus(now, a, StatusClosed)

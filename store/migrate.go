@@ -31,8 +31,8 @@ func migrateAlerts(tx *bolt.Tx) error {
 		if err := json.Unmarshal(v, &b); err != nil {
 			return fmt.Errorf("breach %s: %w", k, err)
 		}
-		b.RestartAlerts(breach.ClockProcessor, b.ReceivedAt)
-		b.RestartAlerts(breach.ClockAuthority, b.ReceivedAt)
+		b.RestartAlerts(breach.ClockProcessor, b.ReceivedAt, breach.DefaultSchedule())
+		b.RestartAlerts(breach.ClockAuthority, b.ReceivedAt, breach.DefaultSchedule())
 		b.Reschedule(breach.DefaultSchedule())
 		updated = append(updated, &b)
 		return nil

@@ -441,10 +441,11 @@ func (db *DB) UpdateDue(ctx context.Context, now time.Time, fn func(*breach.Brea
 	}
 }
 
-// UpdateRunning implements breach.Store. Every breach with a running clock
-// is written, whether fn changed it or not.
+// UpdateRunning implements breach.Store: every breach with a clock that
+// alerts (the alert index, questions included) is written, whether fn changed
+// it or not.
 func (db *DB) UpdateRunning(ctx context.Context, fn func(*breach.Breach) error) (int, error) {
-	ids, err := db.indexIDs(bucketByDeadline, nil, math.MaxInt)
+	ids, err := db.indexIDs(bucketAlerts, nil, math.MaxInt)
 	if err != nil {
 		return 0, err
 	}

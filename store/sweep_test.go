@@ -136,8 +136,10 @@ func TestDecisionStopsTheAuthorityRemindersAndQuestionsHaveTheirOwn(t *testing.T
 		_, err = svc.Sweep(ctx)
 		require.NoError(t, err)
 	}
-	assert.Equal(t, []string{"authority_reminder", "question_reminder", "question_overdue", "question_overdue", "question_overdue"}, kinds(b.ID),
-		"the decision stopped the 72-hour reminders; the open question kept alerting: at its due time, a day later, and once for the two days after")
+	assert.Equal(t, []string{"authority_reminder", "question_reminder", "question_overdue",
+		"authority_overdue", "question_overdue", "authority_overdue", "question_overdue"}, kinds(b.ID),
+		"the decision stopped the reminders before the 72 hours; with no notification recorded the overdue alert still came, "+
+			"at the deadline and once for the two days after; the open question alerted at its due time, a day later, and once for the two days after")
 
 	got, err := svc.FindBreach(ctx, adviser, b.ID)
 	require.NoError(t, err)
@@ -145,8 +147,11 @@ func TestDecisionStopsTheAuthorityRemindersAndQuestionsHaveTheirOwn(t *testing.T
 
 	_, _, err = svc.Answer(ctx, acme, b.ID, q.ID, breach.AnswerRequest{Answer: "Ja, alle 150"})
 	require.NoError(t, err)
+	_, err = svc.RecordAuthorityNotification(ctx, controller, b.ID, breach.AuthorityNotificationRequest{Phase: breach.PhaseInitial,
+		SubmittedAt: c.t, Reference: "AP-9", DelayReason: "Besluit laat uitgevoerd"})
+	require.NoError(t, err)
 	c.t = c.t.Add(72 * time.Hour)
 	n, err := svc.Sweep(ctx)
 	require.NoError(t, err)
-	assert.Zero(t, n, "an answered question alerts no more")
+	assert.Zero(t, n, "an answered question and a notified AP alert no more")
 }
