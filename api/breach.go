@@ -23,12 +23,25 @@ func (s *Server) registerBreachRoutes(g *echo.Group) {
 // derived from it at the moment of the response.
 type breachResponse struct {
 	*breach.Breach
-	MissingFields []string         `json:"missing_fields"`
-	Deadlines     breach.Deadlines `json:"deadlines"`
+	MissingFields []string      `json:"missing_fields"`
+	Deadlines     deadlinesView `json:"deadlines"`
 }
 
-func (s *Server) breachResponse(b *breach.Breach) breachResponse {
-	return breachResponse{Breach: b, MissingFields: b.MissingFields(), Deadlines: b.DeadlinesAt(s.now())}
+// deadlinesView leaves out the 72-hour clock for whoever may not see it.
+type deadlinesView struct {
+	Processor breach.Deadline  `json:"processor"`
+	Authority *breach.Deadline `json:"authority,omitempty"`
+}
+
+// breachResponse shows b to the caller: b is already as the caller may see
+// it, except for the derived 72-hour clock, left out here for suppliers.
+func (s *Server) breachResponse(c echo.Context, b *breach.Breach) breachResponse {
+	ds := b.DeadlinesAt(s.now())
+	view := deadlinesView{Processor: ds.Processor}
+	if actor(c).SeesAuthorityClock() {
+		view.Authority = &ds.Authority
+	}
+	return breachResponse{Breach: b, MissingFields: b.MissingFields(), Deadlines: view}
 }
 
 // handleBreachCreate serves POST /api/v1/breaches: a supplier files a report.
@@ -48,7 +61,7 @@ func (s *Server) handleBreachCreate(c echo.Context) error {
 		c.Response().Header().Set("Idempotent-Replayed", "true")
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/breaches/"+b.ID)
-	return c.JSON(http.StatusCreated, s.breachResponse(b))
+	return c.JSON(http.StatusCreated, s.breachResponse(c, b))
 }
 
 // handleBreachIndex serves GET /api/v1/breaches: the breaches the caller may
@@ -82,7 +95,7 @@ func (s *Server) handleBreachIndex(c echo.Context) error {
 	}
 	out := list[breachResponse]{Items: make([]breachResponse, len(page.Breaches)), NextCursor: page.NextCursor}
 	for i, b := range page.Breaches {
-		out.Items[i] = s.breachResponse(b)
+		out.Items[i] = s.breachResponse(c, b)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -93,7 +106,7 @@ func (s *Server) handleBreachView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.breachResponse(b))
+	return c.JSON(http.StatusOK, s.breachResponse(c, b))
 }
 
 // handleBreachPatch serves PATCH /api/v1/breaches/{id}: correct or complete
@@ -107,7 +120,7 @@ func (s *Server) handleBreachPatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.breachResponse(b))
+	return c.JSON(http.StatusOK, s.breachResponse(c, b))
 }
 
 // handleBreachUpdateCreate serves POST /api/v1/breaches/{id}/updates: a
@@ -121,7 +134,7 @@ func (s *Server) handleBreachUpdateCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.breachResponse(b))
+	return c.JSON(http.StatusCreated, s.breachResponse(c, b))
 }
 
 // handleBreachEventIndex serves GET /api/v1/breaches/{id}/events: the audit
@@ -146,5 +159,5 @@ func (s *Server) handleBreachAwarenessUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.breachResponse(b))
+	return c.JSON(http.StatusOK, s.breachResponse(c, b))
 }

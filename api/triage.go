@@ -51,7 +51,7 @@ func (s *Server) handleBreachTriage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.breachResponse(b))
+	return c.JSON(http.StatusOK, s.breachResponse(c, b))
 }
 
 // handleAssessmentCreate serves POST /api/v1/breaches/{id}/assessments
@@ -153,7 +153,7 @@ func (s *Server) handleBreachClose(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.breachResponse(b))
+	return c.JSON(http.StatusOK, s.breachResponse(c, b))
 }
 
 // handleOtherControllersUpdate serves PUT

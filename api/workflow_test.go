@@ -157,6 +157,17 @@ func TestSupplierSeesNoDeliberation(t *testing.T) {
 	staff := w.must("adviser", "GET", path+"/events", nil)["items"].([]any)
 	assert.Greater(t, len(staff), len(events))
 
+	for _, res := range []response{ // what a supplier's own writes answer
+		w.do("PATCH", path, w.tokens["supplier"], map[string]any{"measures": "Ook de tweede printstraat stilgezet"}),
+		w.do("POST", path+"/updates", w.tokens["supplier"], map[string]any{"message": "Alles retour"}),
+	} {
+		require.Less(t, res.Status, 300, "%s", res.Body)
+		body := res.JSON(t)
+		for _, hidden := range []string{"assessments", "decisions", "authority_notifications", "alerting", "version", "trail_hash"} {
+			assert.NotContains(t, body, hidden)
+		}
+		assert.NotContains(t, body["deadlines"], "authority")
+	}
 	assert.Equal(t, http.StatusForbidden, w.do("GET", path+"/assessments", w.tokens["supplier"], nil).Status)
 	assert.Equal(t, http.StatusForbidden, w.do("GET", path+"/authority-form", w.tokens["supplier"], nil).Status)
 	assert.Equal(t, http.StatusUnprocessableEntity, w.do("GET", "/api/v1/breaches?risk=high", w.tokens["supplier"], nil).Status,

@@ -118,7 +118,7 @@ type Breach struct {
 	Report
 	Updates []Update `json:"updates"`
 	// Alerting is where each clock's reminders and alerts stand.
-	Alerting Alerting `json:"alerting"`
+	Alerting Alerting `json:"alerting,omitzero"`
 
 	Assessments            []Assessment            `json:"assessments,omitempty"`
 	Questions              []Question              `json:"questions,omitempty"`
@@ -129,8 +129,8 @@ type Breach struct {
 
 	// Version counts the events in the breach's audit trail; TrailHash is the
 	// hash of the last one, so the next event chains onto it.
-	Version   int    `json:"version"`
-	TrailHash string `json:"trail_hash"`
+	Version   int    `json:"version,omitempty"`
+	TrailHash string `json:"trail_hash,omitempty"`
 
 	pending []Event  // recorded but not yet stored
 	notices []Notice // queued but not yet in the outbox

@@ -36,7 +36,7 @@ func (s *Service) MoveAwareness(ctx context.Context, a Actor, id string, req Awa
 	}
 	now := s.now()
 	req.Reason = strings.TrimSpace(req.Reason)
-	return s.update(ctx, a.Scope(), id, func(b *Breach) error {
+	return s.update(ctx, a, id, func(b *Breach) error {
 		if b.Status == StatusClosed {
 			return Errorf(ECONFLICT, "Datalek %s heeft status %q en kan niet meer worden gewijzigd.", b.Reference, b.Status)
 		}

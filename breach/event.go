@@ -30,14 +30,14 @@ type Change struct {
 // entry breaks every hash after it (BIO: tampering with logs must show).
 type Event struct {
 	BreachID string    `json:"breach_id"`
-	Seq      int       `json:"seq"`
+	Seq      int       `json:"seq,omitempty"`
 	At       time.Time `json:"at"`
 	Actor    Actor     `json:"actor"`
 	Action   string    `json:"action"`
 	Message  string    `json:"message,omitempty"`
 	Changes  []Change  `json:"changes,omitempty"`
-	PrevHash string    `json:"prev_hash"`
-	Hash     string    `json:"hash"`
+	PrevHash string    `json:"prev_hash,omitempty"`
+	Hash     string    `json:"hash,omitempty"`
 }
 
 // digest is the hash of the event with its Hash field left empty.

@@ -185,10 +185,11 @@ func (s *Service) mailQueued() {
 	}
 }
 
-// update changes one breach through the store and keeps its alerts in step
-// with whatever fn changed.
-func (s *Service) update(ctx context.Context, scope Scope, id string, fn func(*Breach) error) (*Breach, error) {
-	b, err := s.Store.UpdateBreach(ctx, scope, id, func(b *Breach) error {
+// update changes one breach for the actor through the store, keeps its
+// alerts in step with whatever fn changed, and returns the breach as the
+// actor may see it.
+func (s *Service) update(ctx context.Context, a Actor, id string, fn func(*Breach) error) (*Breach, error) {
+	b, err := s.Store.UpdateBreach(ctx, a.Scope(), id, func(b *Breach) error {
 		if err := fn(b); err != nil {
 			return err
 		}
@@ -198,7 +199,7 @@ func (s *Service) update(ctx context.Context, scope Scope, id string, fn func(*B
 	if err == nil {
 		s.mailQueued()
 	}
-	return b, err
+	return visibleTo(a, b), err
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Round(0) }
@@ -277,7 +278,7 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 	if err == nil && !replayed {
 		s.mailQueued()
 	}
-	return b, replayed, err
+	return visibleTo(a, b), replayed, err // a replay shows the breach as it stands now
 }
 
 // problems checks the whole filing; see Validate.
@@ -363,7 +364,7 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 		return nil, err
 	}
 	now := s.now()
-	return s.update(ctx, a.Scope(), id, func(b *Breach) error {
+	return s.update(ctx, a, id, func(b *Breach) error {
 		if b.Status == StatusClosed {
 			return Errorf(ECONFLICT, "Datalek %s heeft status %q en kan niet meer worden gewijzigd.", b.Reference, b.Status)
 		}

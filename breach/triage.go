@@ -305,7 +305,7 @@ func (s *Service) triage(ctx context.Context, a Actor, id string, act action, fn
 		return nil, err
 	}
 	now := s.now()
-	return s.update(ctx, a.Scope(), id, func(b *Breach) error {
+	return s.update(ctx, a, id, func(b *Breach) error {
 		if err := act.allowed(b); err != nil {
 			return err
 		}

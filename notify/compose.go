@@ -7,6 +7,7 @@ package notify
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -253,7 +254,11 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	if a.Collapsed > 0 {
 		d.Intro = append(d.Intro, fmt.Sprintf("Deze waarschuwing vervangt %d eerdere die tijdens een onderbreking van de dienst niet zijn verstuurd.", a.Collapsed))
 	}
-	d.Sections = []section{deadlineSection(b, n.At), reportSection(b)}
+	deadlines := deadlineSection(b, n.At)
+	if toReporter(n) { // the 72-hour clock is the controller's, not the supplier's
+		deadlines.Rows = deadlines.Rows[:1]
+	}
+	d.Sections = []section{deadlines, reportSection(b)}
 	d.Link = c.link(b)
 	return d, nil
 }
@@ -415,6 +420,12 @@ func handlingSection(b *breach.Breach) section {
 		rows = append(rows, row{"Open vragen", fmt.Sprint(open)})
 	}
 	return section{Title: "Behandeling", Rows: rows}
+}
+
+// toReporter reports whether the notice goes to the supplier's reporter,
+// who must read nothing of the controller's deliberation.
+func toReporter(n breach.Notice) bool {
+	return n.Breach != nil && n.Breach.Reporter.Email != "" && slices.Contains(n.To, n.Breach.Reporter.Email)
 }
 
 func actorName(n breach.Notice) string {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -540,6 +541,17 @@ func (db *DB) ListBreaches(ctx context.Context, scope breach.Scope, f breach.Bre
 
 type visitFunc func(phase byte, key []byte, b *breach.Breach) (full bool)
 
+// runningFor is the running deadlines the scope may sort by: a supplier's
+// own 24-hour clock only, since the 72-hour clock moves with the
+// controller's decisions.
+func runningFor(scope breach.Scope, b *breach.Breach) []breach.RunningDeadline {
+	running := b.RunningDeadlines()
+	if _, single := scope.Organisation(); single {
+		running = slices.DeleteFunc(running, func(d breach.RunningDeadline) bool { return d.Clock != breach.ClockProcessor })
+	}
+	return running
+}
+
 // scanDeadlines visits breaches by their nearest running deadline. A breach
 // with two running clocks has two entries; only the nearest one is visited.
 func scanDeadlines(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, after []byte, visit visitFunc) (bool, error) {
@@ -561,7 +573,8 @@ func scanDeadlines(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, afte
 		} else if err != nil {
 			return false, err
 		}
-		if !f.Match(b) || string(b.RunningDeadlines()[0].Clock) != string(clock) {
+		running := runningFor(scope, b)
+		if !f.Match(b) || len(running) == 0 || string(running[0].Clock) != string(clock) {
 			continue
 		}
 		if visit(phaseDeadline, k, b) {
@@ -601,7 +614,7 @@ func scanReceived(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, after
 		if err != nil {
 			return err
 		}
-		if !f.Match(b) || (withoutDeadline && len(b.RunningDeadlines()) > 0) {
+		if !f.Match(b) || (withoutDeadline && len(runningFor(scope, b)) > 0) {
 			continue
 		}
 		if visit(phaseReceived, k, b) {
