@@ -17,6 +17,7 @@ const (
 	NoticeAwareness    NoticeKind = "awareness"    // the 72-hour clock was moved
 	NoticeAlert        NoticeKind = "alert"        // a reminder or overdue alert of a clock
 	NoticeDigest       NoticeKind = "digest"       // the daily overview of open breaches
+	NoticeBounce       NoticeKind = "bounce"       // a mail to the reporter was refused for good
 )
 
 // Notice is a mail the domain wants sent. It is stored in the outbox in the
@@ -43,6 +44,8 @@ type Notice struct {
 
 	Question     *Question              `json:"question,omitempty"`
 	Notification *AuthorityNotification `json:"notification,omitempty"`
+	// Bounced is the mail that could not be delivered, for a bounce notice.
+	Bounced *Notice `json:"bounced,omitempty"`
 }
 
 // noticeID names the notice of kind caused by the breach's latest event.
@@ -79,6 +82,7 @@ type OutboxMail struct {
 	NextAttemptAt time.Time  `json:"next_attempt_at"`
 	LastError     string     `json:"last_error,omitempty"`
 	SentAt        *time.Time `json:"sent_at,omitempty"`
+	DeadAt        *time.Time `json:"dead_at,omitempty"` // refused for good: not retried
 }
 
 // MailStats is how the outbox stands: the worst failure of this service is a
@@ -87,6 +91,7 @@ type MailStats struct {
 	Pending       int        `json:"pending"`
 	OldestPending *time.Time `json:"oldest_pending,omitempty"`
 	Sent          int        `json:"sent"`
+	Dead          int        `json:"dead"` // refused for good by the receiving server
 }
 
 // Outbox is the mail queue the relay works from. The store implements it.
@@ -98,5 +103,9 @@ type Outbox interface {
 	MarkSent(ctx context.Context, seqs []uint64, at time.Time) error
 	// MarkFailed records a failed attempt and when to try again. Errors: ENOTFOUND.
 	MarkFailed(ctx context.Context, seq uint64, next time.Time, reason string) error
+	// MarkDead takes a mail the receiving server refused for good out of the
+	// queue and, in the same transaction, queues bounce (when not nil), a
+	// notice that says so to the privacy mailbox. Errors: ENOTFOUND.
+	MarkDead(ctx context.Context, seq uint64, at time.Time, reason string, bounce *Notice) error
 	MailStats(ctx context.Context) (MailStats, error)
 }

@@ -430,13 +430,12 @@ func (s *Service) Ask(ctx context.Context, a Actor, id string, req QuestionReque
 		if b.Status == StatusNew {
 			b.setStatus(now, a, StatusTriage)
 		}
-		to := s.MailTo
-		if b.Reporter.Email != "" {
-			to = append([]string{b.Reporter.Email}, s.MailTo...)
-		}
-		b.queue(Notice{ID: b.noticeID(NoticeQuestion, ""), Kind: NoticeQuestion, To: to, ThreadID: b.mailboxThread(),
-			At: now, Actor: &a, Question: &b.Questions[len(b.Questions)-1]})
 		asked = &b.Questions[len(b.Questions)-1]
+		s.mailbox(b, NoticeQuestion, now, a, func(n *Notice) { n.Question = asked })
+		if b.Reporter.Email != "" { // a mail of its own: a refused address must not hold up the mailbox's
+			b.queue(Notice{ID: b.noticeID(NoticeQuestion, ".reporter"), Kind: NoticeQuestion, To: []string{b.Reporter.Email},
+				ThreadID: b.reporterThread(), At: now, Actor: &a, Question: asked})
+		}
 		return nil
 	})
 	if err != nil {

@@ -118,6 +118,8 @@ func (c *Composer) document(n breach.Notice) (document, error) {
 		return c.handling(n), nil
 	case breach.NoticeQuestion, breach.NoticeAnswer:
 		return c.question(n)
+	case breach.NoticeBounce:
+		return c.bounce(n)
 	}
 	return document{}, fmt.Errorf("notice %s: unknown kind %q", n.ID, n.Kind)
 }
@@ -209,7 +211,10 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	left, late := a.DueAt.Sub(n.At), n.At.Sub(a.DueAt)
 	var d document
 	if q := n.Question; q != nil && (a.Kind == breach.AlertQuestionReminder || a.Kind == breach.AlertQuestionOverdue) {
-		if a.Kind == breach.AlertQuestionReminder {
+		if a.Kind == breach.AlertQuestionReminder && !toReporter(n) {
+			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s nog niet beantwoord (uiterlijk %s)", q.ID, b.Organisation, when(q.DueAt)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht.", b.Organisation, q.ID, when(q.DueAt)), noEmail(b)}
+		} else if a.Kind == breach.AlertQuestionReminder {
 			d.Subject = subject(b, fmt.Sprintf("Herinnering: antwoord op vraag %s uiterlijk %s", q.ID, when(q.DueAt)))
 			d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
 				fmt.Sprintf("De Adviseur Privacy wacht op uw antwoord op vraag %s, uiterlijk %s (over %s).", q.ID, when(q.DueAt), duration(left))}
@@ -218,12 +223,20 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, q.ID, when(q.DueAt))}
 		}
 		d.Sections = []section{questionSection(q)}
-		d.Outro = []string{"Beantwoorden via de API: POST " + c.link(b) + "/questions/" + q.ID + "/answer."}
+		if toReporter(n) {
+			d.Outro = []string{"Beantwoorden via de API: POST " + c.link(b) + "/questions/" + q.ID + "/answer."}
+		}
 		d.Link = c.link(b)
 		return d, nil
 	}
 	switch a.Kind {
 	case breach.AlertProcessorReminder:
+		if !toReporter(n) {
+			d.Subject = subject(b, fmt.Sprintf("Volledige melding van %s nog niet binnen (uiterlijk %s)", b.Organisation, when(a.DueAt)))
+			d.Intro = []string{fmt.Sprintf("De melding van %s is nog voorlopig; de volledige melding moet uiterlijk %s binnen zijn, over %s.",
+				b.Organisation, when(a.DueAt), duration(left)), "Nog niet gegeven: " + fieldList(b.MissingFields()) + ".", noEmail(b)}
+			break
+		}
 		d.Subject = subject(b, fmt.Sprintf("Herinnering: volledige melding uiterlijk %s", when(a.DueAt)))
 		d.Intro = []string{
 			fmt.Sprintf("Beste %s,", b.Reporter.Name),
@@ -326,6 +339,29 @@ func (c *Composer) handling(n breach.Notice) document {
 	return d
 }
 
+// bounce tells the privacy mailbox that a mail to someone else was refused.
+func (c *Composer) bounce(n breach.Notice) (document, error) {
+	b, lost := n.Breach, n.Bounced
+	if b == nil || lost == nil {
+		return document{}, fmt.Errorf("bounce notice %s has no breach or mail", n.ID)
+	}
+	return document{
+		Subject: subject(b, "Mail aan "+strings.Join(lost.To, ", ")+" niet afgeleverd"),
+		Intro: []string{
+			fmt.Sprintf("De mailserver van de ontvanger weigert de mail (%s) aan %s voorgoed: %s.", lost.Kind, strings.Join(lost.To, ", "), n.Reason),
+			"Er wordt niet opnieuw geprobeerd. Neem op een andere manier contact op met de melder.",
+		},
+		Sections: []section{{Title: "Melder", Rows: []row{{"Contact", reporter(b.Reporter)}}}, reportSection(b)},
+		Link:     c.link(b),
+	}, nil
+}
+
+// noEmail is the line that tells the mailbox why it gets a mail meant for the
+// reporter.
+func noEmail(b *breach.Breach) string {
+	return fmt.Sprintf("De melder heeft geen e-mailadres opgegeven; neem contact op: %s.", reporter(b.Reporter))
+}
+
 // question covers a question to the supplier and its answer.
 func (c *Composer) question(n breach.Notice) (document, error) {
 	b, q := n.Breach, n.Question
@@ -333,11 +369,19 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 		return document{}, fmt.Errorf("notice %s has no question", n.ID)
 	}
 	d := document{Sections: []section{questionSection(q)}, Link: c.link(b)}
-	if n.Kind == breach.NoticeQuestion {
+	switch {
+	case n.Kind == breach.NoticeQuestion && toReporter(n):
 		d.Subject = subject(b, fmt.Sprintf("Vraag over uw melding (antwoord uiterlijk %s)", when(q.DueAt)))
 		d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
 			fmt.Sprintf("De Adviseur Privacy heeft een vraag over melding %s. Graag uw antwoord uiterlijk %s.", b.Reference, when(q.DueAt))}
 		d.Outro = []string{"Beantwoorden via de API: POST " + c.link(b) + "/questions/" + q.ID + "/answer met {\"answer\": \"…\"}."}
+		return d, nil
+	case n.Kind == breach.NoticeQuestion:
+		d.Subject = subject(b, fmt.Sprintf("Vraag %s gesteld aan %s (antwoord uiterlijk %s)", q.ID, b.Organisation, when(q.DueAt)))
+		d.Intro = []string{fmt.Sprintf("%s heeft %s een vraag gesteld.", actorName(n), b.Organisation)}
+		if b.Reporter.Email == "" {
+			d.Intro = append(d.Intro, noEmail(b))
+		}
 		return d, nil
 	}
 	d.Subject = subject(b, fmt.Sprintf("Antwoord van %s op vraag %s", b.Organisation, q.ID))

@@ -346,3 +346,37 @@ func TestEveryNoticeComposes(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// A reporter's address that the server refuses for good does not block the
+// queue: the mail is set aside, the privacy mailbox is told, the rest leaves.
+func TestRefusedAddressIsSetAsideAndReported(t *testing.T) {
+	server := smtptest.New(t)
+	server.Refuse = func(rcpt string) bool { return rcpt == "j.jansen@acme.example" }
+	transport, err := notify.NewSMTP("smtp://" + server.Addr + "?tls=none")
+	require.NoError(t, err)
+	w := newWorld(t, transport)
+	w.relay.Mailbox = w.svc.MailTo
+	b := w.file(t, breachtest.ExampleFiling(w.now))
+	adviser := breach.Actor{TokenID: "a", Name: "adviseur", Role: breach.RoleAdviser}
+	_, _, err = w.svc.Ask(ctx, adviser, b.ID, breach.QuestionRequest{Question: "Zijn alle brieven retour?"})
+	require.NoError(t, err)
+
+	_, err = w.relay.Flush(ctx) // the refusals are set aside and bounces queued
+	require.NoError(t, err)
+	_, err = w.relay.Flush(ctx) // the bounces leave
+	require.NoError(t, err)
+	stats, err := w.db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 0, stats.Pending, "nothing is stuck")
+	assert.Equal(t, 2, stats.Dead, "the acknowledgement and the question to the reporter")
+
+	var subjects []string
+	for _, m := range server.Messages() {
+		assert.Equal(t, []string{breach.DefaultMailTo}, m.To)
+		subjects = append(subjects, subjectOf(t, m.Parsed(t)))
+	}
+	all := strings.Join(subjects, "\n")
+	assert.Contains(t, all, "Nieuwe melding van Acme BV")
+	assert.Contains(t, all, "Vraag q1 gesteld aan Acme BV", "the mailbox's copy of the question is not held up")
+	assert.Equal(t, 2, strings.Count(all, "Mail aan j.jansen@acme.example niet afgeleverd"))
+}

@@ -2,7 +2,9 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -32,6 +34,9 @@ type Relay struct {
 	Poll time.Duration
 	// Backoff is the wait before attempt n+1 after n failed attempts.
 	Backoff func(failures int) time.Duration
+	// Mailbox is the privacy mailbox: told when a mail to anyone else is
+	// refused for good.
+	Mailbox []string
 
 	wake chan struct{}
 }
@@ -108,6 +113,12 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 		errs := r.Transport.Send(ctx, msgs)
 		var delivered []uint64
 		for i, m := range pending {
+			if errs[i] != nil && Refused(errs[i]) {
+				if err := r.dead(ctx, m, errs[i]); err != nil {
+					return sent, err
+				}
+				continue
+			}
 			if errs[i] != nil {
 				if err := r.fail(ctx, m, errs[i]); err != nil {
 					return sent, err
@@ -127,6 +138,33 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 			return sent, nil
 		}
 	}
+}
+
+// Refused reports whether the receiving server refused a recipient for good
+// (a 5xx answer to RCPT TO): retrying would only block the queue.
+func Refused(err error) bool {
+	var se *mail.SendError
+	return errors.As(err, &se) && se.Reason == mail.ErrSMTPRcptTo && !se.IsTemp()
+}
+
+// dead takes a refused mail out of the queue and tells the privacy mailbox,
+// unless the mailbox itself refused it: then only the log can say it.
+func (r *Relay) dead(ctx context.Context, m breach.OutboxMail, cause error) error {
+	var bounce *breach.Notice
+	toMailbox := slices.ContainsFunc(m.Notice.To, func(a string) bool { return slices.Contains(r.Mailbox, a) })
+	if toMailbox {
+		r.Logger.Error("MAIL TO THE PRIVACY MAILBOX REFUSED FOR GOOD", "seq", m.Seq, "kind", m.Notice.Kind, "err", cause)
+	} else {
+		bounced := m.Notice
+		bounced.Breach = nil
+		bounce = &breach.Notice{ID: m.Notice.ID + ".bounce", Kind: breach.NoticeBounce, To: r.Mailbox, At: r.Now().UTC(),
+			Reason: cause.Error(), Bounced: &bounced}
+		if m.Notice.Breach != nil {
+			bounce.ThreadID = m.Notice.Breach.ID + ".1." + string(breach.NoticeFiled)
+		}
+		r.Logger.Warn("mail refused for good; the privacy mailbox is told", "seq", m.Seq, "kind", m.Notice.Kind, "err", cause)
+	}
+	return r.Outbox.MarkDead(ctx, m.Seq, r.Now().UTC(), cause.Error(), bounce)
 }
 
 func (r *Relay) fail(ctx context.Context, m breach.OutboxMail, cause error) error {

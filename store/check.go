@@ -69,7 +69,7 @@ func (db *DB) Check() error {
 			}
 			return nil
 		})
-		for _, name := range [][]byte{bucketOutbox, bucketMailSent} {
+		for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
 			_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
 				if _, err := decodeMail(v); err != nil {
 					report("%s %x: %v", name, k, err)

@@ -16,6 +16,7 @@
 //	                                 (Europe/Amsterdam), for references DL-yyyy-nnnn
 //	    once/<key>                -> when a once-only mail (the daily digest) was queued
 //	    mail_sent_count           -> uint64 BE: mails sent in all
+//	    mail_dead_count           -> uint64 BE: mails refused for good
 //	breaches/
 //	    <id>                      -> breach.Breach as JSON
 //	events/
@@ -38,6 +39,8 @@
 //	                                 breach record it is about, as written with it
 //	mail_sent/                                                       (since version 2)
 //	    <seq uint64 BE>           -> the same, once sent: the log of every mail that left
+//	mail_dead/                                                       (since version 2)
+//	    <seq uint64 BE>           -> the same, refused for good by the receiving server
 //	idempotency/
 //	    <scope>\x00<key>          -> breach.Idempotency as JSON
 //	tokens/

@@ -12,7 +12,27 @@ import (
 	"datalek/breach"
 )
 
-var keyMailSentCount = []byte("mail_sent_count")
+var (
+	keyMailSentCount = []byte("mail_sent_count")
+	keyMailDeadCount = []byte("mail_dead_count")
+)
+
+// bump adds n to a counter in meta.
+func bump(tx *bolt.Tx, key []byte, n int) error {
+	meta := tx.Bucket(bucketMeta)
+	var v uint64
+	if old := meta.Get(key); old != nil {
+		v = binary.BigEndian.Uint64(old)
+	}
+	return meta.Put(key, u64(v+uint64(n)))
+}
+
+func counter(tx *bolt.Tx, key []byte) int {
+	if v := tx.Bucket(bucketMeta).Get(key); v != nil {
+		return int(binary.BigEndian.Uint64(v))
+	}
+	return 0
+}
 
 // outboxRecord is how a mail is kept: the breach snapshot is stored as the
 // very bytes of the breach record written in the same transaction, so the
@@ -112,27 +132,51 @@ func changeMail(tx *bolt.Tx, seq uint64, fn func(*outboxRecord)) (outboxRecord, 
 }
 
 // MarkSent implements breach.Outbox: the mails move to mail_sent, the log of
-// every mail that left.
+// every mail that left. A mail no longer queued (marked by an earlier run) is
+// skipped, so that one cannot make a whole batch go out again.
 func (db *DB) MarkSent(ctx context.Context, seqs []uint64, at time.Time) error {
 	return db.Commit(func(tx *bolt.Tx) error {
+		moved := 0
 		for _, seq := range seqs {
 			rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.SentAt = &at; r.Attempts++; r.LastError = "" })
-			if err != nil {
+			if breach.ErrorCode(err) == breach.ENOTFOUND {
+				continue
+			} else if err != nil {
 				return err
 			}
-			if err := putJSON(tx.Bucket(bucketMailSent), u64(seq), rec); err != nil {
+			if err := moveMail(tx, bucketMailSent, seq, rec); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bucketOutbox).Delete(u64(seq)); err != nil {
+			moved++
+		}
+		return bump(tx, keyMailSentCount, moved)
+	})
+}
+
+// moveMail moves a pending mail to another bucket.
+func moveMail(tx *bolt.Tx, to []byte, seq uint64, rec outboxRecord) error {
+	if err := putJSON(tx.Bucket(to), u64(seq), rec); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketOutbox).Delete(u64(seq))
+}
+
+// MarkDead implements breach.Outbox.
+func (db *DB) MarkDead(ctx context.Context, seq uint64, at time.Time, reason string, bounce *breach.Notice) error {
+	return db.Commit(func(tx *bolt.Tx) error {
+		rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.DeadAt = &at; r.Attempts++; r.LastError = reason })
+		if err != nil {
+			return err
+		}
+		if err := moveMail(tx, bucketMailDead, seq, rec); err != nil {
+			return err
+		}
+		if bounce != nil {
+			if err := enqueue(tx, *bounce, rec.Snapshot); err != nil {
 				return err
 			}
 		}
-		meta := tx.Bucket(bucketMeta)
-		var n uint64
-		if v := meta.Get(keyMailSentCount); v != nil {
-			n = binary.BigEndian.Uint64(v)
-		}
-		return meta.Put(keyMailSentCount, u64(n+uint64(len(seqs))))
+		return bump(tx, keyMailDeadCount, 1)
 	})
 }
 
@@ -163,9 +207,7 @@ func (db *DB) MailStats(ctx context.Context) (breach.MailStats, error) {
 			}
 			st.Pending++
 		}
-		if v := tx.Bucket(bucketMeta).Get(keyMailSentCount); v != nil {
-			st.Sent = int(binary.BigEndian.Uint64(v))
-		}
+		st.Sent, st.Dead = counter(tx, keyMailSentCount), counter(tx, keyMailDeadCount)
 		return nil
 	})
 	return st, err

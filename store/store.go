@@ -31,9 +31,10 @@ var (
 	bucketAlerts      = []byte("alerts")
 	bucketOutbox      = []byte("outbox")
 	bucketMailSent    = []byte("mail_sent")
+	bucketMailDead    = []byte("mail_dead")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
-		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent}
+		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent, bucketMailDead}
 
 	keyLayoutVersion = []byte("layout_version")
 )

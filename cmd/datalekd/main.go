@@ -161,6 +161,7 @@ func (m *Main) startMail() error {
 	composer := &notify.Composer{From: m.Config.MailFrom, BaseURL: m.Config.BaseURL}
 	m.Relay = notify.NewRelay(m.DB, composer, transport, m.Logger)
 	m.Relay.Now = m.Service.Now
+	m.Relay.Mailbox = m.Config.MailTo
 	if m.MailBackoff != nil {
 		m.Relay.Backoff = m.MailBackoff
 	}

@@ -39,6 +39,9 @@ func (m Message) Parsed(tb testing.TB) *mail.Message {
 type Server struct {
 	Addr           string // 127.0.0.1:port, the same across Stop and Start
 	User, Password string // when set, AUTH PLAIN with these is required
+	// Refuse, when set, says which recipients are refused for good (550),
+	// as a server refuses an address that does not exist.
+	Refuse func(rcpt string) bool
 
 	tb       testing.TB
 	mu       sync.Mutex
@@ -151,6 +154,9 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.server.Refuse != nil && s.server.Refuse(to) {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"}
+	}
 	s.msg.To = append(s.msg.To, to)
 	return nil
 }
