@@ -116,9 +116,10 @@ func TestScenarios(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, res.Status, "the decision was not to notify")
 	w.must("adviser", "POST", tp+"/close", map[string]any{"outcome": "handled", "reason": "Gedocumenteerd, niet gemeld"})
 
-	// 3. Ransomware with a working backup and no exfiltration.
+	// 3. Ransomware with a working backup and no exfiltration. Its title tries
+	// to run as a spreadsheet formula.
 	ransom := w.must("supplier", "POST", "/api/v1/breaches", report(func(r map[string]any) {
-		r["title"] = "Ransomware op de bestandsserver"
+		r["title"] = "=HYPERLINK(\"https://evil.example\";\"Ransomware op de bestandsserver\")"
 		r["cause"] = "Phishingmail; bestanden versleuteld door ransomware"
 		r["personal_data"] = []string{"naam", "iban", "eigen_bijdrage"}
 		r["subjects_min"], r["subjects_max"] = 2000, 2000
@@ -165,6 +166,7 @@ func TestScenarios(t *testing.T) {
 	assert.Equal(t, "stopped", r["authority_deadline"])
 	assert.Equal(t, "ja", r["unintelligible"])
 	r = rowOf(rows, ransom)
+	assert.Equal(t, `'=HYPERLINK("https://evil.example";"Ransomware op de bestandsserver")`, r["title"], "shown as text, not run")
 	assert.Equal(t, "notify_authority", r["recommendation"])
 	assert.Equal(t, "none", r["risk"])
 	assert.Contains(t, r["risk_reasoning"], "back-up")

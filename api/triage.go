@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -246,7 +247,7 @@ func (s *Server) handleRegister(c echo.Context) error {
 			for i, col := range breach.RegisterColumns {
 				headers[i] = col.Header
 			}
-			encode = csvw.Write
+			encode = func(row []string) error { return csvw.Write(spreadsheetSafe(row)) }
 			return csvw.Write(headers)
 		}
 		w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
@@ -290,6 +291,18 @@ func (s *Server) handleRegister(c echo.Context) error {
 	}
 	_, err = w.Write([]byte("]}\n"))
 	return err
+}
+
+// spreadsheetSafe keeps a spreadsheet from running a cell as a formula:
+// text from a supplier that starts with =, +, -, @ or a control character
+// gets a leading apostrophe, which spreadsheets show as plain text.
+func spreadsheetSafe(row []string) []string {
+	for i, v := range row {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			row[i] = "'" + v
+		}
+	}
+	return row
 }
 
 // writeRegisterObject writes one register row as a JSON object whose keys

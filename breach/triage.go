@@ -100,8 +100,11 @@ type AnswerRequest struct {
 	Answer string `json:"answer"`
 }
 
-// DefaultQuestionWindow is how long a supplier has to answer by default.
-const DefaultQuestionWindow = 24 * time.Hour
+// How long a supplier has to answer: by default, and at most.
+const (
+	DefaultQuestionWindow = 24 * time.Hour
+	MaxQuestionWindow     = 90 * 24 * time.Hour
+)
 
 // Decision is the controller's decision on notifying the AP and informing
 // the data subjects, with its reasons (GDPR Art. 33(5), Art. 34).
@@ -417,8 +420,11 @@ func (s *Service) Ask(ctx context.Context, a Actor, id string, req QuestionReque
 		text(&p, "question", q.Question, maxText, true)
 		if req.DueAt != nil {
 			q.DueAt = req.DueAt.UTC()
-			if !q.DueAt.After(now) {
+			switch {
+			case !q.DueAt.After(now):
 				p.Add("due_at", "moet in de toekomst liggen")
+			case q.DueAt.After(now.Add(MaxQuestionWindow)):
+				p.Add("due_at", "ligt te ver weg (hoogstens %d dagen)", int(MaxQuestionWindow/(24*time.Hour)))
 			}
 		}
 		if err := p.Err("De vraag is niet geldig."); err != nil {

@@ -182,7 +182,7 @@ func (c *Composer) changed(n breach.Notice) document {
 	if len(n.Changes) > 0 {
 		changes := section{Title: "Gewijzigde gegevens"}
 		for _, ch := range n.Changes {
-			changes.Rows = append(changes.Rows, row{fieldLabel(ch.Field), fmt.Sprintf("%s → %s", rawValue(ch.Old), rawValue(ch.New))})
+			changes.Rows = append(changes.Rows, row{fieldLabel(ch.Field), fmt.Sprintf("%s → %s", changeValue(ch.Field, ch.Old), changeValue(ch.Field, ch.New))})
 		}
 		sections = append(sections, changes)
 	}

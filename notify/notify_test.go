@@ -180,6 +180,7 @@ func TestMailsOverRealSMTP(t *testing.T) {
 	assert.Equal(t, filedID, escalation.Header.Get("In-Reply-To"))
 	assert.Equal(t, filedID, escalation.Header.Get("References"))
 	assert.Contains(t, subjectOf(t, escalation), "Termijn verwerker verstreken: volledige melding ontbreekt")
+	assert.NotContains(t, subjectOf(t, escalation), "nog", "at its deadline the time is up")
 	text, _ = body(t, escalation)
 	assert.Contains(t, text, "Nog niet gegeven: oorzaak, maatregelen. Neem contact op met de melder.")
 

@@ -99,23 +99,46 @@ func fieldList(fields []string) string {
 	return strings.Join(labels, ", ")
 }
 
-// rawValue shows a changed field's JSON value for people: strings without
-// quotes, times in Amsterdam, nothing as "(leeg)".
-func rawValue(raw json.RawMessage) string {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil || v == nil {
+// changeValue shows a changed field's value for people: with the Dutch
+// labels of codes, lists as text, times in Amsterdam, nothing as "(leeg)".
+func changeValue(field string, raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
 		return "(leeg)"
 	}
-	if s, ok := v.(string); ok {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return when(t)
-		}
-		if s == "" {
-			return "(leeg)"
-		}
-		return s
+	var (
+		codes []string
+		items []breach.SentItem
+		rep   breach.Reporter
+		yes   bool
+		v     any
+	)
+	switch {
+	case field == "personal_data" && json.Unmarshal(raw, &codes) == nil:
+		return categories(codes)
+	case field == "sent_items" && json.Unmarshal(raw, &items) == nil:
+		return sentItems(items)
+	case field == "reporter" && json.Unmarshal(raw, &rep) == nil:
+		return reporter(rep)
+	case field == "ongoing" && json.Unmarshal(raw, &yes) == nil:
+		return yesNo(&yes)
+	case json.Unmarshal(raw, &v) != nil:
+		return "(leeg)"
 	}
-	return string(raw)
+	s, ok := v.(string)
+	switch {
+	case !ok:
+		return string(raw)
+	case s == "":
+		return "(leeg)"
+	case field == "stage":
+		return breach.StageLabels[breach.Stage(s)]
+	case field == "item_disposition":
+		return dispositionLabel(breach.Disposition(s))
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return when(t)
+	}
+	return s
 }
 
 // render writes the document as plain text and as HTML.
