@@ -96,18 +96,9 @@ func (s *Server) handleQuestionCreate(c echo.Context) error {
 // handleQuestionIndex serves GET /api/v1/breaches/{id}/questions: the
 // breach's questions; with ?open=true only those not answered yet.
 func (s *Server) handleQuestionIndex(c echo.Context) error {
-	qs, err := s.Service.ListQuestions(c.Request().Context(), actor(c), c.Param("id"))
+	qs, err := s.Service.ListQuestions(c.Request().Context(), actor(c), c.Param("id"), c.QueryParam("open") == "true")
 	if err != nil {
 		return err
-	}
-	if c.QueryParam("open") == "true" {
-		var open []breach.Question
-		for _, q := range qs {
-			if q.AnsweredAt == nil {
-				open = append(open, q)
-			}
-		}
-		qs = open
 	}
 	return c.JSON(http.StatusOK, itemsOf(orEmpty(qs)))
 }

@@ -108,6 +108,17 @@ var (
 	OutcomeLabels = map[string]string{OutcomeHandled: "afgehandeld", OutcomeNoBreach: "geen datalek"}
 )
 
+// YesNo says ja or nee, and nothing when the answer was not given.
+func YesNo(v *bool) string {
+	switch {
+	case v == nil:
+		return ""
+	case *v:
+		return "ja"
+	}
+	return "nee"
+}
+
 // FieldLabel names a report field in Dutch.
 func FieldLabel(f string) string {
 	if l, ok := FieldLabels[f]; ok {

@@ -101,7 +101,7 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 			aware += " (eerste melding door de verwerker)"
 		}
 		s.add("Wanneer is de organisatie op de hoogte geraakt van het datalek?", aware, SourceService)
-		s.add("Is het datalek nog gaande?", yesNo(b.Ongoing), SourceReport)
+		s.add("Is het datalek nog gaande?", YesNo(b.Ongoing), SourceReport)
 	})
 
 	section(3, "Aard van het datalek", func(s *FormSection) {
@@ -155,7 +155,7 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 	section(6, "Beveiliging vooraf", func(s *FormSection) {
 		unintelligible, how := "", ""
 		if as != nil {
-			unintelligible = yesNo(&as.Unintelligible)
+			unintelligible = YesNo(&as.Unintelligible)
 			if !as.Unintelligible {
 				how = "niet van toepassing (de gegevens waren niet onbegrijpelijk gemaakt)"
 			}
@@ -170,7 +170,7 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 		if as != nil {
 			cb = fmt.Sprintf("vertrouwelijkheid: %s; integriteit: %s; beschikbaarheid: %s; kwade opzet: %s",
 				label(CBLabels, as.CB.Confidentiality), label(CBLabels, as.CB.Integrity), label(CBLabels, as.CB.Availability),
-				yesNo(&as.CB.Malicious))
+				YesNo(&as.CB.Malicious))
 			consequences = as.Consequences
 			severity = fmt.Sprintf("score %s, %s (ENISA: SE = DPC %d × EI %s + CB); aanbeveling: %s",
 				strings.ReplaceAll(strconv.FormatFloat(as.Severity.Score, 'f', -1, 64), ".", ","),
@@ -337,16 +337,6 @@ func timeText(t *time.Time) string {
 		return ""
 	}
 	return FormatTime(*t)
-}
-
-func yesNo(v *bool) string {
-	switch {
-	case v == nil:
-		return ""
-	case *v:
-		return "ja"
-	}
-	return "nee"
 }
 
 func intText(n *int) string {

@@ -38,13 +38,6 @@ func optInt(n *int) string {
 	return strconv.Itoa(*n)
 }
 
-func yesNoText(v bool) string {
-	if v {
-		return "ja"
-	}
-	return "nee"
-}
-
 func lateBy(d Deadline) string {
 	if d.LateBySeconds == 0 {
 		return ""
@@ -52,7 +45,8 @@ func lateBy(d Deadline) string {
 	return FormatDuration(time.Duration(d.LateBySeconds) * time.Second)
 }
 
-// latest reads a field of the latest assessment or decision, empty without.
+// assessed and decided read a field of the latest assessment or decision,
+// empty without one.
 func assessed(f func(a *Assessment) string) func(*Breach, time.Time) string {
 	return func(b *Breach, _ time.Time) string {
 		if a := b.LatestAssessment(); a != nil {
@@ -82,12 +76,7 @@ var RegisterColumns = []RegisterColumn{
 	{"received_at", "Ontvangen op", func(b *Breach, _ time.Time) string { return registerTime(b.ReceivedAt) }},
 	{"started_at", "Ontstaan op", func(b *Breach, _ time.Time) string { return optTime(b.StartedAt) }},
 	{"detected_at", "Ontdekt op", func(b *Breach, _ time.Time) string { return registerTime(b.DetectedAt) }},
-	{"ongoing", "Nog gaande", func(b *Breach, _ time.Time) string {
-		if b.Ongoing == nil {
-			return ""
-		}
-		return yesNoText(*b.Ongoing)
-	}},
+	{"ongoing", "Nog gaande", func(b *Breach, _ time.Time) string { return YesNo(b.Ongoing) }},
 	{"cause", "Oorzaak", func(b *Breach, _ time.Time) string { return b.Cause }},
 	{"personal_data", "Persoonsgegevens", func(b *Breach, _ time.Time) string { return strings.Join(CategoryLabels(b.PersonalData), ", ") }},
 	{"special_categories", "Bijzondere of strafrechtelijke gegevens", func(b *Breach, _ time.Time) string {
@@ -135,8 +124,8 @@ var RegisterColumns = []RegisterColumn{
 	{"risk", "Risico (conclusie Adviseur Privacy)", assessed(func(a *Assessment) string { return string(a.Risk) })},
 	{"risk_reasoning", "Onderbouwing risico", assessed(func(a *Assessment) string { return a.Reasoning })},
 	{"consequences", "Gevolgen", assessed(func(a *Assessment) string { return a.Consequences })},
-	{"unintelligible", "Onbegrijpelijk (versleuteld)", assessed(func(a *Assessment) string { return yesNoText(a.Unintelligible) })},
-	{"notify_authority", "Melden bij AP", decided(func(d *Decision) string { return yesNoText(d.NotifyAuthority) })},
+	{"unintelligible", "Onbegrijpelijk (versleuteld)", assessed(func(a *Assessment) string { return YesNo(&a.Unintelligible) })},
+	{"notify_authority", "Melden bij AP", decided(func(d *Decision) string { return YesNo(&d.NotifyAuthority) })},
 	{"authority_reasoning", "Onderbouwing melden AP", decided(func(d *Decision) string { return d.AuthorityReasoning })},
 	{"inform_subjects", "Betrokkenen informeren", decided(func(d *Decision) string { return d.InformSubjects })},
 	{"subjects_exemption", "Uitzondering art. 34 lid 3", decided(func(d *Decision) string { return d.SubjectsExemption })},

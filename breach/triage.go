@@ -482,11 +482,15 @@ func (s *Service) Answer(ctx context.Context, a Actor, id, qid string, req Answe
 	return b, answered, nil
 }
 
-// ListQuestions returns a breach's questions. Errors: EFORBIDDEN, ENOTFOUND.
-func (s *Service) ListQuestions(ctx context.Context, a Actor, id string) ([]Question, error) {
+// ListQuestions returns a breach's questions, or only those not answered
+// yet. Errors: EFORBIDDEN, ENOTFOUND.
+func (s *Service) ListQuestions(ctx context.Context, a Actor, id string, openOnly bool) ([]Question, error) {
 	b, err := s.FindBreach(ctx, a, id)
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
+	case openOnly:
+		return b.OpenQuestions(), nil
 	}
 	return b.Questions, nil
 }

@@ -34,13 +34,10 @@ func optionalTime(t *time.Time) string {
 }
 
 func yesNo(b *bool) string {
-	switch {
-	case b == nil:
+	if b == nil {
 		return "niet opgegeven"
-	case *b:
-		return "ja"
 	}
-	return "nee"
+	return breach.YesNo(b)
 }
 
 func categories(codes []string) string {
