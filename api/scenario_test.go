@@ -69,7 +69,12 @@ func TestScenarios(t *testing.T) {
 	}))["id"].(string)
 	lp := "/api/v1/breaches/" + letter
 	q := w.must("adviser", "POST", lp+"/questions", map[string]any{"question": "Heeft de ontvanger de brief teruggestuurd?"})
+	assert.Len(t, w.must("supplier", "GET", lp+"/questions?open=true", nil)["items"], 1, "the supplier sees its open question")
 	w.must("supplier", "POST", lp+"/questions/"+q["id"].(string)+"/answer", map[string]any{"answer": "Nee, de ontvanger reageert niet."})
+	assert.Empty(t, w.must("supplier", "GET", lp+"/questions?open=true", nil)["items"])
+	assert.Len(t, w.must("adviser", "GET", lp+"/questions", nil)["items"], 1)
+	res := w.do("POST", lp+"/questions/"+q["id"].(string)+"/answer", w.tokens["supplier"], map[string]any{"answer": "Nog eens"})
+	assert.Equal(t, http.StatusConflict, res.Status, "answered once")
 	as := w.must("adviser", "POST", lp+"/assessments", map[string]any{
 		"breach_types": []string{"confidentiality"}, "ei": "significant",
 		"cb":           map[string]any{"confidentiality": "limited", "integrity": "none", "availability": "none", "malicious": false},
@@ -79,7 +84,7 @@ func TestScenarios(t *testing.T) {
 	assert.EqualValues(t, 4, as["dpc"], "health data: DPC 4 by default")
 	assert.Equal(t, map[string]any{"score": 3.25, "level": "high"}, as["severity"])
 	assert.Equal(t, "notify_authority_and_subjects", as["recommendation"])
-	res := w.do("PUT", lp+"/decision", w.tokens["controller"], map[string]any{"notify_authority": true, "inform_subjects": "no", "subjects_reasoning": "liever niet"})
+	res = w.do("PUT", lp+"/decision", w.tokens["controller"], map[string]any{"notify_authority": true, "inform_subjects": "no", "subjects_reasoning": "liever niet"})
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status, "high risk: not informing needs an exemption")
 	assert.Equal(t, []string{"subjects_exemption"}, fieldNames(t, res.JSON(t)))
 	w.must("controller", "PUT", lp+"/decision", map[string]any{"notify_authority": true, "inform_subjects": "yes"})
