@@ -69,14 +69,19 @@ func (db *DB) Check() error {
 			}
 			return nil
 		})
+		due := map[string]bool{}
 		for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
 			_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
-				if _, err := decodeMail(v); err != nil {
+				rec, err := decodeMail(v)
+				if err != nil {
 					report("%s %x: %v", name, k, err)
+				} else if string(name) == string(bucketOutbox) {
+					due[string(dueKey(rec.NextAttemptAt, rec.Seq))] = true
 				}
 				return nil
 			})
 		}
+		compareIndex(tx.Bucket(bucketOutboxDue), string(bucketOutboxDue), due, report)
 		return checkTokens(tx, report)
 	})
 	if err != nil {

@@ -37,6 +37,9 @@
 //	outbox/                                                          (since version 2)
 //	    <seq uint64 BE>           -> a pending mail (breach.OutboxMail) with the
 //	                                 breach record it is about, as written with it
+//	outbox_due/                                                      (since version 2)
+//	    <next attempt ns uint64 BE><seq uint64 BE> -> empty; the relay reads it up
+//	                                 to now only
 //	mail_sent/                                                       (since version 2)
 //	    <seq uint64 BE>           -> the same, once sent: the log of every mail that left
 //	mail_dead/                                                       (since version 2)

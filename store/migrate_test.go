@@ -14,11 +14,11 @@ import (
 )
 
 // downgradeToV1 turns a database into layout 1: no alert state on breaches,
-// no alerts, outbox or mail_sent buckets.
+// no buckets of the alerts and the mail.
 func downgradeToV1(t *testing.T, db *store.DB) {
 	t.Helper()
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{"alerts", "outbox", "mail_sent"} {
+		for _, name := range []string{"alerts", "outbox", "outbox_due", "mail_sent", "mail_dead"} {
 			if err := tx.DeleteBucket([]byte(name)); err != nil {
 				return err
 			}

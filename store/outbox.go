@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -51,6 +52,9 @@ func enqueue(tx *bolt.Tx, n breach.Notice, snapshot []byte) error {
 		return err
 	}
 	n.Breach = nil // carried by the snapshot
+	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(n.At, seq), nil); err != nil {
+		return err
+	}
 	data, err := json.Marshal(breach.OutboxMail{Seq: seq, Notice: n, CreatedAt: n.At, NextAttemptAt: n.At})
 	if err != nil {
 		return err
@@ -98,26 +102,35 @@ func (db *DB) EnqueueNotice(ctx context.Context, n breach.Notice, once string) (
 	return queued, err
 }
 
-// DueMail implements breach.Outbox. Mails come oldest first.
+// dueKey orders pending mails by their next attempt, then by age.
+func dueKey(next time.Time, seq uint64) []byte { return append(timeKey(next), u64(seq)...) }
+
+// DueMail implements breach.Outbox: it reads the due index up to now, so a
+// queue of mails waiting out their back-off costs nothing to poll.
 func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]breach.OutboxMail, error) {
 	var mails []breach.OutboxMail
+	until := timeKey(now)
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, v := c.First(); k != nil && len(mails) < limit; k, v = c.Next() {
+		outbox := tx.Bucket(bucketOutbox)
+		c := tx.Bucket(bucketOutboxDue).Cursor()
+		for k, _ := c.First(); k != nil && len(mails) < limit && bytes.Compare(k[:8], until) <= 0; k, _ = c.Next() {
+			v := outbox.Get(k[8:])
+			if v == nil {
+				return fmt.Errorf("outbox_due %x: no mail", k)
+			}
 			rec, err := decodeMail(v)
 			if err != nil {
-				return fmt.Errorf("outbox %x: %w", k, err)
+				return fmt.Errorf("outbox %x: %w", k[8:], err)
 			}
-			if !rec.NextAttemptAt.After(now) {
-				mails = append(mails, rec.OutboxMail)
-			}
+			mails = append(mails, rec.OutboxMail)
 		}
 		return nil
 	})
 	return mails, err
 }
 
-// changeMail applies fn to a pending mail's stored record.
+// changeMail applies fn to a pending mail's stored record and takes it out
+// of the due index; the caller writes it back or moves it on.
 func changeMail(tx *bolt.Tx, seq uint64, fn func(*outboxRecord)) (outboxRecord, error) {
 	v := tx.Bucket(bucketOutbox).Get(u64(seq))
 	if v == nil {
@@ -125,6 +138,9 @@ func changeMail(tx *bolt.Tx, seq uint64, fn func(*outboxRecord)) (outboxRecord, 
 	}
 	var rec outboxRecord // the snapshot stays raw: it is only carried along
 	if err := json.Unmarshal(v, &rec); err != nil {
+		return rec, err
+	}
+	if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(rec.NextAttemptAt, seq)); err != nil {
 		return rec, err
 	}
 	fn(&rec)
@@ -185,6 +201,9 @@ func (db *DB) MarkFailed(ctx context.Context, seq uint64, next time.Time, reason
 	return db.Commit(func(tx *bolt.Tx) error {
 		rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.Attempts++; r.NextAttemptAt = next; r.LastError = reason })
 		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketOutboxDue).Put(dueKey(next, seq), nil); err != nil {
 			return err
 		}
 		return putJSON(tx.Bucket(bucketOutbox), u64(seq), rec)

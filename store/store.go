@@ -32,9 +32,11 @@ var (
 	bucketOutbox      = []byte("outbox")
 	bucketMailSent    = []byte("mail_sent")
 	bucketMailDead    = []byte("mail_dead")
+	bucketOutboxDue   = []byte("outbox_due")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
-		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent, bucketMailDead}
+		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
+		bucketMailDead, bucketOutboxDue}
 
 	keyLayoutVersion = []byte("layout_version")
 )
