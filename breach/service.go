@@ -271,6 +271,7 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 		if a.Role != RoleSupplier {
 			scope = "token:" + a.TokenID
 		}
+		f.Organisation = org // naming one's own organisation or not is the same request
 		canonical, _ := json.Marshal(f)
 		idem = &Idempotency{Scope: scope, Key: idemKey, Fingerprint: hashHex(canonical), BreachID: b.ID, CreatedAt: now}
 	}
@@ -339,6 +340,10 @@ func (s *Service) AmendBreach(ctx context.Context, a Actor, id string, patch Rep
 	return s.changeReport(ctx, a, id, patch, "")
 }
 
+// MaxUpdates bounds the developments of one breach, which its record
+// carries: a breach with more is a matter for a phone call.
+const MaxUpdates = 200
+
 // UpdateRequest is a development after the first report (Article 9.2): a
 // message and any report fields that changed.
 type UpdateRequest struct {
@@ -391,6 +396,9 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 			fields := make([]string, len(changes))
 			for i, c := range changes {
 				fields[i] = c.Field
+			}
+			if len(b.Updates) >= MaxUpdates {
+				return Errorf(ECONFLICT, "Datalek %s heeft status %q en al %d ontwikkelingen; neem contact op met de Adviseur Privacy.", b.Reference, b.Status, MaxUpdates)
 			}
 			u := Update{Seq: len(b.Updates) + 1, ReceivedAt: now, By: a.Label(), Message: message, ChangedFields: fields}
 			b.Updates = append(b.Updates, u)

@@ -24,7 +24,7 @@ func (db *DB) Check() error {
 		expected := map[string]map[string]bool{
 			string(bucketByReceived): {}, string(bucketByDeadline): {}, string(bucketAlerts): {},
 		}
-		orgIndex := map[string]map[string]bool{}
+		orgIndex, orgDeadlines := map[string]map[string]bool{}, map[string]map[string]bool{}
 		err := tx.Bucket(bucketBreaches).ForEach(func(k, v []byte) error {
 			var b breach.Breach
 			if err := json.Unmarshal(v, &b); err != nil {
@@ -39,8 +39,12 @@ func (db *DB) Check() error {
 				orgIndex[b.Organisation] = map[string]bool{}
 			}
 			orgIndex[b.Organisation][string(receivedKey(&b))] = true
+			if orgDeadlines[b.Organisation] == nil {
+				orgDeadlines[b.Organisation] = map[string]bool{}
+			}
 			for _, d := range b.RunningDeadlines() {
 				expected[string(bucketByDeadline)][string(deadlineKey(b.ID, d))] = true
+				orgDeadlines[b.Organisation][string(deadlineKey(b.ID, d))] = true
 			}
 			for _, d := range b.NextAlerts() {
 				expected[string(bucketAlerts)][string(deadlineKey(b.ID, d))] = true
@@ -62,6 +66,10 @@ func (db *DB) Check() error {
 		orgs := tx.Bucket(bucketByOrg)
 		for org, want := range orgIndex {
 			compareIndex(orgs.Bucket([]byte(org)), string(bucketByOrg)+"/"+org, want, report)
+		}
+		byOrgDeadline := tx.Bucket(bucketOrgDeadline)
+		for org, want := range orgDeadlines {
+			compareIndex(byOrgDeadline.Bucket([]byte(org)), string(bucketOrgDeadline)+"/"+org, want, report)
 		}
 		_ = orgs.ForEachBucket(func(k []byte) error {
 			if orgIndex[string(k)] == nil && orgs.Bucket(k).Stats().KeyN > 0 {

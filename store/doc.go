@@ -29,6 +29,9 @@
 //	by_deadline/
 //	    <due_at ns uint64 BE><id>/<clock>    -> empty; one entry per running clock;
 //	                                            keys sort by due time
+//	by_organisation_deadline/                                        (since version 2)
+//	    <organisation>/                      -> one bucket per supplier organisation
+//	        <due_at ns uint64 BE><id>/<clock> -> as by_deadline, for its own listings
 //	alerts/                                                          (since version 2)
 //	    <next alert ns uint64 BE><id>/<clock> -> empty; one entry per running clock,
 //	                                            moved on every alert: a sweep seeks

@@ -47,6 +47,13 @@ func migrateAlerts(tx *bolt.Tx) error {
 		if err := moveEntries(tx.Bucket(bucketAlerts), b.ID, nil, b.NextAlerts()); err != nil {
 			return err
 		}
+		orgDeadlines, err := tx.Bucket(bucketOrgDeadline).CreateBucketIfNotExists([]byte(b.Organisation))
+		if err != nil {
+			return err
+		}
+		if err := moveEntries(orgDeadlines, b.ID, nil, b.RunningDeadlines()); err != nil {
+			return err
+		}
 	}
 	return nil
 }

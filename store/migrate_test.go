@@ -18,7 +18,7 @@ import (
 func downgradeToV1(t *testing.T, db *store.DB) {
 	t.Helper()
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{"alerts", "outbox", "outbox_due", "mail_sent", "mail_dead"} {
+		for _, name := range []string{"alerts", "outbox", "outbox_due", "mail_sent", "mail_dead", "by_organisation_deadline"} {
 			if err := tx.DeleteBucket([]byte(name)); err != nil {
 				return err
 			}

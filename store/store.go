@@ -33,10 +33,11 @@ var (
 	bucketMailSent    = []byte("mail_sent")
 	bucketMailDead    = []byte("mail_dead")
 	bucketOutboxDue   = []byte("outbox_due")
+	bucketOrgDeadline = []byte("by_organisation_deadline")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
-		bucketMailDead, bucketOutboxDue}
+		bucketMailDead, bucketOutboxDue, bucketOrgDeadline}
 
 	keyLayoutVersion = []byte("layout_version")
 )
@@ -208,6 +209,13 @@ func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices [
 		}
 	}
 	if err := moveEntries(tx.Bucket(bucketByDeadline), b.ID, old.deadlines, b.RunningDeadlines()); err != nil {
+		return err
+	}
+	orgDeadlines, err := tx.Bucket(bucketOrgDeadline).CreateBucketIfNotExists([]byte(b.Organisation))
+	if err != nil {
+		return err
+	}
+	if err := moveEntries(orgDeadlines, b.ID, old.deadlines, b.RunningDeadlines()); err != nil {
 		return err
 	}
 	return moveEntries(tx.Bucket(bucketAlerts), b.ID, old.alerts, b.NextAlerts())
@@ -544,6 +552,20 @@ func (db *DB) ListBreaches(ctx context.Context, scope breach.Scope, f breach.Bre
 
 type visitFunc func(phase byte, key []byte, b *breach.Breach) (full bool)
 
+// listOrganisation is the one organisation a listing reads, if any: the
+// supplier's own, or the one staff filter on. A supplier filtering on
+// another organisation gets none (single false with f.Organisation set).
+func listOrganisation(scope breach.Scope, f *breach.BreachFilter) (org string, single bool) {
+	org, single = scope.Organisation()
+	switch {
+	case f.Organisation == "":
+		return org, single
+	case single && f.Organisation != org:
+		return "", false
+	}
+	return f.Organisation, true
+}
+
 // runningFor is the running deadlines the scope may sort by: a supplier's
 // own 24-hour clock only, since the 72-hour clock moves with the
 // controller's decisions.
@@ -555,10 +577,19 @@ func runningFor(scope breach.Scope, b *breach.Breach) []breach.RunningDeadline {
 	return running
 }
 
-// scanDeadlines visits breaches by their nearest running deadline. A breach
+// scanDeadlines visits breaches by their nearest running deadline, from the
+// organisation's own index when the scope or the filter names one. A breach
 // with two running clocks has two entries; only the nearest one is visited.
 func scanDeadlines(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, after []byte, visit visitFunc) (bool, error) {
-	c := tx.Bucket(bucketByDeadline).Cursor()
+	bkt := tx.Bucket(bucketByDeadline)
+	if org, single := listOrganisation(scope, f); single {
+		if bkt = tx.Bucket(bucketOrgDeadline).Bucket([]byte(org)); bkt == nil {
+			return false, nil
+		}
+	} else if f.Organisation != "" && !single {
+		return false, nil // a supplier asking for another organisation
+	}
+	c := bkt.Cursor()
 	k, _ := c.First()
 	if after != nil {
 		if k, _ = c.Seek(after); k != nil && bytes.Equal(k, after) {
@@ -590,12 +621,9 @@ func scanDeadlines(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, afte
 // scanReceived visits breaches newest first, from the organisation's own index
 // when the scope or the filter names one.
 func scanReceived(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, after []byte, withoutDeadline bool, visit visitFunc) error {
-	org, single := scope.Organisation()
-	if f.Organisation != "" {
-		if single && f.Organisation != org {
-			return nil
-		}
-		org, single = f.Organisation, true
+	org, single := listOrganisation(scope, f)
+	if f.Organisation != "" && !single {
+		return nil // a supplier asking for another organisation
 	}
 	bkt := tx.Bucket(bucketByReceived)
 	if single {

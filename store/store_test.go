@@ -142,6 +142,13 @@ func TestIdempotencyKey(t *testing.T) {
 	assert.True(t, replayed, "keys are scoped to the organisation, not the token")
 	assert.Equal(t, first.ID, again.ID)
 
+	withOwnOrg := f
+	withOwnOrg.Organisation = "Acme BV"
+	again, replayed, err = svc.FileBreach(ctx, acme, withOwnOrg, "key-1")
+	require.NoError(t, err)
+	assert.True(t, replayed, "naming its own organisation on a retry is the same request")
+	assert.Equal(t, first.ID, again.ID)
+
 	changed := filing("Iets anders", start.Add(-time.Hour))
 	_, _, err = svc.FileBreach(ctx, acme, changed, "key-1")
 	assert.Equal(t, breach.ECONFLICT, breach.ErrorCode(err), "a reused key with another body is refused")
