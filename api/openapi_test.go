@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"datalek/api"
@@ -135,4 +137,37 @@ func openAPIResolves(components map[string]any, ref string) bool {
 	}
 	_, ok = entries[name]
 	return ok
+}
+
+// The register's row in the document names the columns the code writes, in
+// its order: the JSON register's keys are a promise too.
+func TestOpenAPIRegisterColumns(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	s := api.NewServer(breach.NewService(nil), slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultBodyLimit)
+	rec := httptest.NewRecorder()
+	s.Echo.ServeHTTP(rec, httptest.NewRequest("GET", "/openapi.json", nil))
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &doc))
+	var row struct {
+		Properties json.RawMessage `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(doc.Components.Schemas["RegisterRow"], &row))
+	dec := json.NewDecoder(bytes.NewReader(row.Properties))
+	var keys []string
+	_, _ = dec.Token() // {
+	for dec.More() {
+		tok, err := dec.Token()
+		require.NoError(t, err)
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		require.NoError(t, dec.Decode(&skip))
+	}
+	var want []string
+	for _, c := range breach.RegisterColumns {
+		want = append(want, c.Key)
+	}
+	assert.Equal(t, want, keys)
 }

@@ -38,6 +38,13 @@ func optInt(n *int) string {
 	return strconv.Itoa(*n)
 }
 
+func parenthesised(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
 func lateBy(d Deadline) string {
 	if d.LateBySeconds == 0 {
 		return ""
@@ -118,6 +125,8 @@ var RegisterColumns = []RegisterColumn{
 		}
 		return strings.Join(types, ", ")
 	})},
+	{"dpc", "DPC (gegevensverwerkingscontext)", assessed(func(a *Assessment) string { return strconv.Itoa(a.DPC) })},
+	{"dpc_reason", "Reden afwijkende DPC", assessed(func(a *Assessment) string { return a.DPCReason })},
 	{"severity_score", "Ernst (ENISA)", assessed(func(a *Assessment) string { return strconv.FormatFloat(a.Severity.Score, 'f', 2, 64) })},
 	{"severity_level", "Ernstniveau", assessed(func(a *Assessment) string { return string(a.Severity.Level) })},
 	{"recommendation", "Aanbeveling", assessed(func(a *Assessment) string { return string(a.Recommendation) })},
@@ -130,10 +139,19 @@ var RegisterColumns = []RegisterColumn{
 	{"inform_subjects", "Betrokkenen informeren", decided(func(d *Decision) string { return d.InformSubjects })},
 	{"subjects_exemption", "Uitzondering art. 34 lid 3", decided(func(d *Decision) string { return d.SubjectsExemption })},
 	{"subjects_reasoning", "Onderbouwing betrokkenen", decided(func(d *Decision) string { return d.SubjectsReasoning })},
+	{"decisions", "Alle besluiten", func(b *Breach, _ time.Time) string {
+		parts := make([]string, len(b.Decisions))
+		for i, d := range b.Decisions {
+			parts[i] = fmt.Sprintf("%s: melden bij AP %s%s; betrokkenen informeren %s%s%s", registerTime(d.DecidedAt),
+				YesNo(&d.NotifyAuthority), parenthesised(d.AuthorityReasoning), d.InformSubjects,
+				parenthesised(d.SubjectsExemption), parenthesised(d.SubjectsReasoning))
+		}
+		return strings.Join(parts, " | ")
+	}},
 	{"authority_notifications", "Meldingen AP", func(b *Breach, _ time.Time) string {
 		parts := make([]string, len(b.AuthorityNotifications))
 		for i, n := range b.AuthorityNotifications {
-			parts[i] = fmt.Sprintf("%s %s %s", n.Phase, registerTime(n.SubmittedAt), n.Reference)
+			parts[i] = fmt.Sprintf("%s %s %s%s%s", n.Phase, registerTime(n.SubmittedAt), n.Reference, parenthesised(n.Note), parenthesised(n.Reason))
 		}
 		return strings.Join(parts, " | ")
 	}},
