@@ -38,8 +38,8 @@ const (
 
 // TestCrashLosesNoAcknowledgedReport kills the real binary with SIGKILL while
 // suppliers are filing reports, twice, and checks that the database opens
-// clean and that every report that got a 201 survived, with its audit trail
-// and its index entries.
+// clean, that every report that got a 201 survived, with its audit trail and
+// its index entries, and that every one of their mails left in the end.
 func TestCrashLosesNoAcknowledgedReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
@@ -58,8 +58,45 @@ func TestCrashLosesNoAcknowledgedReport(t *testing.T) {
 		srv = startDatalekd(t, bin, dataDir)
 		verifyAcknowledged(t, srv, supplier, acked.snapshot())
 	}
+	verifyMailLeft(t, srv, dataDir, acked.snapshot())
 	srv.terminate(t)
 	checkDatabase(t, dataDir)
+}
+
+// verifyMailLeft waits until the outbox is empty and requires the new-report
+// mail and the acknowledgement of every acknowledged report among the .eml
+// files the service writes without an SMTP server.
+func verifyMailLeft(t *testing.T, s *datalekd, dataDir string, reports []ackedReport) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var ready struct {
+			Mail struct {
+				Pending int `json:"pending"`
+				Dead    int `json:"dead"`
+			} `json:"mail"`
+		}
+		status, err := s.do(context.Background(), "GET", "/readyz", "", nil, nil, &ready)
+		require.NoError(t, err)
+		require.Zero(t, ready.Mail.Dead)
+		if status == http.StatusOK && ready.Mail.Pending == 0 {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "outbox not empty within 60 s: %d pending", ready.Mail.Pending)
+		time.Sleep(100 * time.Millisecond)
+	}
+	entries, err := os.ReadDir(filepath.Join(dataDir, "mail"))
+	require.NoError(t, err)
+	files := map[string]bool{}
+	for _, e := range entries {
+		files[e.Name()] = true
+	}
+	for _, r := range reports {
+		for _, kind := range []string{"filed", "acknowledged"} {
+			assert.True(t, files["datalek."+r.ID+".1."+kind+".eml"], "report %s: no %s mail", r.Reference, kind)
+		}
+	}
+	t.Logf("%d mails on disk for %d acknowledged reports", len(files), len(reports))
 }
 
 // ackedReport is a report the service answered 201 to.
