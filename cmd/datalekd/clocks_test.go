@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"datalek/breach"
 	"datalek/breach/breachtest"
 	"datalek/notify"
 	"datalek/notify/smtptest"
@@ -148,12 +150,15 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 	server.Start()
 	msgs := server.WaitFor(12, 15*time.Second)
 	time.Sleep(300 * time.Millisecond) // anything sent twice would arrive now
-	msgs = server.Messages()
-	perID := map[string]int{}
-	for _, msg := range msgs {
-		perID[msg.Parsed(t).Header.Get("Message-Id")]++
+	perID, breachMails := map[string]int{}, 0
+	for _, msg := range server.Messages() {
+		id := msg.Parsed(t).Header.Get("Message-Id")
+		perID[id]++
+		if !strings.Contains(id, ".digest.") { // a start-up on a working day after 08:00 catches up its digest
+			breachMails++
+		}
 	}
-	assert.Len(t, msgs, 12, "filed, acknowledgement, reminder and escalation for each of 3 breaches")
+	assert.Equal(t, 12, breachMails, "filed, acknowledgement, reminder and escalation for each of 3 breaches")
 	for id, n := range perID {
 		assert.Equal(t, 1, n, "%s delivered %d times", id, n)
 	}
@@ -169,4 +174,28 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 	status, ready = call(t, m, "GET", "/readyz", "", nil)
 	assert.Equal(t, http.StatusOK, status)
 	assert.EqualValues(t, 0, ready["mail"].(map[string]any)["pending"])
+}
+
+func TestMissedDigestIsCaughtUpAtStartUp(t *testing.T) {
+	clock := &shiftedClock{}
+	now := clock.Now().In(breach.Amsterdam)
+	earlier := now.Add(-time.Minute) // a digest time earlier today, unless it is just past midnight
+	if earlier.Day() != now.Day() {
+		t.Skip("too close to midnight in Amsterdam")
+	}
+	dir := t.TempDir()
+	m := startMainWith(t, dir, clock, "-digest", fmt.Sprintf("CRON_TZ=Europe/Amsterdam %d %d * * *", earlier.Minute(), earlier.Hour()))
+	waitForFile(t, filepath.Join(dir, MailDir), ".digest."+now.Format(time.DateOnly))
+	require.NoError(t, m.Close())
+
+	later := now.Add(2 * time.Hour) // a digest time still to come today
+	if later.Day() != now.Day() {
+		return
+	}
+	dir = t.TempDir()
+	m = startMainWith(t, dir, clock, "-digest", fmt.Sprintf("CRON_TZ=Europe/Amsterdam %d %d * * *", later.Minute(), later.Hour()))
+	defer m.Close()
+	stats, err := m.DB.MailStats(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, stats.Pending+stats.Sent, "nothing to catch up before its time")
 }

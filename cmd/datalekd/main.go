@@ -189,6 +189,9 @@ func (m *Main) startClocks(ctx context.Context) error {
 		m.Logger.Info("clocks running", "breaches", n)
 	}
 	m.sweep()
+	if err := m.catchUpDigest(); err != nil {
+		return err
+	}
 	logger := cronLogger{m.Logger}
 	m.cron = cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
 	if _, err := m.cron.AddFunc(m.Config.Sweep, m.sweep); err != nil {
@@ -209,6 +212,23 @@ func (m *Main) sweep() {
 	} else if n > 0 {
 		m.Logger.Info("sweep raised alerts", "breaches", n)
 	}
+}
+
+// catchUpDigest queues today's digest at start-up when its time passed
+// today while the service was down; the digest is once a day, so one already
+// sent today is not sent again.
+func (m *Main) catchUpDigest() error {
+	sched, err := cron.ParseStandard(m.Config.Digest)
+	if err != nil {
+		return fmt.Errorf("digest schedule: %w", err)
+	}
+	now := m.Service.Now()
+	midnight := now.In(breach.Amsterdam)
+	midnight = time.Date(midnight.Year(), midnight.Month(), midnight.Day(), 0, 0, 0, 0, breach.Amsterdam)
+	if !sched.Next(midnight.Add(-time.Second)).After(now) {
+		m.digest()
+	}
+	return nil
 }
 
 // digest queues the daily overview of open breaches.
