@@ -148,7 +148,7 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 	defer m.Close()
 
 	server.Start()
-	msgs := server.WaitFor(12, 15*time.Second)
+	server.WaitFor(12, 15*time.Second)
 	time.Sleep(300 * time.Millisecond) // anything sent twice would arrive now
 	perID, breachMails := map[string]int{}, 0
 	for _, msg := range server.Messages() {
