@@ -1,9 +1,6 @@
 package breach
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // Class is how Bijlage 1 of the processor agreement types a category of
 // personal data.
@@ -122,14 +119,4 @@ func LookupCategory(code string) (c Category, ok bool) {
 		return Category{Code: code, Label: "Overig: " + strings.TrimSpace(text), Class: ClassOrdinary, DPC: 1}, true
 	}
 	return Category{}, false
-}
-
-// CategoryCodes returns the catalogue's codes sorted, for error messages.
-func CategoryCodes() []string {
-	codes := make([]string, len(catalogue))
-	for i, c := range catalogue {
-		codes[i] = c.Code
-	}
-	sort.Strings(codes)
-	return codes
 }

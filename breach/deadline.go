@@ -140,7 +140,7 @@ type RunningDeadline struct {
 // first. The store indexes them for the views by nearest deadline.
 func (b *Breach) RunningDeadlines() []RunningDeadline {
 	var rs []RunningDeadline
-	if !b.processorStopped() && b.CompletedAt == nil {
+	if b.CompletedAt == nil && b.Status != StatusClosed {
 		rs = append(rs, RunningDeadline{ClockProcessor, b.ProcessorDue()})
 	}
 	if fulfilled, stopped := b.authorityState(); fulfilled == nil && !stopped {

@@ -298,7 +298,7 @@ func TestEveryNoticeComposes(t *testing.T) {
 	_, q, err := w.svc.Ask(ctx, adviser, b.ID, breach.QuestionRequest{Question: "Zijn alle brieven retour?"})
 	step(err)
 	w.now = q.DueAt.Add(-2 * time.Hour)
-	_, err = w.svc.Sweep(ctx) // question reminder and, by now, authority reminders
+	_, err = w.svc.Sweep(ctx) // the question's reminder
 	step(err)
 	_, _, err = w.svc.Answer(ctx, w.supplie, b.ID, q.ID, breach.AnswerRequest{Answer: "Ja"})
 	step(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"datalek/breach"
 )
@@ -63,7 +64,7 @@ func Options() *bolt.Options {
 func Open(path string) (*DB, error) {
 	bdb, err := bolt.Open(path, 0o600, Options())
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("open %s: the database is in use by another process", path)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -164,9 +165,6 @@ type indexed struct {
 }
 
 func indexedOf(b *breach.Breach) indexed {
-	if b == nil {
-		return indexed{}
-	}
 	return indexed{deadlines: b.RunningDeadlines(), alerts: b.NextAlerts()}
 }
 
@@ -586,7 +584,7 @@ func scanDeadlines(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, afte
 		if bkt = tx.Bucket(bucketOrgDeadline).Bucket([]byte(org)); bkt == nil {
 			return false, nil
 		}
-	} else if f.Organisation != "" && !single {
+	} else if f.Organisation != "" {
 		return false, nil // a supplier asking for another organisation
 	}
 	c := bkt.Cursor()

@@ -305,7 +305,8 @@ func TestListBreachesByNearestDeadline(t *testing.T) {
 		"each breach once, by its nearest running deadline")
 }
 
-func TestConcurrentFilingsAreGroupCommittedAndUnique(t *testing.T) {
+// Concurrent filings share group commits; each still gets its own reference.
+func TestConcurrentFilingsGetUniqueReferences(t *testing.T) {
 	db := MustOpenDB(t)
 	svc, _ := newService(db)
 	const n = 64
