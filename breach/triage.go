@@ -602,6 +602,7 @@ func (s *Service) RecordAuthorityNotification(ctx context.Context, a Actor, id s
 // before a decision, with a reason. It stays in the register either way.
 // Errors: EFORBIDDEN, ENOTFOUND, ECONFLICT, EINVALID.
 func (s *Service) Close(ctx context.Context, a Actor, id string, req CloseRequest) (*Breach, error) {
+	// The role first (triage checks it again): a wrong role is 403 whatever the body.
 	if err := requireRole(a, actCloseDone.roles...); err != nil {
 		return nil, err
 	}
