@@ -23,6 +23,11 @@ import (
 
 const adminSecret = "test-operator-secret-0123456789"
 
+// testStart is the service's clock when a test API starts: a fixed instant,
+// so that no test depends on the day or hour it runs (a Monday morning in
+// Europe/Amsterdam, 09:30 CET).
+var testStart = time.Date(2026, time.November, 23, 8, 30, 0, 0, time.UTC)
+
 // testAPI is the real API on a real bbolt file behind a real HTTP server.
 type testAPI struct {
 	t    testing.TB
@@ -38,7 +43,7 @@ func newTestAPI(t testing.TB) *testAPI {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
 	require.NoError(t, err)
-	ta := &testAPI{t: t, DB: db, Now: time.Now().UTC(), logs: &bytes.Buffer{}}
+	ta := &testAPI{t: t, DB: db, Now: testStart, logs: &bytes.Buffer{}}
 	svc := breach.NewService(db)
 	svc.Now = func() time.Time { return ta.Now }
 	require.NoError(t, svc.BootstrapAdmin(context.Background(), adminSecret))

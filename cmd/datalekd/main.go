@@ -71,8 +71,10 @@ type Main struct {
 	listener net.Listener
 	served   chan error
 	cron     *cron.Cron
-	stop     context.CancelFunc // ends the relay and the scheduled jobs
-	relayed  chan struct{}      // closed when the relay has stopped
+	// digestSchedule is the parsed DATALEK_DIGEST.
+	digestSchedule cron.Schedule
+	stop           context.CancelFunc // ends the relay and the scheduled jobs
+	relayed        chan struct{}      // closed when the relay has stopped
 }
 
 // NewMain returns a program for cfg; Run starts it.
@@ -179,7 +181,7 @@ func (m *Main) startMail() error {
 // startClocks brings the alert schedule of running clocks in line with the
 // configuration, catches up on what fell due while the service was down, and
 // schedules the sweep and the digest.
-func (m *Main) startClocks(ctx context.Context) error {
+func (m *Main) startClocks(ctx context.Context) (err error) {
 	if err := m.Service.Schedule.Validate(); err != nil {
 		return fmt.Errorf("schedule: %w", err)
 	}
@@ -188,10 +190,11 @@ func (m *Main) startClocks(ctx context.Context) error {
 	} else if n > 0 {
 		m.Logger.Info("clocks running", "breaches", n)
 	}
-	m.sweep()
-	if err := m.catchUpDigest(); err != nil {
-		return err
+	if m.digestSchedule, err = cron.ParseStandard(m.Config.Digest); err != nil {
+		return fmt.Errorf("digest schedule: %w", err)
 	}
+	m.sweep()
+	m.digest()
 	logger := cronLogger{m.Logger}
 	m.cron = cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
 	if _, err := m.cron.AddFunc(m.Config.Sweep, m.sweep); err != nil {
@@ -214,30 +217,29 @@ func (m *Main) sweep() {
 	}
 }
 
-// catchUpDigest queues today's digest at start-up when its time passed
-// today while the service was down; the digest is once a day, so one already
-// sent today is not sent again.
-func (m *Main) catchUpDigest() error {
-	sched, err := cron.ParseStandard(m.Config.Digest)
-	if err != nil {
-		return fmt.Errorf("digest schedule: %w", err)
-	}
-	now := m.Service.Now()
-	midnight := now.In(breach.Amsterdam)
-	midnight = time.Date(midnight.Year(), midnight.Month(), midnight.Day(), 0, 0, 0, 0, breach.Amsterdam)
-	if !sched.Next(midnight.Add(-time.Second)).After(now) {
-		m.digest()
-	}
-	return nil
-}
-
-// digest queues the daily overview of open breaches.
+// digest queues today's overview of open breaches once its scheduled time
+// today has passed by the service's clock. cron only triggers it; the clock
+// decides, so the same call catches up at start-up a digest missed while the
+// service was down, and a digest already queued today is not queued again.
 func (m *Main) digest() {
+	now := m.Service.Now()
+	if !digestDue(m.digestSchedule, now) {
+		return
+	}
 	if queued, err := m.Service.Digest(context.Background()); err != nil {
 		m.Logger.Error("digest", "err", err)
 	} else if queued {
 		m.Logger.Info("digest queued")
 	}
+}
+
+// digestDue reports whether sched has a time today (Europe/Amsterdam) that
+// is not after now.
+func digestDue(sched cron.Schedule, now time.Time) bool {
+	day := now.In(breach.Amsterdam)
+	midnight := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, breach.Amsterdam)
+	next := sched.Next(midnight.Add(-time.Second))
+	return !next.IsZero() && !next.After(now)
 }
 
 // cronLogger lets robfig/cron log through slog; its routine messages are

@@ -111,14 +111,11 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 	assert.NotContains(t, out, "geheim")
 }
 
-// startMain runs the whole program in-process on port 0 with dataDir.
+// startMain runs the whole program in-process on port 0 with dataDir, its
+// clock starting on a Saturday morning.
 func startMain(t *testing.T, dataDir string) *Main {
 	t.Helper()
-	cfg, err := ParseConfig([]string{"-addr", "127.0.0.1:0", "-data-dir", dataDir, "-admin-token", crashAdminToken}, env(nil), io.Discard)
-	require.NoError(t, err)
-	m := NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	require.NoError(t, m.Run(context.Background()))
-	return m
+	return startMainWith(t, dataDir, newTestClock(saturday))
 }
 
 func call(t *testing.T, m *Main, method, path, token string, body any) (int, map[string]any) {
@@ -147,7 +144,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	status, tok := call(t, m, "POST", "/api/v1/tokens", crashAdminToken, map[string]string{"role": "supplier", "organisation": "Acme BV", "name": "acme"})
 	require.Equal(t, http.StatusCreated, status)
 	supplier := tok["token"].(string)
-	status, filed := call(t, m, "POST", "/api/v1/breaches", supplier, crashReport("Blijft bewaard", time.Now()))
+	status, filed := call(t, m, "POST", "/api/v1/breaches", supplier, crashReport("Blijft bewaard", saturday))
 	require.Equal(t, http.StatusCreated, status)
 	id := filed["id"].(string)
 	status, _ = call(t, m, "POST", "/api/v1/breaches/"+id+"/updates", supplier, map[string]any{"message": "Ontvangers gebeld"})
