@@ -157,7 +157,7 @@ func (s *Server) readiness(ctx context.Context) Readiness {
 		r.Store, r.Problem = "unavailable", "De opslag is niet beschikbaar; zie het log van de dienst."
 		return r
 	}
-	stats, err := s.Service.Store.MailStats(ctx)
+	stats, err := s.Service.MailStats(ctx)
 	if err != nil {
 		s.Logger.Warn("not ready: outbox", "err", err)
 		r.Problem = "De mailwachtrij kan niet worden gelezen; zie het log van de dienst."

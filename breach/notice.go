@@ -1,7 +1,6 @@
 package breach
 
 import (
-	"context"
 	"fmt"
 	"time"
 )
@@ -92,20 +91,4 @@ type MailStats struct {
 	OldestPending *time.Time `json:"oldest_pending,omitempty"`
 	Sent          int        `json:"sent"`
 	Dead          int        `json:"dead"` // refused for good by the receiving server
-}
-
-// Outbox is the mail queue the relay works from. The store implements it.
-type Outbox interface {
-	// DueMail returns up to limit pending mails whose next attempt is due.
-	DueMail(ctx context.Context, now time.Time, limit int) ([]OutboxMail, error)
-	// MarkSent moves mails out of the pending queue, in one transaction.
-	// Errors: ENOTFOUND.
-	MarkSent(ctx context.Context, seqs []uint64, at time.Time) error
-	// MarkFailed records a failed attempt and when to try again. Errors: ENOTFOUND.
-	MarkFailed(ctx context.Context, seq uint64, next time.Time, reason string) error
-	// MarkDead takes a mail the receiving server refused for good out of the
-	// queue and, in the same transaction, queues bounce (when not nil), a
-	// notice that says so to the privacy mailbox. Errors: ENOTFOUND.
-	MarkDead(ctx context.Context, seq uint64, at time.Time, reason string, bounce *Notice) error
-	MailStats(ctx context.Context) (MailStats, error)
 }

@@ -220,5 +220,5 @@ func (s *Service) Register(ctx context.Context, a Actor, from, to *time.Time, fn
 		return (Problems{{Field: "to", Message: "moet na from liggen"}}).Err("De periode is niet geldig.")
 	}
 	now := s.now()
-	return s.Store.EachBreach(ctx, from, to, func(b *Breach) error { return fn(b, now) })
+	return s.Breaches.EachBreach(ctx, from, to, func(b *Breach) error { return fn(b, now) })
 }

@@ -1,0 +1,143 @@
+package breach
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The adviser's assessment of a breach: the ENISA inputs, the score and the
+// adviser's own conclusion.
+
+// ActionAssessed is the trail entry of an assessment.
+const ActionAssessed = "breach.assessed"
+
+// NoticeAssessment is the mail saying that an assessment was recorded.
+const NoticeAssessment NoticeKind = "assessment"
+
+// Assessment is the adviser's triage of a breach: the ENISA inputs and score,
+// and the adviser's own conclusion with its reasoning. Every assessment is
+// kept; the latest counts.
+type Assessment struct {
+	Seq            int            `json:"seq"`
+	AssessedAt     time.Time      `json:"assessed_at"`
+	By             string         `json:"by"`
+	BreachTypes    []BreachType   `json:"breach_types"`
+	DPC            int            `json:"dpc"`
+	DPCDefault     int            `json:"dpc_default"` // the highest base score of the report's categories
+	DPCReason      string         `json:"dpc_reason,omitempty"`
+	EI             string         `json:"ei"`
+	CB             Circumstances  `json:"cb"`
+	Unintelligible bool           `json:"unintelligible"`
+	Consequences   string         `json:"consequences"`
+	Risk           Risk           `json:"risk"`
+	Reasoning      string         `json:"reasoning"`
+	Severity       Severity       `json:"severity"`
+	Recommendation Recommendation `json:"recommendation"`
+}
+
+// Risk is the adviser's conclusion: no risk (register only), a risk (notify
+// the AP) or a high risk (also inform the data subjects).
+type Risk string
+
+const (
+	RiskNone Risk = "none"
+	RiskSome Risk = "risk"
+	RiskHigh Risk = "high"
+)
+
+// AssessmentRequest is what the adviser sends.
+type AssessmentRequest struct {
+	BreachTypes    []BreachType  `json:"breach_types"`
+	DPC            *int          `json:"dpc,omitempty"`
+	DPCReason      string        `json:"dpc_reason,omitempty"`
+	EI             string        `json:"ei"`
+	CB             Circumstances `json:"cb"`
+	Unintelligible bool          `json:"unintelligible"`
+	Consequences   string        `json:"consequences"`
+	Risk           Risk          `json:"risk"`
+	Reasoning      string        `json:"reasoning"`
+}
+
+// LatestAssessment returns the assessment that counts, or nil.
+func (b *Breach) LatestAssessment() *Assessment {
+	if n := len(b.Assessments); n > 0 {
+		return &b.Assessments[n-1]
+	}
+	return nil
+}
+
+// Assess records an assessment, computes its severity and recommendation,
+// and moves the breach to assessed (a decided breach stays decided).
+// Errors: EFORBIDDEN, ENOTFOUND, ECONFLICT, EINVALID.
+func (s *Service) Assess(ctx context.Context, a Actor, id string, req AssessmentRequest) (*Breach, error) {
+	return s.triage(ctx, a, id, actAssess, func(b *Breach, now time.Time) error {
+		as, err := b.assessment(req)
+		if err != nil {
+			return err
+		}
+		as.Seq, as.AssessedAt, as.By = len(b.Assessments)+1, now, a.Label()
+		b.Assessments = append(b.Assessments, as)
+		b.recordAdded(now, a, ActionAssessed, as.Reasoning, "assessment", as)
+		b.setStatus(now, a, StatusAssessed) // a decided breach needs a new decision on the new assessment
+		s.mailbox(b, NoticeAssessment, now, a, nil)
+		return nil
+	})
+}
+
+// assessment validates a request against the breach and computes the score.
+func (b *Breach) assessment(req AssessmentRequest) (Assessment, error) {
+	var p Problems
+	if len(req.BreachTypes) == 0 {
+		p.Add("breach_types", "noem ten minste een van confidentiality, integrity, availability")
+	}
+	for i, t := range req.BreachTypes {
+		if !slices.Contains(BreachTypes, t) {
+			p.Add(fmt.Sprintf("breach_types[%d]", i), "moet confidentiality, integrity of availability zijn")
+		} else if slices.Index(req.BreachTypes, t) != i {
+			p.Add(fmt.Sprintf("breach_types[%d]", i), "staat er dubbel in")
+		}
+	}
+	as := Assessment{BreachTypes: req.BreachTypes, DPCDefault: DefaultDPC(&b.Report), DPCReason: strings.TrimSpace(req.DPCReason),
+		EI: req.EI, CB: req.CB, Unintelligible: req.Unintelligible, Consequences: strings.TrimSpace(req.Consequences),
+		Risk: req.Risk, Reasoning: strings.TrimSpace(req.Reasoning)}
+	as.DPC = as.DPCDefault
+	if req.DPC != nil {
+		as.DPC = *req.DPC
+		switch {
+		case as.DPC < 1 || as.DPC > 4:
+			p.Add("dpc", "moet 1 (eenvoudig), 2 (gedrag), 3 (financieel) of 4 (gevoelig) zijn")
+		case as.DPC != as.DPCDefault && as.DPCReason == "":
+			p.Add("dpc_reason", "is verplicht als dpc afwijkt van %d, de hoogste basisscore van de gemelde persoonsgegevens", as.DPCDefault)
+		}
+	}
+	text(&p, "dpc_reason", as.DPCReason, maxText, false)
+	if _, ok := eiQuarters[req.EI]; !ok {
+		p.Add("ei", "moet negligible, limited, significant of maximum zijn")
+	}
+	if _, ok := confidentialityQuarters[req.CB.Confidentiality]; !ok {
+		p.Add("cb.confidentiality", "moet none, limited of wide zijn")
+	}
+	if _, ok := integrityQuarters[req.CB.Integrity]; !ok {
+		p.Add("cb.integrity", "moet none, recoverable of irrecoverable zijn")
+	}
+	if _, ok := availabilityQuarters[req.CB.Availability]; !ok {
+		p.Add("cb.availability", "moet none, temporary of permanent zijn")
+	}
+	text(&p, "consequences", as.Consequences, maxText, true)
+	if !slices.Contains([]Risk{RiskNone, RiskSome, RiskHigh}, req.Risk) {
+		p.Add("risk", "moet none, risk of high zijn")
+	}
+	text(&p, "reasoning", as.Reasoning, maxText, true)
+	if err := p.Err("De beoordeling is niet volledig of niet geldig."); err != nil {
+		return as, err
+	}
+	sev, err := Score(as.DPC, as.EI, as.CB)
+	if err != nil {
+		return as, err
+	}
+	as.Severity, as.Recommendation = sev, Recommend(sev.Level)
+	return as, nil
+}

@@ -1,0 +1,69 @@
+package breach
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Moving the start of the 72-hour clock, when the controller became aware
+// before the first report.
+
+// ActionAwarenessMoved is the trail entry of a moved start of the 72 hours.
+const ActionAwarenessMoved = "breach.awareness_moved"
+
+// AwarenessRequest moves the start of the 72-hour clock.
+type AwarenessRequest struct {
+	AwareAt time.Time `json:"aware_at"`
+	Reason  string    `json:"reason"`
+}
+
+// MoveAwareness records that the controller became aware at another moment
+// than the first report (a phone call, say), which moves the 72-hour
+// deadline. The reason is mandatory and goes into the audit trail. The clock
+// can only start earlier than the first report, never later: the report
+// itself makes the controller aware. Errors: EFORBIDDEN, ENOTFOUND, EINVALID,
+// ECONFLICT (closed).
+func (s *Service) MoveAwareness(ctx context.Context, a Actor, id string, req AwarenessRequest) (*Breach, error) {
+	if err := requireRole(a, RoleAdviser); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	req.Reason = strings.TrimSpace(req.Reason)
+	return s.update(ctx, a, id, func(b *Breach) error {
+		if b.Status == StatusClosed {
+			return Errorf(ECONFLICT, "Datalek %s heeft status %q en kan niet meer worden gewijzigd.", b.Reference, b.Status)
+		}
+		if n := b.InitialNotification(); n != nil {
+			return Errorf(ECONFLICT, "Datalek %s heeft status %q en is op %s gemeld bij de Autoriteit Persoonsgegevens: de 72-uurstermijn waaraan die melding is getoetst, kan niet meer worden verplaatst.",
+				b.Reference, b.Status, n.SubmittedAt.Format(time.RFC3339))
+		}
+		var p Problems
+		switch {
+		case req.AwareAt.IsZero():
+			p.Add("aware_at", "is verplicht")
+		case req.AwareAt.Year() < earliestDetect:
+			p.Add("aware_at", "ligt voor %d", earliestDetect)
+		case req.AwareAt.After(b.ReceivedAt):
+			p.Add("aware_at", "ligt na de eerste melding (%s): de melding zelf maakt de verwerkingsverantwoordelijke al bewust",
+				b.ReceivedAt.Format(time.RFC3339))
+		}
+		text(&p, "reason", req.Reason, maxText, true)
+		if err := p.Err("Het bewustzijnsmoment kan zo niet worden verplaatst."); err != nil {
+			return err
+		}
+		awareAt := req.AwareAt.UTC()
+		if awareAt.Equal(b.AwareAt) {
+			return nil
+		}
+		old, _ := json.Marshal(b.AwareAt)
+		moved, _ := json.Marshal(awareAt)
+		b.AwareAt = awareAt
+		b.record(now, a, ActionAwarenessMoved, req.Reason, []Change{{Field: "aware_at", Old: old, New: moved}})
+		b.RestartAlerts(ClockAuthority, now, s.Schedule)
+		b.queue(Notice{ID: b.noticeID(NoticeAwareness, ""), Kind: NoticeAwareness, To: s.MailTo,
+			ThreadID: b.mailboxThread(), At: now, Actor: &a, Reason: req.Reason})
+		return nil
+	})
+}

@@ -1,0 +1,76 @@
+package breach
+
+import (
+	"context"
+	"time"
+)
+
+// The storage the domain needs, one port per concern; the store adapter
+// implements all three. Implementations write a breach, its pending events,
+// its index entries and its mails in one transaction, and return ENOTFOUND
+// for a breach outside the given scope exactly as for one that does not
+// exist.
+
+// BreachStore keeps breaches, their trails and their clocks.
+type BreachStore interface {
+	// CreateBreach stores a new breach, assigning its Reference. If idem is not
+	// nil and its key was used before, nothing is stored and the breach filed
+	// then is returned with replayed true (ECONFLICT if the request differed).
+	CreateBreach(ctx context.Context, b *Breach, idem *Idempotency) (stored *Breach, replayed bool, err error)
+	FindBreach(ctx context.Context, scope Scope, id string) (*Breach, error)
+	ListBreaches(ctx context.Context, scope Scope, filter BreachFilter) (*BreachPage, error)
+	// UpdateBreach loads a breach, lets fn change it and record events, and
+	// stores the result atomically. Nothing is stored when fn fails. fn may
+	// run more than once (on a copy first, to refuse a bad change early), so
+	// it must change only the breach it is given.
+	UpdateBreach(ctx context.Context, scope Scope, id string, fn func(*Breach) error) (*Breach, error)
+	ListEvents(ctx context.Context, scope Scope, id string) ([]Event, error)
+	// EachBreach calls fn for every breach received in [from, to) (nil: no
+	// bound), oldest first, reading a bounded number at a time so that memory
+	// stays flat however many there are.
+	EachBreach(ctx context.Context, from, to *time.Time, fn func(*Breach) error) error
+	// UpdateDue lets fn change every breach with an alert due at now, in one
+	// transaction, and returns how many there were.
+	UpdateDue(ctx context.Context, now time.Time, fn func(*Breach) error) (int, error)
+	// UpdateRunning lets fn change every breach with a running clock.
+	UpdateRunning(ctx context.Context, fn func(*Breach) error) (int, error)
+}
+
+// TokenStore keeps API tokens, by the hash of their secret.
+type TokenStore interface {
+	// PutToken stores a token, replacing any token with the same ID.
+	PutToken(ctx context.Context, t *Token) error
+	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
+	// OrganisationExists reports whether a supplier token was ever issued for
+	// org: staff can file only for a supplier the service knows.
+	OrganisationExists(ctx context.Context, org string) (bool, error)
+	ListTokens(ctx context.Context) ([]*Token, error)
+	RevokeToken(ctx context.Context, id string, at time.Time) error
+}
+
+// Outbox is the mail queue the relay works from. The store implements it.
+type Outbox interface {
+	// EnqueueNotice puts a notice that belongs to no single change (the
+	// digest) in the outbox, once per key: false if the key was used before.
+	EnqueueNotice(ctx context.Context, n Notice, once string) (bool, error)
+	// DueMail returns up to limit pending mails whose next attempt is due.
+	DueMail(ctx context.Context, now time.Time, limit int) ([]OutboxMail, error)
+	// MarkSent moves mails out of the pending queue, in one transaction.
+	// Errors: ENOTFOUND.
+	MarkSent(ctx context.Context, seqs []uint64, at time.Time) error
+	// MarkFailed records a failed attempt and when to try again. Errors: ENOTFOUND.
+	MarkFailed(ctx context.Context, seq uint64, next time.Time, reason string) error
+	// MarkDead takes a mail the receiving server refused for good out of the
+	// queue and, in the same transaction, queues bounce (when not nil), a
+	// notice that says so to the privacy mailbox. Errors: ENOTFOUND.
+	MarkDead(ctx context.Context, seq uint64, at time.Time, reason string, bounce *Notice) error
+	MailStats(ctx context.Context) (MailStats, error)
+}
+
+// Store is all the storage the service needs, for an adapter that keeps
+// everything in one database.
+type Store interface {
+	BreachStore
+	TokenStore
+	Outbox
+}

@@ -1,0 +1,92 @@
+package breach
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// What the service does by itself on its clocks: the sweep that raises due
+// alerts, and the daily digest.
+
+// ActionAlertRaised is the trail entry of a reminder or overdue alert.
+const ActionAlertRaised = "alert.raised"
+
+// System is the actor of what the service does by itself (the sweep).
+var System = Actor{TokenID: "system", Name: "datalek", Role: "system"}
+
+// Sweep raises every alert due now: for each, an event on the breach and a
+// mail in the outbox, written together, so that across crashes and restarts
+// no alert is raised twice and none is lost. It returns how many breaches had
+// an alert due.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	now := s.now()
+	n, err := s.Breaches.UpdateDue(ctx, now, func(b *Breach) error {
+		for _, alert := range b.alertsDue(now, s.Schedule) {
+			b.record(now, System, ActionAlertRaised, alertSummary(alert), nil)
+			notice := Notice{ID: b.noticeID(NoticeAlert, "."+string(alert.Kind)), Kind: NoticeAlert, To: s.MailTo,
+				ThreadID: b.mailboxThread(), At: now, Alert: &alert}
+			toReporter := alert.Kind == AlertProcessorReminder || alert.Kind == AlertQuestionReminder
+			if toReporter && b.Reporter.Email != "" {
+				notice.To, notice.ThreadID = []string{b.Reporter.Email}, b.reporterThread()
+			}
+			if i := slices.IndexFunc(b.Questions, func(q Question) bool { return q.ID == alert.QuestionID }); i >= 0 {
+				notice.Question = &b.Questions[i]
+			}
+			b.queue(notice)
+		}
+		return nil
+	})
+	if n > 0 {
+		s.mailQueued()
+	}
+	return n, err
+}
+
+func alertSummary(a Alert) string {
+	s := fmt.Sprintf("%s: termijn %s verloopt op %s", a.Kind, a.Clock, a.DueAt.Format(time.RFC3339))
+	if a.Collapsed > 0 {
+		s += fmt.Sprintf(" (vervangt %d eerdere, tijdens een onderbreking gemiste waarschuwingen)", a.Collapsed)
+	}
+	return s
+}
+
+// Reschedule brings every running clock's next alert in line with the
+// current schedule, for a start-up after the schedule was changed.
+func (s *Service) Reschedule(ctx context.Context) (int, error) {
+	return s.Breaches.UpdateRunning(ctx, func(b *Breach) error {
+		b.Reschedule(s.Schedule)
+		return nil
+	})
+}
+
+// Digest puts the daily overview of every open breach, nearest deadline
+// first, in the outbox, once per day (Europe/Amsterdam). It returns false when
+// today's was sent already.
+func (s *Service) Digest(ctx context.Context) (bool, error) {
+	now := s.now()
+	var open []*Breach
+	f := BreachFilter{Sort: SortDeadline, Limit: MaxPageSize}
+	for {
+		page, err := s.Breaches.ListBreaches(ctx, StaffScope(), f)
+		if err != nil {
+			return false, err
+		}
+		for _, b := range page.Breaches {
+			if b.Status != StatusClosed {
+				open = append(open, b)
+			}
+		}
+		if f.Cursor = page.NextCursor; f.Cursor == "" {
+			break
+		}
+	}
+	day := now.In(Amsterdam).Format(time.DateOnly)
+	n := Notice{ID: "digest." + day, Kind: NoticeDigest, To: s.MailTo, At: now, Breaches: open}
+	queued, err := s.Outbox.EnqueueNotice(ctx, n, "digest/"+day)
+	if queued {
+		s.mailQueued()
+	}
+	return queued, err
+}
