@@ -34,13 +34,10 @@ type deadlinesView struct {
 }
 
 // breachResponse shows b to the caller: b is already as the caller may see
-// it, except for the derived 72-hour clock, left out here for suppliers.
+// it, and so are the deadlines derived from it.
 func (s *Server) breachResponse(c echo.Context, b *breach.Breach) breachResponse {
-	ds := b.DeadlinesAt(s.now())
-	view := deadlinesView{Processor: ds.Processor}
-	if actor(c).SeesAuthorityClock() {
-		view.Authority = &ds.Authority
-	}
+	var view deadlinesView
+	view.Processor, view.Authority = actor(c).Side().Deadlines(b, s.now())
 	return breachResponse{Breach: b, MissingFields: b.MissingFields(), Deadlines: view}
 }
 

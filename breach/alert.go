@@ -222,3 +222,13 @@ func pick(before bool, reminder, overdue AlertKind) AlertKind {
 	}
 	return overdue
 }
+
+// alertAudience is who an alert is for: a reminder before a deadline of the
+// supplier's own (the complete report, an answer) goes to the reporter;
+// escalations and the 72-hour clock go to the privacy mailbox.
+func (b *Breach) alertAudience(a Alert) Audience {
+	if a.Kind == AlertProcessorReminder || a.Kind == AlertQuestionReminder {
+		return b.reporterAudience()
+	}
+	return AudienceMailbox
+}

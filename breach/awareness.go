@@ -62,8 +62,7 @@ func (s *Service) MoveAwareness(ctx context.Context, a Actor, id string, req Awa
 		b.AwareAt = awareAt
 		b.record(now, a, ActionAwarenessMoved, req.Reason, []Change{{Field: "aware_at", Old: old, New: moved}})
 		b.RestartAlerts(ClockAuthority, now, s.Schedule)
-		b.queue(Notice{ID: b.noticeID(NoticeAwareness, ""), Kind: NoticeAwareness, To: s.MailTo,
-			ThreadID: b.mailboxThread(), At: now, Actor: &a, Reason: req.Reason})
+		s.mailbox(b, NoticeAwareness, now, a, func(n *Notice) { n.Reason = req.Reason })
 		return nil
 	})
 }

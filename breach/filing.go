@@ -66,9 +66,9 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 	b.RestartAlerts(ClockProcessor, now, s.Schedule)
 	b.RestartAlerts(ClockAuthority, now, s.Schedule)
 	b.Reschedule(s.Schedule)
-	b.queue(Notice{ID: b.mailboxThread(), Kind: NoticeFiled, To: s.MailTo, At: now, Actor: &a})
-	if b.Reporter.Email != "" {
-		b.queue(Notice{ID: b.reporterThread(), Kind: NoticeAcknowledged, To: []string{b.Reporter.Email}, At: now, Actor: &a})
+	b.queue(AudienceMailbox, s.MailTo, Notice{ID: b.thread(AudienceMailbox), Kind: NoticeFiled, At: now, Actor: &a})
+	if b.reporterAudience() == AudienceReporter {
+		b.queue(AudienceReporter, s.MailTo, Notice{ID: b.thread(AudienceReporter), Kind: NoticeAcknowledged, At: now, Actor: &a})
 	}
 
 	var idem *Idempotency
@@ -85,7 +85,7 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 	if err == nil && !replayed {
 		s.mailQueued()
 	}
-	return visibleTo(a, b), replayed, err // a replay shows the breach as it stands now
+	return a.Side().Visible(b), replayed, err // a replay shows the breach as it stands now
 }
 
 // problems checks the whole filing; see Validate.
@@ -157,7 +157,7 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 			b.Stage, b.CompletedAt = StageComplete, &now
 			changes = append(changes, Change{Field: "stage", Old: json.RawMessage(`"preliminary"`), New: json.RawMessage(`"complete"`)})
 		}
-		notice := Notice{Kind: NoticeAmended, To: s.MailTo, ThreadID: b.mailboxThread(), At: now, Actor: &a, Changes: changes}
+		notice := Notice{Kind: NoticeAmended, At: now, Actor: &a, Changes: changes}
 		if message == "" {
 			b.record(now, a, ActionAmended, "", changes)
 		} else {
@@ -174,7 +174,7 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 			notice.Kind, notice.Update = NoticeUpdated, &u
 		}
 		notice.ID = b.noticeID(notice.Kind, "")
-		b.queue(notice)
+		b.queue(AudienceMailbox, s.MailTo, notice)
 		return nil
 	})
 }

@@ -104,7 +104,7 @@ func (s *Service) FindBreach(ctx context.Context, a Actor, id string) (*Breach, 
 		return nil, err
 	}
 	b, err := s.Breaches.FindBreach(ctx, a.Scope(), id)
-	return visibleTo(a, b), err
+	return a.Side().Visible(b), err
 }
 
 // ListBreaches returns one page of the breaches the actor may see.
@@ -119,7 +119,7 @@ func (s *Service) ListBreaches(ctx context.Context, a Actor, f BreachFilter) (*B
 	page, err := s.Breaches.ListBreaches(ctx, a.Scope(), f)
 	if page != nil {
 		for i, b := range page.Breaches {
-			page.Breaches[i] = visibleTo(a, b)
+			page.Breaches[i] = a.Side().Visible(b)
 		}
 	}
 	return page, err
@@ -132,5 +132,5 @@ func (s *Service) ListEvents(ctx context.Context, a Actor, id string) ([]Event, 
 		return nil, err
 	}
 	events, err := s.Breaches.ListEvents(ctx, a.Scope(), id)
-	return eventsVisibleTo(a, events), err
+	return a.Side().VisibleEvents(events), err
 }

@@ -27,7 +27,10 @@ type Notice struct {
 	// ID is unique and stable: a resent mail carries the same Message-ID.
 	ID   string     `json:"id"`
 	Kind NoticeKind `json:"kind"`
-	To   []string   `json:"to"`
+	// Audience is who the mail is for, decided when it is queued; To follows
+	// from it.
+	Audience Audience `json:"audience"`
+	To       []string `json:"to"`
 	// ThreadID is the ID of the first mail of the thread this one belongs to,
 	// so that a mailbox shows one breach as one conversation.
 	ThreadID string    `json:"thread_id,omitempty"`
@@ -47,20 +50,75 @@ type Notice struct {
 	Bounced *Notice `json:"bounced,omitempty"`
 }
 
+// Audience is who a mail is for. It decides the addresses, the thread and
+// what the mail may show: a mail to the reporter shows what a supplier may
+// see (Side).
+type Audience string
+
+const (
+	// AudienceMailbox is the privacy mailbox (DATALEK_MAIL_TO).
+	AudienceMailbox Audience = "mailbox"
+	// AudienceReporter is the supplier's reporter, at the address of the report.
+	AudienceReporter Audience = "reporter"
+	// AudienceMailboxForReporter is the privacy mailbox in place of a reporter
+	// who gave no e-mail address: the mailbox is to pass it on.
+	AudienceMailboxForReporter Audience = "mailbox_for_reporter"
+)
+
+// reporterAudience is where a mail for the reporter goes: the reporter, or
+// the mailbox when the report has no e-mail address.
+func (b *Breach) reporterAudience() Audience {
+	if b.Reporter.Email == "" {
+		return AudienceMailboxForReporter
+	}
+	return AudienceReporter
+}
+
 // noticeID names the notice of kind caused by the breach's latest event.
 func (b *Breach) noticeID(kind NoticeKind, suffix string) string {
 	return fmt.Sprintf("%s.%d.%s%s", b.ID, b.Version, kind, suffix)
 }
 
-// Thread roots: the first mail to the privacy mailbox, and the first to the
+// thread is the ID of the first mail of the audience's thread of the
+// breach, so that a mailbox shows one breach as one conversation: the
+// new-report mail for the privacy mailbox, the acknowledgement for the
 // reporter.
-func (b *Breach) mailboxThread() string  { return fmt.Sprintf("%s.1.%s", b.ID, NoticeFiled) }
-func (b *Breach) reporterThread() string { return fmt.Sprintf("%s.1.%s", b.ID, NoticeAcknowledged) }
+func (b *Breach) thread(aud Audience) string {
+	if aud == AudienceReporter {
+		return fmt.Sprintf("%s.1.%s", b.ID, NoticeAcknowledged)
+	}
+	return fmt.Sprintf("%s.1.%s", b.ID, NoticeFiled)
+}
 
-// queue adds a notice to be written to the outbox with the breach.
-func (b *Breach) queue(n Notice) {
-	n.Breach = b
+// queue adds a notice for aud to be written to the outbox with the breach,
+// addressed and threaded for that audience. mailbox is the privacy mailbox.
+func (b *Breach) queue(aud Audience, mailbox []string, n Notice) {
+	n.Audience, n.Breach = aud, b
+	n.To = mailbox
+	if aud == AudienceReporter {
+		n.To = []string{b.Reporter.Email}
+	}
+	if n.ThreadID = b.thread(aud); n.ThreadID == n.ID {
+		n.ThreadID = "" // the thread's first mail
+	}
 	b.notices = append(b.notices, n)
+}
+
+// Bounce returns the notice that tells the privacy mailbox, in the breach's
+// thread, that this mail to the reporter was refused for good. A mail to the
+// mailbox itself has no bounce (nil): there is nobody else to tell.
+func (n Notice) Bounce(mailbox []string, at time.Time, reason string) *Notice {
+	if n.Audience != AudienceReporter {
+		return nil
+	}
+	bounced := n
+	bounced.Breach = nil
+	bounce := &Notice{ID: n.ID + ".bounce", Kind: NoticeBounce, Audience: AudienceMailbox, To: mailbox, At: at,
+		Reason: reason, Bounced: &bounced}
+	if n.Breach != nil {
+		bounce.ThreadID = n.Breach.thread(AudienceMailbox)
+	}
+	return bounce
 }
 
 // PendingNotices returns the notices queued since the breach was loaded and

@@ -93,9 +93,9 @@ func (s *Service) Ask(ctx context.Context, a Actor, id string, req QuestionReque
 		}
 		asked = &b.Questions[len(b.Questions)-1]
 		s.mailbox(b, NoticeQuestion, now, a, func(n *Notice) { n.Question = asked })
-		if b.Reporter.Email != "" { // a mail of its own: a refused address must not hold up the mailbox's
-			b.queue(Notice{ID: b.noticeID(NoticeQuestion, ".reporter"), Kind: NoticeQuestion, To: []string{b.Reporter.Email},
-				ThreadID: b.reporterThread(), At: now, Actor: &a, Question: asked})
+		if b.reporterAudience() == AudienceReporter { // a mail of its own: a refused address must not hold up the mailbox's
+			b.queue(AudienceReporter, s.MailTo, Notice{ID: b.noticeID(NoticeQuestion, ".reporter"), Kind: NoticeQuestion,
+				At: now, Actor: &a, Question: asked})
 		}
 		return nil
 	})

@@ -53,7 +53,7 @@ func (s *Service) update(ctx context.Context, a Actor, id string, fn func(*Breac
 	if err == nil {
 		s.mailQueued()
 	}
-	return visibleTo(a, b), err
+	return a.Side().Visible(b), err
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Round(0) }

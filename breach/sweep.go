@@ -25,16 +25,11 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	n, err := s.Breaches.UpdateDue(ctx, now, func(b *Breach) error {
 		for _, alert := range b.alertsDue(now, s.Schedule) {
 			b.record(now, System, ActionAlertRaised, alertSummary(alert), nil)
-			notice := Notice{ID: b.noticeID(NoticeAlert, "."+string(alert.Kind)), Kind: NoticeAlert, To: s.MailTo,
-				ThreadID: b.mailboxThread(), At: now, Alert: &alert}
-			toReporter := alert.Kind == AlertProcessorReminder || alert.Kind == AlertQuestionReminder
-			if toReporter && b.Reporter.Email != "" {
-				notice.To, notice.ThreadID = []string{b.Reporter.Email}, b.reporterThread()
-			}
+			notice := Notice{ID: b.noticeID(NoticeAlert, "."+string(alert.Kind)), Kind: NoticeAlert, At: now, Alert: &alert}
 			if i := slices.IndexFunc(b.Questions, func(q Question) bool { return q.ID == alert.QuestionID }); i >= 0 {
 				notice.Question = &b.Questions[i]
 			}
-			b.queue(notice)
+			b.queue(b.alertAudience(alert), s.MailTo, notice)
 		}
 		return nil
 	})

@@ -1,19 +1,59 @@
 package breach
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
-// What a supplier sees of its own breaches: the report, its own 24-hour
-// clock, its questions and the status; not the controller's deliberation
-// (assessments, decisions, the notification to the AP and its 72-hour
-// clock, the reasons for closing), which is the controller's alone.
+// Side is whose side of the processor agreement a reader is on, which decides
+// what of a breach they may see. The controller's side (its staff and its
+// privacy mailbox) sees everything. The supplier's side (its tokens and its
+// reporter) sees the report, its own 24-hour clock, its questions and the
+// status; not the controller's deliberation (assessments, decisions, the
+// notification to the AP and its 72-hour clock, the reasons for closing),
+// which is the controller's alone. The zero Side is the supplier's, so a
+// reader nobody placed sees the least.
+//
+// This file is the only place that decides it: adapters ask, never decide.
+type Side int
 
-// supplierHiddenActions are the trail entries of that deliberation.
+const (
+	SideSupplier Side = iota
+	SideController
+)
+
+// Side is the side of the actor: staff are the controller's.
+func (a Actor) Side() Side {
+	if a.Role.Staff() {
+		return SideController
+	}
+	return SideSupplier
+}
+
+// Side is the side a scope reads for: a scope limited to one organisation is
+// that supplier's.
+func (s Scope) Side() Side {
+	if s.all {
+		return SideController
+	}
+	return SideSupplier
+}
+
+// Side is the side of the mail's audience: the reporter is the supplier's.
+func (n Notice) Side() Side {
+	if n.Audience == AudienceReporter {
+		return SideSupplier
+	}
+	return SideController
+}
+
+// supplierHiddenActions are the trail entries of the controller's deliberation.
 var supplierHiddenActions = []string{ActionAssessed, ActionDecided, ActionAuthorityNotification, ActionClosed, ActionAwarenessMoved}
 
-// visibleTo returns the breach as the actor may see it: whole for staff, a
-// copy without the controller's deliberation for a supplier.
-func visibleTo(a Actor, b *Breach) *Breach {
-	if a.Role != RoleSupplier || b == nil {
+// Visible returns the breach as the side may see it: whole for the
+// controller, a copy without the deliberation for a supplier.
+func (s Side) Visible(b *Breach) *Breach {
+	if s == SideController || b == nil {
 		return b
 	}
 	c := *b
@@ -23,9 +63,9 @@ func visibleTo(a Actor, b *Breach) *Breach {
 	return &c
 }
 
-// eventsVisibleTo returns the trail as the actor may see it.
-func eventsVisibleTo(a Actor, events []Event) []Event {
-	if a.Role != RoleSupplier {
+// VisibleEvents returns the trail as the side may see it.
+func (s Side) VisibleEvents(events []Event) []Event {
+	if s == SideController {
 		return events
 	}
 	visible := slices.DeleteFunc(events, func(e Event) bool { return slices.Contains(supplierHiddenActions, e.Action) })
@@ -35,5 +75,22 @@ func eventsVisibleTo(a Actor, events []Event) []Event {
 	return visible
 }
 
-// SeesAuthorityClock reports whether the actor may see the 72-hour clock.
-func (a Actor) SeesAuthorityClock() bool { return a.Role != RoleSupplier }
+// SeesClock reports whether the side may see a clock: the supplier sees its
+// own 24-hour clock and its questions', not the controller's 72 hours.
+func (s Side) SeesClock(c Clock) bool { return s == SideController || c != ClockAuthority }
+
+// Deadlines returns the deadlines of b at now that the side may see: the
+// 72-hour one is nil for a supplier.
+func (s Side) Deadlines(b *Breach, now time.Time) (processor Deadline, authority *Deadline) {
+	ds := b.DeadlinesAt(now)
+	if s.SeesClock(ClockAuthority) {
+		authority = &ds.Authority
+	}
+	return ds.Processor, authority
+}
+
+// RunningDeadlines returns b's running deadlines the side may see, nearest
+// first, for sorting a listing.
+func (s Side) RunningDeadlines(b *Breach) []RunningDeadline {
+	return slices.DeleteFunc(b.RunningDeadlines(), func(d RunningDeadline) bool { return !s.SeesClock(d.Clock) })
+}

@@ -92,11 +92,11 @@ func (s *Service) triage(ctx context.Context, a Actor, id string, act action, fn
 
 // mailbox queues a notice to the privacy mailbox in the breach's thread.
 func (s *Service) mailbox(b *Breach, kind NoticeKind, now time.Time, a Actor, fill func(*Notice)) {
-	n := Notice{ID: b.noticeID(kind, ""), Kind: kind, To: s.MailTo, ThreadID: b.mailboxThread(), At: now, Actor: &a}
+	n := Notice{ID: b.noticeID(kind, ""), Kind: kind, At: now, Actor: &a}
 	if fill != nil {
 		fill(&n)
 	}
-	b.queue(n)
+	b.queue(AudienceMailbox, s.MailTo, n)
 }
 
 // StartTriage takes a new breach into handling. Errors: EFORBIDDEN,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -147,21 +146,14 @@ func Refused(err error) bool {
 	return errors.As(err, &se) && se.Reason == mail.ErrSMTPRcptTo && !se.IsTemp()
 }
 
-// dead takes a refused mail out of the queue and tells the privacy mailbox,
-// unless the mailbox itself refused it: then only the log can say it.
+// dead takes a refused mail out of the queue and, for a mail to the
+// reporter, tells the privacy mailbox; when the mailbox itself refused it,
+// only the log can say it.
 func (r *Relay) dead(ctx context.Context, m breach.OutboxMail, cause error) error {
-	var bounce *breach.Notice
-	toMailbox := slices.ContainsFunc(m.Notice.To, func(a string) bool { return slices.Contains(r.Mailbox, a) })
-	if toMailbox {
+	bounce := m.Notice.Bounce(r.Mailbox, r.Now().UTC(), cause.Error())
+	if bounce == nil {
 		r.Logger.Error("MAIL TO THE PRIVACY MAILBOX REFUSED FOR GOOD", "seq", m.Seq, "kind", m.Notice.Kind, "err", cause)
 	} else {
-		bounced := m.Notice
-		bounced.Breach = nil
-		bounce = &breach.Notice{ID: m.Notice.ID + ".bounce", Kind: breach.NoticeBounce, To: r.Mailbox, At: r.Now().UTC(),
-			Reason: cause.Error(), Bounced: &bounced}
-		if m.Notice.Breach != nil {
-			bounce.ThreadID = m.Notice.Breach.ID + ".1." + string(breach.NoticeFiled)
-		}
 		r.Logger.Warn("mail refused for good; the privacy mailbox is told", "seq", m.Seq, "kind", m.Notice.Kind, "err", cause)
 	}
 	return r.Outbox.MarkDead(ctx, m.Seq, r.Now().UTC(), cause.Error(), bounce)

@@ -1,0 +1,22 @@
+package breach
+
+import "strings"
+
+// Links forms the addresses the service hands out, in mails now and on pages
+// later, so that each is spelt in one place.
+type Links struct {
+	Base string // the service's public URL (DATALEK_BASE_URL)
+}
+
+func (l Links) url(path string) string { return strings.TrimRight(l.Base, "/") + path }
+
+// Breach is where a breach is read.
+func (l Links) Breach(id string) string { return l.url("/api/v1/breaches/" + id) }
+
+// Answer is where the supplier answers a question.
+func (l Links) Answer(id, questionID string) string {
+	return l.Breach(id) + "/questions/" + questionID + "/answer"
+}
+
+// OpenBreaches is the overview of breaches, nearest deadline first.
+func (l Links) OpenBreaches() string { return l.url("/api/v1/breaches?sort=deadline") }
