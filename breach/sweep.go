@@ -78,7 +78,7 @@ func (s *Service) Digest(ctx context.Context) (bool, error) {
 		}
 	}
 	day := now.In(Amsterdam).Format(time.DateOnly)
-	n := Notice{ID: "digest." + day, Kind: NoticeDigest, To: s.MailTo, At: now, Breaches: open}
+	n := Notice{ID: "digest." + day, Kind: NoticeDigest, Audience: AudienceMailbox, To: s.MailTo, At: now, Breaches: open}
 	queued, err := s.Outbox.EnqueueNotice(ctx, n, "digest/"+day)
 	if queued {
 		s.mailQueued()

@@ -39,12 +39,13 @@ func (s Scope) Side() Side {
 	return SideSupplier
 }
 
-// Side is the side of the mail's audience: the reporter is the supplier's.
+// Side is the side of the mail's audience: the privacy mailbox is the
+// controller's; the reporter, or an audience nobody set, the supplier's.
 func (n Notice) Side() Side {
-	if n.Audience == AudienceReporter {
-		return SideSupplier
+	if n.Audience == AudienceMailbox || n.Audience == AudienceMailboxForReporter {
+		return SideController
 	}
-	return SideController
+	return SideSupplier
 }
 
 // supplierHiddenActions are the trail entries of the controller's deliberation.

@@ -1,0 +1,93 @@
+package breach
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSideOfEveryReader(t *testing.T) {
+	for _, tc := range []struct {
+		reader string
+		side   Side
+		got    Side
+	}{
+		{"supplier token", SideSupplier, Actor{Role: RoleSupplier, Organisation: "Acme BV"}.Side()},
+		{"adviser", SideController, Actor{Role: RoleAdviser}.Side()},
+		{"controller", SideController, Actor{Role: RoleController}.Side()},
+		{"admin (no breach data)", SideSupplier, Actor{Role: RoleAdmin}.Side()},
+		{"the system", SideSupplier, System.Side()},
+		{"a supplier's scope", SideSupplier, Actor{Role: RoleSupplier, Organisation: "Acme BV"}.Scope().Side()},
+		{"staff scope", SideController, StaffScope().Side()},
+		{"the zero scope", SideSupplier, Scope{}.Side()},
+		{"mail to the mailbox", SideController, Notice{Audience: AudienceMailbox}.Side()},
+		{"mail to the mailbox for a reporter without e-mail", SideController, Notice{Audience: AudienceMailboxForReporter}.Side()},
+		{"mail to the reporter", SideSupplier, Notice{Audience: AudienceReporter}.Side()},
+		{"mail of no audience", SideSupplier, Notice{}.Side()},
+	} {
+		assert.Equal(t, tc.side, tc.got, tc.reader)
+	}
+}
+
+func TestSupplierSeesNoDeliberation(t *testing.T) {
+	received := time.Date(2026, time.November, 23, 8, 30, 0, 0, time.UTC)
+	b := started(received.Add(-time.Hour), received, false)
+	b.Assessments = []Assessment{{Seq: 1, Risk: RiskHigh}}
+	b.Decisions = []Decision{{Seq: 1, NotifyAuthority: true}}
+	b.Version, b.TrailHash = 7, "abc"
+
+	seen := SideSupplier.Visible(b)
+	assert.Nil(t, seen.Assessments)
+	assert.Nil(t, seen.Decisions)
+	assert.Zero(t, seen.Alerting)
+	assert.Zero(t, seen.Version)
+	assert.NotNil(t, b.Assessments, "the stored breach is not changed")
+	assert.Same(t, b, SideController.Visible(b))
+
+	processor, authority := SideSupplier.Deadlines(b, received)
+	assert.Equal(t, received.Add(23*time.Hour), processor.DueAt)
+	assert.Nil(t, authority, "the 72 hours are the controller's")
+	_, authority = SideController.Deadlines(b, received)
+	require.NotNil(t, authority)
+	assert.Equal(t, received.Add(72*time.Hour), authority.DueAt)
+
+	assert.Len(t, SideController.RunningDeadlines(b), 2)
+	assert.Equal(t, []RunningDeadline{{ClockProcessor, received.Add(23 * time.Hour)}}, SideSupplier.RunningDeadlines(b))
+
+	events := []Event{{Seq: 1, Action: ActionFiled, Hash: "h1"}, {Seq: 2, Action: ActionAssessed, PrevHash: "h1", Hash: "h2"},
+		{Seq: 3, Action: ActionQuestionAsked, PrevHash: "h2", Hash: "h3"}}
+	assert.Equal(t, []Event{{Action: ActionFiled}, {Action: ActionQuestionAsked}}, SideSupplier.VisibleEvents(events))
+}
+
+func TestMailAudienceAddressesAndThreads(t *testing.T) {
+	mailbox := []string{"datalekken@hetcak.nl"}
+	b := &Breach{ID: "b1", Version: 3, Report: Report{Reporter: Reporter{Name: "J. Jansen", Email: "j@acme.example"}}}
+	b.queue(AudienceMailbox, mailbox, Notice{ID: b.thread(AudienceMailbox), Kind: NoticeFiled})
+	b.queue(AudienceReporter, mailbox, Notice{ID: b.thread(AudienceReporter), Kind: NoticeAcknowledged})
+	b.queue(AudienceReporter, mailbox, Notice{ID: b.noticeID(NoticeQuestion, ".reporter"), Kind: NoticeQuestion})
+	b.queue(AudienceMailboxForReporter, mailbox, Notice{ID: b.noticeID(NoticeAlert, ""), Kind: NoticeAlert})
+	got := b.PendingNotices()
+	require.Len(t, got, 4)
+	assert.Equal(t, mailbox, got[0].To)
+	assert.Empty(t, got[0].ThreadID, "the first mail to the mailbox starts its thread")
+	assert.Equal(t, []string{"j@acme.example"}, got[1].To)
+	assert.Empty(t, got[1].ThreadID, "the acknowledgement starts the reporter's thread")
+	assert.Equal(t, "b1.1.acknowledged", got[2].ThreadID)
+	assert.Equal(t, mailbox, got[3].To)
+	assert.Equal(t, "b1.1.filed", got[3].ThreadID)
+
+	bounce := got[2].Bounce(mailbox, time.Date(2026, time.November, 23, 9, 0, 0, 0, time.UTC), "550 no such user")
+	require.NotNil(t, bounce)
+	assert.Equal(t, AudienceMailbox, bounce.Audience)
+	assert.Equal(t, mailbox, bounce.To)
+	assert.Equal(t, "b1.1.filed", bounce.ThreadID, "in the mailbox's thread of the breach")
+	assert.Equal(t, "b1.3.question.reporter.bounce", bounce.ID)
+	assert.Nil(t, got[0].Bounce(mailbox, time.Time{}, "550"), "mail to the mailbox itself has nobody else to tell")
+
+	b.Reporter.Email = ""
+	assert.Equal(t, AudienceMailboxForReporter, b.reporterAudience())
+	assert.Equal(t, AudienceMailboxForReporter, b.alertAudience(Alert{Kind: AlertProcessorReminder}))
+	assert.Equal(t, AudienceMailbox, b.alertAudience(Alert{Kind: AlertProcessorOverdue}))
+}
