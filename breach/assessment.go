@@ -12,7 +12,7 @@ import (
 // adviser's own conclusion.
 
 // ActionAssessed is the trail entry of an assessment.
-const ActionAssessed = "breach.assessed"
+const ActionAssessed Action = "breach.assessed"
 
 // NoticeAssessment is the mail saying that an assessment was recorded.
 const NoticeAssessment NoticeKind = "assessment"

@@ -11,7 +11,7 @@ import (
 
 // ActionAuthorityNotification is the trail entry of a phase of the
 // notification to the AP.
-const ActionAuthorityNotification = "authority.notification"
+const ActionAuthorityNotification Action = "authority.notification"
 
 // NoticeNotification is the mail saying that a notification to the AP was
 // recorded.

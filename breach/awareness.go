@@ -11,7 +11,7 @@ import (
 // before the first report.
 
 // ActionAwarenessMoved is the trail entry of a moved start of the 72 hours.
-const ActionAwarenessMoved = "breach.awareness_moved"
+const ActionAwarenessMoved Action = "breach.awareness_moved"
 
 // AwarenessRequest moves the start of the 72-hour clock.
 type AwarenessRequest struct {

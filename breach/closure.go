@@ -10,7 +10,7 @@ import (
 // Closing a breach: handled, or no breach at all.
 
 // ActionClosed is the trail entry of closing a breach.
-const ActionClosed = "breach.closed"
+const ActionClosed Action = "breach.closed"
 
 // NoticeClosed is the mail saying that the breach was closed.
 const NoticeClosed NoticeKind = "closed"

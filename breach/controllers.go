@@ -12,7 +12,7 @@ import (
 
 // ActionOtherControllers is the trail entry of a change of the other
 // controllers hit by the same incident.
-const ActionOtherControllers = "breach.other_controllers"
+const ActionOtherControllers Action = "breach.other_controllers"
 
 // OtherController is another controller hit by the same incident
 // (Bijlage 3 §5).

@@ -11,7 +11,7 @@ import (
 // subjects (GDPR Art. 33, 34).
 
 // ActionDecided is the trail entry of the controller's decision.
-const ActionDecided = "breach.decided"
+const ActionDecided Action = "breach.decided"
 
 // NoticeDecision is the mail saying that the controller decided.
 const NoticeDecision NoticeKind = "decision"

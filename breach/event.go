@@ -10,11 +10,15 @@ import (
 	"time"
 )
 
-// Actions recorded in a breach's audit trail.
+// Action is what an entry of the audit trail records. Each use case names
+// its own beside it.
+type Action string
+
+// Actions of filing and following up a report.
 const (
-	ActionFiled   = "breach.filed"   // the first report
-	ActionAmended = "breach.amended" // report fields changed (PATCH)
-	ActionUpdated = "breach.updated" // a development with a message (Article 9.2)
+	ActionFiled   Action = "breach.filed"   // the first report
+	ActionAmended Action = "breach.amended" // report fields changed (PATCH)
+	ActionUpdated Action = "breach.updated" // a development with a message (Article 9.2)
 )
 
 // Change is one field's old and new value, as JSON, so that history shows what
@@ -33,7 +37,7 @@ type Event struct {
 	Seq      int       `json:"seq,omitempty"`
 	At       time.Time `json:"at"`
 	Actor    Actor     `json:"actor"`
-	Action   string    `json:"action"`
+	Action   Action    `json:"action"`
 	Message  string    `json:"message,omitempty"`
 	Changes  []Change  `json:"changes,omitempty"`
 	PrevHash string    `json:"prev_hash,omitempty"`
@@ -53,7 +57,7 @@ func (e Event) digest() string {
 
 // record appends an event to the breach's trail, chained onto the last one,
 // and keeps it pending until the store writes it with the breach.
-func (b *Breach) record(at time.Time, actor Actor, action, message string, changes []Change) {
+func (b *Breach) record(at time.Time, actor Actor, action Action, message string, changes []Change) {
 	b.Version++
 	e := Event{BreachID: b.ID, Seq: b.Version, At: at, Actor: actor, Action: action,
 		Message: message, Changes: changes, PrevHash: b.TrailHash}

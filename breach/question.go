@@ -12,8 +12,8 @@ import (
 
 // Trail entries of questions to the supplier.
 const (
-	ActionQuestionAsked    = "question.asked"
-	ActionQuestionAnswered = "question.answered"
+	ActionQuestionAsked    Action = "question.asked"
+	ActionQuestionAnswered Action = "question.answered"
 )
 
 // Mails of questions: the question, and the supplier's answer.

@@ -11,7 +11,7 @@ import (
 // alerts, and the daily digest.
 
 // ActionAlertRaised is the trail entry of a reminder or overdue alert.
-const ActionAlertRaised = "alert.raised"
+const ActionAlertRaised Action = "alert.raised"
 
 // System is the actor of what the service does by itself (the sweep).
 var System = Actor{TokenID: "system", Name: "datalek", Role: "system"}

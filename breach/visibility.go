@@ -49,7 +49,7 @@ func (n Notice) Side() Side {
 }
 
 // supplierHiddenActions are the trail entries of the controller's deliberation.
-var supplierHiddenActions = []string{ActionAssessed, ActionDecided, ActionAuthorityNotification, ActionClosed, ActionAwarenessMoved}
+var supplierHiddenActions = []Action{ActionAssessed, ActionDecided, ActionAuthorityNotification, ActionClosed, ActionAwarenessMoved}
 
 // Visible returns the breach as the side may see it: whole for the
 // controller, a copy without the deliberation for a supplier.

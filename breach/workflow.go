@@ -13,7 +13,7 @@ import (
 // every triage and decision use case runs through.
 
 // ActionStatusChanged is the trail entry of a move in the workflow.
-const ActionStatusChanged = "breach.status_changed"
+const ActionStatusChanged Action = "breach.status_changed"
 
 // NoticeStatus is the mail saying that triage started.
 const NoticeStatus NoticeKind = "status"
@@ -59,7 +59,7 @@ func joinStatuses(ss []Status) string {
 // recordAdded records that something was added to the breach (an
 // assessment, a question, a decision…), with its whole content as the
 // change, so that the trail alone tells what was recorded.
-func (b *Breach) recordAdded(now time.Time, a Actor, action, message, field string, added any) {
+func (b *Breach) recordAdded(now time.Time, a Actor, action Action, message, field string, added any) {
 	data, _ := json.Marshal(added)
 	b.record(now, a, action, message, []Change{{Field: field, Old: json.RawMessage("null"), New: data}})
 }

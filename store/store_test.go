@@ -209,8 +209,8 @@ func TestAmendAndUpdate(t *testing.T) {
 	events, err := svc.ListEvents(ctx, adviser, b.ID) // the whole trail: the supplier's view leaves entries out
 	require.NoError(t, err)
 	require.Len(t, events, 3)
-	assert.Equal(t, []string{breach.ActionFiled, breach.ActionAmended, breach.ActionUpdated},
-		[]string{events[0].Action, events[1].Action, events[2].Action})
+	assert.Equal(t, []breach.Action{breach.ActionFiled, breach.ActionAmended, breach.ActionUpdated},
+		[]breach.Action{events[0].Action, events[1].Action, events[2].Action})
 	assert.Equal(t, "cause", events[1].Changes[0].Field)
 	assert.JSONEq(t, `null`, string(events[1].Changes[0].Old), "the cause was not given before")
 	assert.JSONEq(t, `"Diefstal uit auto"`, string(events[1].Changes[0].New))
