@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"datalek/breach"
+	"datalek/breach/nl"
 )
 
 func (s *Server) registerTriageRoutes(g *echo.Group) {
@@ -168,10 +169,11 @@ func (s *Server) handleAuthorityForm(c echo.Context) error {
 	if format != "" && format != "json" && format != "text" {
 		return invalidParam("format", "moet json of text zijn")
 	}
-	form, err := s.Service.AuthorityForm(c.Request().Context(), actor(c), c.Param("id"))
+	b, now, err := s.Service.AuthorityForm(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
+	form := nl.NewAuthorityForm(b, now)
 	if format == "text" {
 		return c.String(http.StatusOK, form.Text())
 	}
