@@ -222,7 +222,7 @@ func (s *Server) handleRegister(c echo.Context) error {
 	rows, started := 0, false
 	var (
 		csvw   *csv.Writer
-		encode = func(row []string) error { return nil }
+		encode = func(b *breach.Breach, now time.Time) error { return nil }
 	)
 	begin := func() error { // headers go out with the first byte, after every check passed
 		started = true
@@ -236,11 +236,13 @@ func (s *Server) handleRegister(c echo.Context) error {
 			}
 			csvw = csv.NewWriter(w)
 			csvw.Comma, csvw.UseCRLF = ';', true
-			headers := make([]string, len(breach.RegisterColumns))
-			for i, col := range breach.RegisterColumns {
+			headers := make([]string, len(nl.RegisterColumns))
+			for i, col := range nl.RegisterColumns {
 				headers[i] = col.Header
 			}
-			encode = func(row []string) error { return csvw.Write(spreadsheetSafe(row)) }
+			encode = func(b *breach.Breach, now time.Time) error {
+				return csvw.Write(spreadsheetSafe(nl.RegisterText(b, now)))
+			}
 			return csvw.Write(headers)
 		}
 		w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
@@ -248,7 +250,9 @@ func (s *Server) handleRegister(c echo.Context) error {
 		if _, err := w.Write([]byte(`{"items":[`)); err != nil {
 			return err
 		}
-		encode = func(row []string) error { return writeRegisterObject(w, rows, row) }
+		encode = func(b *breach.Breach, now time.Time) error {
+			return writeRegisterObject(w, rows, nl.RegisterRow(b, now))
+		}
 		return nil
 	}
 	err := s.Service.Register(c.Request().Context(), actor(c), from, to, func(b *breach.Breach, now time.Time) error {
@@ -257,7 +261,7 @@ func (s *Server) handleRegister(c echo.Context) error {
 				return err
 			}
 		}
-		if err := encode(breach.RegisterRow(b, now)); err != nil {
+		if err := encode(b, now); err != nil {
 			return err
 		}
 		if rows++; rows%registerFlushEvery == 0 {
@@ -306,7 +310,7 @@ func writeRegisterObject(w *echo.Response, n int, row []string) error {
 		buf = append(buf, ',')
 	}
 	buf = append(buf, '{')
-	for i, col := range breach.RegisterColumns {
+	for i, col := range nl.RegisterColumns {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
