@@ -116,16 +116,8 @@ func NewAuthorityForm(b *breach.Breach, now time.Time) *AuthorityForm {
 		}
 		s.add("Om welk soort inbreuk gaat het? (vertrouwelijkheid, integriteit, beschikbaarheid)", types, SourceAssessment)
 		s.add("Wat is er gebeurd? (omschrijving en oorzaak)", b.Cause, SourceReport)
-		sent := ""
-		if b.SentItems != nil {
-			sent = SentItems(b.SentItems)
-		}
-		s.add("Welke uitingen zijn verstuurd?", sent, SourceReport)
-		disposition := ""
-		if b.ItemDisposition != "" {
-			disposition = Disposition(b.ItemDisposition)
-		}
-		s.add("Zijn de uitingen vernietigd of teruggestuurd?", disposition, SourceReport)
+		s.add("Welke uitingen zijn verstuurd?", SentItems(b.SentItems), SourceReport)
+		s.add("Zijn de uitingen vernietigd of teruggestuurd?", Disposition(b.ItemDisposition), SourceReport)
 	})
 
 	section(4, "Persoonsgegevens", func(s *FormSection) {

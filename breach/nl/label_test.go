@@ -82,6 +82,7 @@ func TestText(t *testing.T) {
 	assert.Empty(t, nl.Categories(nil))
 
 	assert.Equal(t, "niets verstuurd", nl.SentItems([]breach.SentItem{}))
+	assert.Empty(t, nl.SentItems(nil), "not given yet")
 	assert.Equal(t, "Brief, per post, 1.500 stuks; Mail, per e-mail",
 		nl.SentItems([]breach.SentItem{{Description: "Brief", Channel: "post", Count: n(1500)}, {Description: "Mail", Channel: "email"}}))
 

@@ -98,12 +98,7 @@ var RegisterColumns = []RegisterColumn{
 	}},
 	{"subjects_min", "Betrokkenen minimaal", func(b *breach.Breach, _ time.Time) string { return optInt(b.SubjectsMin) }},
 	{"subjects_max", "Betrokkenen maximaal", func(b *breach.Breach, _ time.Time) string { return optInt(b.SubjectsMax) }},
-	{"sent_items", "Verstuurde uitingen", func(b *breach.Breach, _ time.Time) string {
-		if b.SentItems == nil {
-			return ""
-		}
-		return SentItems(b.SentItems)
-	}},
+	{"sent_items", "Verstuurde uitingen", func(b *breach.Breach, _ time.Time) string { return SentItems(b.SentItems) }},
 	{"item_disposition", "Vernietigd of teruggestuurd", func(b *breach.Breach, _ time.Time) string { return Disposition(b.ItemDisposition) }},
 	{"measures", "Maatregelen", func(b *breach.Breach, _ time.Time) string { return b.Measures }},
 	{"updates", "Ontwikkelingen", func(b *breach.Breach, _ time.Time) string {

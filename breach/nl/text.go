@@ -37,9 +37,13 @@ func Categories(codes []string) string {
 }
 
 // SentItems describes the sent items in one line: "Brief, per post, 2
-// stuks; …", or "niets verstuurd" for none.
+// stuks; …"; "niets verstuurd" for an empty list, and nothing for nil, which
+// means the report does not say yet.
 func SentItems(items []breach.SentItem) string {
-	if len(items) == 0 {
+	switch {
+	case items == nil:
+		return ""
+	case len(items) == 0:
 		return "niets verstuurd"
 	}
 	parts := make([]string, len(items))
