@@ -33,6 +33,8 @@ func optTime(t *time.Time) string {
 	return registerTime(*t)
 }
 
+// optInt writes a number as plain digits, which every spreadsheet reads as
+// a number; a count in running text is Count's.
 func optInt(n *int) string {
 	if n == nil {
 		return ""
