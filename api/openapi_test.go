@@ -18,6 +18,7 @@ import (
 
 	"datalek/api"
 	"datalek/breach"
+	"datalek/breach/nl"
 )
 
 // TestOpenAPIMatchesRoutes checks that the served OpenAPI document describes
@@ -166,7 +167,7 @@ func TestOpenAPIRegisterColumns(t *testing.T) {
 		require.NoError(t, dec.Decode(&skip))
 	}
 	var want []string
-	for _, c := range breach.RegisterColumns {
+	for _, c := range nl.RegisterColumns {
 		want = append(want, c.Key)
 	}
 	assert.Equal(t, want, keys)

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"datalek/breach"
+	"datalek/breach/nl"
 )
 
 // registerRows reads the CSV register back: one map per breach, by header.
@@ -27,11 +27,11 @@ func registerRows(t *testing.T, w *workflow, query string) []map[string]string {
 	require.NoError(t, err)
 	require.NotEmpty(t, records)
 	headers := records[0]
-	require.Len(t, headers, len(breach.RegisterColumns))
+	require.Len(t, headers, len(nl.RegisterColumns))
 	var rows []map[string]string
 	for _, rec := range records[1:] {
 		row := map[string]string{}
-		for i, col := range breach.RegisterColumns {
+		for i, col := range nl.RegisterColumns {
 			assert.Equal(t, col.Header, headers[i])
 			row[col.Key] = rec[i]
 		}
@@ -155,7 +155,7 @@ func TestScenarios(t *testing.T) {
 	r := rowOf(rows, letter)
 	require.NotNil(t, r)
 	assert.Equal(t, "ja", r["special_categories"])
-	assert.Equal(t, "3.25", r["severity_score"])
+	assert.Equal(t, "3,25", r["severity_score"], "a person reads the score the Dutch way in the spreadsheet")
 	assert.Equal(t, "high", r["risk"])
 	assert.Equal(t, "ja", r["notify_authority"])
 	assert.Equal(t, "yes", r["inform_subjects"])
@@ -167,6 +167,11 @@ func TestScenarios(t *testing.T) {
 	assert.Equal(t, "q1: Heeft de ontvanger de brief teruggestuurd? → Nee, de ontvanger reageert niet.", r["questions"])
 	assert.Contains(t, r["authority_notifications"], "Betrokkene is gebeld", "the note of the supplement")
 	assert.Contains(t, r["decisions"], "betrokkenen informeren yes")
+	for _, item := range w.must("adviser", "GET", "/api/v1/register", nil)["items"].([]any) {
+		if item.(map[string]any)["id"] == letter {
+			assert.Equal(t, "3.25", item.(map[string]any)["severity_score"], "the JSON register keeps its decimal point")
+		}
+	}
 	r = rowOf(rows, laptop)
 	assert.Equal(t, "nee", r["notify_authority"])
 	assert.Contains(t, r["decisions"], "melden bij AP nee (Geen risico: versleuteld")

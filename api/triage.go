@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"datalek/breach"
+	"datalek/breach/nl"
 )
 
 func (s *Server) registerTriageRoutes(g *echo.Group) {
@@ -168,10 +169,11 @@ func (s *Server) handleAuthorityForm(c echo.Context) error {
 	if format != "" && format != "json" && format != "text" {
 		return invalidParam("format", "moet json of text zijn")
 	}
-	form, err := s.Service.AuthorityForm(c.Request().Context(), actor(c), c.Param("id"))
+	b, now, err := s.Service.AuthorityForm(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
+	form := nl.NewAuthorityForm(b, now)
 	if format == "text" {
 		return c.String(http.StatusOK, form.Text())
 	}
@@ -220,7 +222,7 @@ func (s *Server) handleRegister(c echo.Context) error {
 	rows, started := 0, false
 	var (
 		csvw   *csv.Writer
-		encode = func(row []string) error { return nil }
+		encode = func(b *breach.Breach, now time.Time) error { return nil }
 	)
 	begin := func() error { // headers go out with the first byte, after every check passed
 		started = true
@@ -234,11 +236,13 @@ func (s *Server) handleRegister(c echo.Context) error {
 			}
 			csvw = csv.NewWriter(w)
 			csvw.Comma, csvw.UseCRLF = ';', true
-			headers := make([]string, len(breach.RegisterColumns))
-			for i, col := range breach.RegisterColumns {
+			headers := make([]string, len(nl.RegisterColumns))
+			for i, col := range nl.RegisterColumns {
 				headers[i] = col.Header
 			}
-			encode = func(row []string) error { return csvw.Write(spreadsheetSafe(row)) }
+			encode = func(b *breach.Breach, now time.Time) error {
+				return csvw.Write(spreadsheetSafe(nl.RegisterText(b, now)))
+			}
 			return csvw.Write(headers)
 		}
 		w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
@@ -246,7 +250,9 @@ func (s *Server) handleRegister(c echo.Context) error {
 		if _, err := w.Write([]byte(`{"items":[`)); err != nil {
 			return err
 		}
-		encode = func(row []string) error { return writeRegisterObject(w, rows, row) }
+		encode = func(b *breach.Breach, now time.Time) error {
+			return writeRegisterObject(w, rows, nl.RegisterRow(b, now))
+		}
 		return nil
 	}
 	err := s.Service.Register(c.Request().Context(), actor(c), from, to, func(b *breach.Breach, now time.Time) error {
@@ -255,7 +261,7 @@ func (s *Server) handleRegister(c echo.Context) error {
 				return err
 			}
 		}
-		if err := encode(breach.RegisterRow(b, now)); err != nil {
+		if err := encode(b, now); err != nil {
 			return err
 		}
 		if rows++; rows%registerFlushEvery == 0 {
@@ -304,7 +310,7 @@ func writeRegisterObject(w *echo.Response, n int, row []string) error {
 		buf = append(buf, ',')
 	}
 	buf = append(buf, '{')
-	for i, col := range breach.RegisterColumns {
+	for i, col := range nl.RegisterColumns {
 		if i > 0 {
 			buf = append(buf, ',')
 		}

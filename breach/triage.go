@@ -13,12 +13,13 @@ func (s *Service) FindStaffBreach(ctx context.Context, a Actor, id string) (*Bre
 	return s.Breaches.FindBreach(ctx, a.Scope(), id)
 }
 
-// AuthorityForm returns the AP's notification form prefilled from the
-// breach, for staff. Errors: EFORBIDDEN, ENOTFOUND.
-func (s *Service) AuthorityForm(ctx context.Context, a Actor, id string) (*AuthorityForm, error) {
+// AuthorityForm returns what the AP's notification form is drafted from: the
+// breach with its deliberation, for staff, and the moment to draft it at.
+// Errors: EFORBIDDEN, ENOTFOUND.
+func (s *Service) AuthorityForm(ctx context.Context, a Actor, id string) (*Breach, time.Time, error) {
 	b, err := s.FindStaffBreach(ctx, a, id)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	return NewAuthorityForm(b, s.now()), nil
+	return b, s.now(), nil
 }

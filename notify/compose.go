@@ -14,6 +14,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"datalek/breach"
+	"datalek/breach/nl"
 )
 
 // Composer builds the message for a notice. It is deterministic: the same
@@ -127,11 +128,11 @@ func (c *Composer) document(n breach.Notice) (document, error) {
 func (c *Composer) filed(n breach.Notice) document {
 	b := n.Breach
 	title := fmt.Sprintf("Nieuwe melding van %s: %s", b.Organisation, b.Title)
-	intro := []string{fmt.Sprintf("%s heeft een (vermoedelijk) datalek gemeld op %s.", b.Organisation, when(b.ReceivedAt))}
+	intro := []string{fmt.Sprintf("%s heeft een (vermoedelijk) datalek gemeld op %s.", b.Organisation, nl.Time(b.ReceivedAt))}
 	if b.Stage == breach.StagePreliminary {
 		title += " (voorlopig)"
 		intro = append(intro, fmt.Sprintf("Dit is een voorlopige melding. Nog niet gegeven: %s. De verwerker moet de melding uiterlijk %s aanvullen.",
-			fieldList(b.MissingFields()), when(b.ProcessorDue())))
+			fieldList(b.MissingFields()), nl.Time(b.ProcessorDue())))
 	}
 	intro = append(intro, processorVerdict(b, n.At))
 	return document{
@@ -148,11 +149,11 @@ func (c *Composer) acknowledged(n breach.Notice) document {
 	intro := []string{
 		fmt.Sprintf("Beste %s,", b.Reporter.Name),
 		fmt.Sprintf("Uw melding van een (vermoedelijk) datalek is op %s ontvangen onder kenmerk %s. Vermeld dit kenmerk bij alle contact hierover.",
-			when(b.ReceivedAt), b.Reference),
+			nl.Time(b.ReceivedAt), b.Reference),
 	}
 	if b.Stage == breach.StagePreliminary {
 		intro = append(intro, fmt.Sprintf("Uw melding is voorlopig. Vul uiterlijk %s de gegevens aan die Bijlage 3 van de verwerkersovereenkomst vraagt en nu nog ontbreken: %s.",
-			when(b.ProcessorDue()), fieldList(b.MissingFields())))
+			nl.Time(b.ProcessorDue()), fieldList(b.MissingFields())))
 	}
 	return document{
 		Subject:  subject(b, "Ontvangstbevestiging van uw melding"),
@@ -168,9 +169,9 @@ func (c *Composer) acknowledged(n breach.Notice) document {
 
 func (c *Composer) changed(n breach.Notice) document {
 	b := n.Breach
-	title, intro := "Melding gewijzigd", fmt.Sprintf("%s heeft de melding gewijzigd op %s.", actorName(n), when(n.At))
+	title, intro := "Melding gewijzigd", fmt.Sprintf("%s heeft de melding gewijzigd op %s.", actorName(n), nl.Time(n.At))
 	if n.Kind == breach.NoticeUpdated {
-		title, intro = "Nieuwe ontwikkeling", fmt.Sprintf("%s meldt een ontwikkeling op %s.", actorName(n), when(n.At))
+		title, intro = "Nieuwe ontwikkeling", fmt.Sprintf("%s meldt een ontwikkeling op %s.", actorName(n), nl.Time(n.At))
 	}
 	if completedBy(n.Changes) {
 		title = "Melding aangevuld: nu volledig"
@@ -182,7 +183,7 @@ func (c *Composer) changed(n breach.Notice) document {
 	if len(n.Changes) > 0 {
 		changes := section{Title: "Gewijzigde gegevens"}
 		for _, ch := range n.Changes {
-			changes.Rows = append(changes.Rows, row{fieldLabel(ch.Field), fmt.Sprintf("%s → %s", changeValue(ch.Field, ch.Old), changeValue(ch.Field, ch.New))})
+			changes.Rows = append(changes.Rows, row{nl.Field(ch.Field), fmt.Sprintf("%s → %s", changeValue(ch.Field, ch.Old), changeValue(ch.Field, ch.New))})
 		}
 		sections = append(sections, changes)
 	}
@@ -195,8 +196,8 @@ func (c *Composer) awareness(n breach.Notice) document {
 	return document{
 		Subject: subject(b, "Start van de 72-uurstermijn verplaatst"),
 		Intro: []string{
-			fmt.Sprintf("%s heeft vastgelegd dat de verwerkingsverantwoordelijke op %s op de hoogte was van dit datalek.", actorName(n), when(b.AwareAt)),
-			fmt.Sprintf("De melding bij de Autoriteit Persoonsgegevens moet daardoor uiterlijk %s gedaan zijn.", when(b.AuthorityDue())),
+			fmt.Sprintf("%s heeft vastgelegd dat de verwerkingsverantwoordelijke op %s op de hoogte was van dit datalek.", actorName(n), nl.Time(b.AwareAt)),
+			fmt.Sprintf("De melding bij de Autoriteit Persoonsgegevens moet daardoor uiterlijk %s gedaan zijn.", nl.Time(b.AuthorityDue())),
 		},
 		Sections: []section{{Title: "Reden", Rows: []row{{"Toelichting", n.Reason}}}, deadlineSection(b, n.At)},
 		Link:     c.link(b),
@@ -212,15 +213,15 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	var d document
 	if q := n.Question; q != nil && (a.Kind == breach.AlertQuestionReminder || a.Kind == breach.AlertQuestionOverdue) {
 		if a.Kind == breach.AlertQuestionReminder && !toReporter(n) {
-			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s nog niet beantwoord (uiterlijk %s)", q.ID, b.Organisation, when(q.DueAt)))
-			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht.", b.Organisation, q.ID, when(q.DueAt)), noEmail(b)}
+			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s nog niet beantwoord (uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt)), noEmail(b)}
 		} else if a.Kind == breach.AlertQuestionReminder {
-			d.Subject = subject(b, fmt.Sprintf("Herinnering: antwoord op vraag %s uiterlijk %s", q.ID, when(q.DueAt)))
+			d.Subject = subject(b, fmt.Sprintf("Herinnering: antwoord op vraag %s uiterlijk %s", q.ID, nl.Time(q.DueAt)))
 			d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
-				fmt.Sprintf("De Adviseur Privacy wacht op uw antwoord op vraag %s, uiterlijk %s (over %s).", q.ID, when(q.DueAt), duration(left))}
+				fmt.Sprintf("De Adviseur Privacy wacht op uw antwoord op vraag %s, uiterlijk %s (over %s).", q.ID, nl.Time(q.DueAt), nl.Duration(left))}
 		} else {
-			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s niet op tijd beantwoord (%s te laat)", q.ID, b.Organisation, duration(late)))
-			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, q.ID, when(q.DueAt))}
+			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s niet op tijd beantwoord (%s te laat)", q.ID, b.Organisation, nl.Duration(late)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt))}
 		}
 		d.Sections = []section{questionSection(q)}
 		if toReporter(n) {
@@ -232,40 +233,40 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	switch a.Kind {
 	case breach.AlertProcessorReminder:
 		if !toReporter(n) {
-			d.Subject = subject(b, fmt.Sprintf("Volledige melding van %s nog niet binnen (uiterlijk %s)", b.Organisation, when(a.DueAt)))
+			d.Subject = subject(b, fmt.Sprintf("Volledige melding van %s nog niet binnen (uiterlijk %s)", b.Organisation, nl.Time(a.DueAt)))
 			d.Intro = []string{fmt.Sprintf("De melding van %s is nog voorlopig; de volledige melding moet uiterlijk %s binnen zijn, over %s.",
-				b.Organisation, when(a.DueAt), duration(left)), "Nog niet gegeven: " + fieldList(b.MissingFields()) + ".", noEmail(b)}
+				b.Organisation, nl.Time(a.DueAt), nl.Duration(left)), "Nog niet gegeven: " + fieldList(b.MissingFields()) + ".", noEmail(b)}
 			break
 		}
-		d.Subject = subject(b, fmt.Sprintf("Herinnering: volledige melding uiterlijk %s", when(a.DueAt)))
+		d.Subject = subject(b, fmt.Sprintf("Herinnering: volledige melding uiterlijk %s", nl.Time(a.DueAt)))
 		d.Intro = []string{
 			fmt.Sprintf("Beste %s,", b.Reporter.Name),
 			fmt.Sprintf("Uw melding %s is nog voorlopig. Volgens Bijlage 3 van de verwerkersovereenkomst moet de volledige melding binnen 24 uur na ontdekking binnen zijn: uiterlijk %s, over %s.",
-				b.Reference, when(a.DueAt), duration(left)),
+				b.Reference, nl.Time(a.DueAt), nl.Duration(left)),
 			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ".",
 		}
 		d.Outro = []string{"Vul de melding aan via de API: PATCH " + c.link(b) + "."}
 	case breach.AlertProcessorOverdue:
-		d.Subject = subject(b, fmt.Sprintf("Termijn verwerker verstreken: volledige melding ontbreekt (%s te laat)", duration(late)))
+		d.Subject = subject(b, fmt.Sprintf("Termijn verwerker verstreken: volledige melding ontbreekt (%s te laat)", nl.Duration(late)))
 		d.Intro = []string{
-			fmt.Sprintf("%s had de volledige melding uiterlijk %s moeten doen; die termijn is %s verstreken.", b.Organisation, when(a.DueAt), duration(late)),
+			fmt.Sprintf("%s had de volledige melding uiterlijk %s moeten doen; die termijn is %s verstreken.", b.Organisation, nl.Time(a.DueAt), nl.Duration(late)),
 			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ". Neem contact op met de melder.",
 		}
 	case breach.AlertAuthorityReminder:
-		d.Subject = subject(b, fmt.Sprintf("Nog %s om te melden bij de Autoriteit Persoonsgegevens", duration(left)))
+		d.Subject = subject(b, fmt.Sprintf("Nog %s om te melden bij de Autoriteit Persoonsgegevens", nl.Duration(left)))
 		d.Intro = []string{fmt.Sprintf("Een melding bij de Autoriteit Persoonsgegevens moet uiterlijk %s gedaan zijn (72 uur na %s). Er is nog geen besluit vastgelegd.",
-			when(a.DueAt), when(b.AwareAt))}
+			nl.Time(a.DueAt), nl.Time(b.AwareAt))}
 	case breach.AlertAuthorityOverdue:
-		d.Subject = subject(b, fmt.Sprintf("72-uurstermijn Autoriteit Persoonsgegevens verstreken (%s te laat)", duration(late)))
+		d.Subject = subject(b, fmt.Sprintf("72-uurstermijn Autoriteit Persoonsgegevens verstreken (%s te laat)", nl.Duration(late)))
 		d.Intro = []string{
-			fmt.Sprintf("De termijn om dit datalek te melden bij de Autoriteit Persoonsgegevens is op %s verstreken, %s geleden, en er is nog geen besluit vastgelegd.", when(a.DueAt), duration(late)),
+			fmt.Sprintf("De termijn om dit datalek te melden bij de Autoriteit Persoonsgegevens is op %s verstreken, %s geleden, en er is nog geen besluit vastgelegd.", nl.Time(a.DueAt), nl.Duration(late)),
 			"Een melding na 72 uur moet de redenen voor de vertraging vermelden (artikel 33, eerste lid, AVG).",
 		}
 	default:
 		return d, fmt.Errorf("alert notice %s: unknown alert %q", n.ID, a.Kind)
 	}
 	if a.Collapsed > 0 {
-		d.Intro = append(d.Intro, fmt.Sprintf("Deze waarschuwing vervangt %d eerdere die tijdens een onderbreking van de dienst niet zijn verstuurd.", a.Collapsed))
+		d.Intro = append(d.Intro, fmt.Sprintf("Deze waarschuwing vervangt %s eerdere die tijdens een onderbreking van de dienst niet zijn verstuurd.", nl.Count(a.Collapsed)))
 	}
 	deadlines := deadlineSection(b, n.At)
 	if toReporter(n) { // the 72-hour clock is the controller's, not the supplier's
@@ -278,8 +279,8 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 
 func (c *Composer) digest(n breach.Notice) document {
 	d := document{
-		Subject: fmt.Sprintf("[Datalek] Overzicht open datalekken %s", day(n.At)),
-		Intro:   []string{fmt.Sprintf("Er staan %d datalekken open, de dichtstbijzijnde termijn eerst.", len(n.Breaches))},
+		Subject: fmt.Sprintf("[Datalek] Overzicht open datalekken %s", nl.Day(n.At)),
+		Intro:   []string{fmt.Sprintf("Er staan %s datalekken open, de dichtstbijzijnde termijn eerst.", nl.Count(len(n.Breaches)))},
 	}
 	if len(n.Breaches) == 0 {
 		d.Intro = []string{"Er staan geen datalekken open."}
@@ -287,7 +288,7 @@ func (c *Composer) digest(n breach.Notice) document {
 	}
 	t := &table{Head: []string{"Kenmerk", "Verwerker", "Titel", "Stand", "Eerstvolgende termijn"}}
 	for _, b := range n.Breaches {
-		t.Rows = append(t.Rows, []string{b.Reference, b.Organisation, b.Title, statusLabel(b), nearestDeadline(b, n.At)})
+		t.Rows = append(t.Rows, []string{b.Reference, b.Organisation, b.Title, nl.Status(b.Status) + ", " + nl.Stage(b.Stage), nearestDeadline(b, n.At)})
 	}
 	d.Sections = []section{{Title: "Open datalekken", Table: t}}
 	d.Link = strings.TrimRight(c.BaseURL, "/") + "/api/v1/breaches?sort=deadline"
@@ -305,22 +306,22 @@ func (c *Composer) handling(n breach.Notice) document {
 		d.Intro = []string{fmt.Sprintf("%s heeft de melding van %s in behandeling genomen.", actorName(n), b.Organisation)}
 	case breach.NoticeAssessment:
 		a := b.LatestAssessment()
-		d.Subject = subject(b, fmt.Sprintf("Beoordeling: %s, ernst %s (%s)", breach.RiskLabels[a.Risk],
-			breach.SeverityLabels[a.Severity.Level], score(a.Severity.Score)))
+		d.Subject = subject(b, fmt.Sprintf("Beoordeling: %s, ernst %s (%s)", nl.Risk(a.Risk),
+			nl.Severity(a.Severity.Level), nl.Score(a.Severity.Score)))
 		d.Intro = []string{fmt.Sprintf("%s heeft een beoordeling vastgelegd.", actorName(n))}
 		d.Sections = append(d.Sections, assessmentSection(a))
 	case breach.NoticeDecision:
 		dec := b.LatestDecision()
 		d.Subject = subject(b, fmt.Sprintf("Besluit: %s; betrokkenen informeren: %s", notifyText(dec.NotifyAuthority),
-			breach.InformSubjectsLabels[dec.InformSubjects]))
+			nl.InformSubjects(dec.InformSubjects)))
 		d.Intro = []string{fmt.Sprintf("%s heeft een besluit vastgelegd.", actorName(n))}
 		d.Sections = append(d.Sections, decisionSection(dec))
 	case breach.NoticeNotification:
 		x := n.Notification
-		d.Subject = subject(b, fmt.Sprintf("Melding Autoriteit Persoonsgegevens: %s (meldingsnummer %s)", breach.PhaseLabels[x.Phase], x.Reference))
+		d.Subject = subject(b, fmt.Sprintf("Melding Autoriteit Persoonsgegevens: %s (meldingsnummer %s)", nl.Phase(x.Phase), x.Reference))
 		d.Intro = []string{fmt.Sprintf("%s heeft vastgelegd dat op %s een %s is gedaan bij de Autoriteit Persoonsgegevens.",
-			actorName(n), when(x.SubmittedAt), breach.PhaseLabels[x.Phase])}
-		rows := []row{{"Meldingsnummer", x.Reference}, {"Ingediend op", when(x.SubmittedAt)}}
+			actorName(n), nl.Time(x.SubmittedAt), nl.Phase(x.Phase))}
+		rows := []row{{"Meldingsnummer", x.Reference}, {"Ingediend op", nl.Time(x.SubmittedAt)}}
 		for _, r := range []row{{"Toelichting", x.Note}, {"Reden van de vertraging", x.DelayReason}, {"Reden van intrekking", x.Reason}} {
 			if r.Value != "" {
 				rows = append(rows, r)
@@ -328,9 +329,9 @@ func (c *Composer) handling(n breach.Notice) document {
 		}
 		d.Sections = append(d.Sections, section{Title: "Melding", Rows: rows})
 	case breach.NoticeClosed:
-		d.Subject = subject(b, "Afgesloten: "+breach.OutcomeLabels[b.Closure.Outcome])
+		d.Subject = subject(b, "Afgesloten: "+nl.Outcome(b.Closure.Outcome))
 		d.Intro = []string{fmt.Sprintf("%s heeft het datalek afgesloten als %s. Het blijft in het register.",
-			actorName(n), breach.OutcomeLabels[b.Closure.Outcome])}
+			actorName(n), nl.Outcome(b.Closure.Outcome))}
 		if b.Closure.Reason != "" {
 			d.Sections = append(d.Sections, section{Title: "Reden", Rows: []row{{"Toelichting", b.Closure.Reason}}})
 		}
@@ -371,13 +372,13 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 	d := document{Sections: []section{questionSection(q)}, Link: c.link(b)}
 	switch {
 	case n.Kind == breach.NoticeQuestion && toReporter(n):
-		d.Subject = subject(b, fmt.Sprintf("Vraag over uw melding (antwoord uiterlijk %s)", when(q.DueAt)))
+		d.Subject = subject(b, fmt.Sprintf("Vraag over uw melding (antwoord uiterlijk %s)", nl.Time(q.DueAt)))
 		d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
-			fmt.Sprintf("De Adviseur Privacy heeft een vraag over melding %s. Graag uw antwoord uiterlijk %s.", b.Reference, when(q.DueAt))}
+			fmt.Sprintf("De Adviseur Privacy heeft een vraag over melding %s. Graag uw antwoord uiterlijk %s.", b.Reference, nl.Time(q.DueAt))}
 		d.Outro = []string{"Beantwoorden via de API: POST " + c.link(b) + "/questions/" + q.ID + "/answer met {\"answer\": \"…\"}."}
 		return d, nil
 	case n.Kind == breach.NoticeQuestion:
-		d.Subject = subject(b, fmt.Sprintf("Vraag %s gesteld aan %s (antwoord uiterlijk %s)", q.ID, b.Organisation, when(q.DueAt)))
+		d.Subject = subject(b, fmt.Sprintf("Vraag %s gesteld aan %s (antwoord uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
 		d.Intro = []string{fmt.Sprintf("%s heeft %s een vraag gesteld.", actorName(n), b.Organisation)}
 		if b.Reporter.Email == "" {
 			d.Intro = append(d.Intro, noEmail(b))
@@ -391,14 +392,12 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 }
 
 func questionSection(q *breach.Question) section {
-	rows := []row{{"Vraag", q.Question}, {"Gesteld op", when(q.AskedAt)}, {"Antwoord uiterlijk", when(q.DueAt)}}
+	rows := []row{{"Vraag", q.Question}, {"Gesteld op", nl.Time(q.AskedAt)}, {"Antwoord uiterlijk", nl.Time(q.DueAt)}}
 	if q.AnsweredAt != nil {
-		rows = append(rows, row{"Antwoord", q.Answer}, row{"Beantwoord op", when(*q.AnsweredAt)})
+		rows = append(rows, row{"Antwoord", q.Answer}, row{"Beantwoord op", nl.Time(*q.AnsweredAt)})
 	}
 	return section{Title: "Vraag " + q.ID, Rows: rows}
 }
-
-func score(f float64) string { return strings.Replace(fmt.Sprintf("%.2f", f), ".", ",", 1) }
 
 func notifyText(notify bool) string {
 	if notify {
@@ -410,37 +409,37 @@ func notifyText(notify bool) string {
 func assessmentSection(a *breach.Assessment) section {
 	types := make([]string, len(a.BreachTypes))
 	for i, t := range a.BreachTypes {
-		types[i] = breach.BreachTypeLabels[t]
+		types[i] = nl.BreachType(t)
 	}
 	dpc := fmt.Sprintf("%d", a.DPC)
 	if a.DPC != a.DPCDefault {
 		dpc += fmt.Sprintf(" (standaard %d; %s)", a.DPCDefault, a.DPCReason)
 	}
-	cb := fmt.Sprintf("vertrouwelijkheid %s, integriteit %s, beschikbaarheid %s", breach.CBLabels[a.CB.Confidentiality],
-		breach.CBLabels[a.CB.Integrity], breach.CBLabels[a.CB.Availability])
+	cb := fmt.Sprintf("vertrouwelijkheid %s, integriteit %s, beschikbaarheid %s", nl.CB(a.CB.Confidentiality),
+		nl.CB(a.CB.Integrity), nl.CB(a.CB.Availability))
 	if a.CB.Malicious {
 		cb += ", met kwade opzet"
 	}
 	return section{Title: "Beoordeling " + fmt.Sprint(a.Seq), Rows: []row{
 		{"Soort inbreuk", strings.Join(types, ", ")},
-		{"Ernst (ENISA)", fmt.Sprintf("%s: %s (DPC %s × EI %s + CB)", score(a.Severity.Score), breach.SeverityLabels[a.Severity.Level], dpc, breach.EILabels[a.EI])},
+		{"Ernst (ENISA)", fmt.Sprintf("%s: %s (DPC %s × EI %s + CB)", nl.Score(a.Severity.Score), nl.Severity(a.Severity.Level), dpc, nl.EI(a.EI))},
 		{"Omstandigheden", cb},
-		{"Onbegrijpelijk voor anderen (versleuteld)", yesNo(&a.Unintelligible)},
+		{"Onbegrijpelijk voor anderen (versleuteld)", nl.YesNo(&a.Unintelligible)},
 		{"Waarschijnlijke gevolgen", a.Consequences},
-		{"Aanbeveling volgens de ernst", breach.RecommendationLabels[a.Recommendation]},
-		{"Conclusie van de Adviseur Privacy", breach.RiskLabels[a.Risk]},
+		{"Aanbeveling volgens de ernst", nl.Recommendation(a.Recommendation)},
+		{"Conclusie van de Adviseur Privacy", nl.Risk(a.Risk)},
 		{"Onderbouwing", a.Reasoning},
 	}}
 }
 
 func decisionSection(d *breach.Decision) section {
-	rows := []row{{"Melden bij de Autoriteit Persoonsgegevens", yesNo(&d.NotifyAuthority)}}
+	rows := []row{{"Melden bij de Autoriteit Persoonsgegevens", nl.YesNo(&d.NotifyAuthority)}}
 	if d.AuthorityReasoning != "" {
 		rows = append(rows, row{"Onderbouwing", d.AuthorityReasoning})
 	}
-	rows = append(rows, row{"Betrokkenen informeren", breach.InformSubjectsLabels[d.InformSubjects]})
+	rows = append(rows, row{"Betrokkenen informeren", nl.InformSubjects(d.InformSubjects)})
 	if d.SubjectsExemption != "" {
-		rows = append(rows, row{"Uitzondering", breach.ExemptionLabels[d.SubjectsExemption]})
+		rows = append(rows, row{"Uitzondering", nl.Exemption(d.SubjectsExemption)})
 	}
 	if d.SubjectsReasoning != "" {
 		rows = append(rows, row{"Onderbouwing betrokkenen", d.SubjectsReasoning})
@@ -450,18 +449,18 @@ func decisionSection(d *breach.Decision) section {
 
 // handlingSection is where the handling of a breach stands.
 func handlingSection(b *breach.Breach) section {
-	rows := []row{{"Status", breach.StatusLabels[b.Status]}}
+	rows := []row{{"Status", nl.Status(b.Status)}}
 	if a := b.LatestAssessment(); a != nil {
-		rows = append(rows, row{"Beoordeling", fmt.Sprintf("%s; ernst %s (%s)", breach.RiskLabels[a.Risk], breach.SeverityLabels[a.Severity.Level], score(a.Severity.Score))})
+		rows = append(rows, row{"Beoordeling", fmt.Sprintf("%s; ernst %s (%s)", nl.Risk(a.Risk), nl.Severity(a.Severity.Level), nl.Score(a.Severity.Score))})
 	}
 	if d := b.LatestDecision(); d != nil {
-		rows = append(rows, row{"Besluit", fmt.Sprintf("%s; betrokkenen informeren: %s", notifyText(d.NotifyAuthority), breach.InformSubjectsLabels[d.InformSubjects])})
+		rows = append(rows, row{"Besluit", fmt.Sprintf("%s; betrokkenen informeren: %s", notifyText(d.NotifyAuthority), nl.InformSubjects(d.InformSubjects))})
 	}
 	for _, x := range b.AuthorityNotifications {
-		rows = append(rows, row{"Autoriteit Persoonsgegevens", fmt.Sprintf("%s op %s, meldingsnummer %s", breach.PhaseLabels[x.Phase], when(x.SubmittedAt), x.Reference)})
+		rows = append(rows, row{"Autoriteit Persoonsgegevens", fmt.Sprintf("%s op %s, meldingsnummer %s", nl.Phase(x.Phase), nl.Time(x.SubmittedAt), x.Reference)})
 	}
 	if open := len(b.OpenQuestions()); open > 0 {
-		rows = append(rows, row{"Open vragen", fmt.Sprint(open)})
+		rows = append(rows, row{"Open vragen", nl.Count(open)})
 	}
 	return section{Title: "Behandeling", Rows: rows}
 }
@@ -479,7 +478,7 @@ func actorName(n breach.Notice) string {
 	if n.Actor.Organisation != "" {
 		return fmt.Sprintf("%s (%s)", n.Actor.Organisation, n.Actor.Name)
 	}
-	return fmt.Sprintf("%s (%s)", n.Actor.Name, roleLabel(n.Actor.Role))
+	return fmt.Sprintf("%s (%s)", n.Actor.Name, nl.Role(n.Actor.Role))
 }
 
 func completedBy(changes []breach.Change) bool {
@@ -496,36 +495,36 @@ func processorVerdict(b *breach.Breach, at time.Time) string {
 	d := b.DeadlinesAt(at).Processor
 	switch d.State {
 	case breach.DeadlineMet:
-		return fmt.Sprintf("De 24-uurstermijn van de verwerker is gehaald (uiterlijk %s).", when(d.DueAt))
+		return fmt.Sprintf("De 24-uurstermijn van de verwerker is gehaald (uiterlijk %s).", nl.Time(d.DueAt))
 	case breach.DeadlineLate:
-		return fmt.Sprintf("De 24-uurstermijn van de verwerker is NIET gehaald: de volledige melding kwam %s te laat.", duration(time.Duration(d.LateBySeconds)*time.Second))
+		return fmt.Sprintf("De 24-uurstermijn van de verwerker is NIET gehaald: de volledige melding kwam %s te laat.", nl.Duration(time.Duration(d.LateBySeconds)*time.Second))
 	case breach.DeadlineOverdue:
-		return fmt.Sprintf("De 24-uurstermijn van de verwerker is NIET gehaald: de volledige melding ontbreekt nog, %s na %s.", duration(time.Duration(d.LateBySeconds)*time.Second), when(d.DueAt))
+		return fmt.Sprintf("De 24-uurstermijn van de verwerker is NIET gehaald: de volledige melding ontbreekt nog, %s na %s.", nl.Duration(time.Duration(d.LateBySeconds)*time.Second), nl.Time(d.DueAt))
 	}
-	return fmt.Sprintf("De volledige melding moet uiterlijk %s binnen zijn (nog %s).", when(d.DueAt), duration(d.DueAt.Sub(at)))
+	return fmt.Sprintf("De volledige melding moet uiterlijk %s binnen zijn (nog %s).", nl.Time(d.DueAt), nl.Duration(d.DueAt.Sub(at)))
 }
 
 func deadlineSection(b *breach.Breach, at time.Time) section {
 	ds := b.DeadlinesAt(at)
 	return section{Title: "Termijnen", Rows: []row{
 		{"Verwerker: volledige melding (24 uur na ontdekking)", deadlineText(ds.Processor, at)},
-		{"Melding Autoriteit Persoonsgegevens (72 uur na bewustwording)", "bewust sinds " + when(b.AwareAt) + "; " + deadlineText(ds.Authority, at)},
+		{"Melding Autoriteit Persoonsgegevens (72 uur na bewustwording)", "bewust sinds " + nl.Time(b.AwareAt) + "; " + deadlineText(ds.Authority, at)},
 	}}
 }
 
 func deadlineText(d breach.Deadline, at time.Time) string {
-	late := duration(time.Duration(d.LateBySeconds) * time.Second)
+	late := nl.Duration(time.Duration(d.LateBySeconds) * time.Second)
 	switch d.State {
 	case breach.DeadlineMet:
-		return "gehaald; uiterlijk " + when(d.DueAt)
+		return "gehaald; uiterlijk " + nl.Time(d.DueAt)
 	case breach.DeadlineLate:
-		return fmt.Sprintf("niet gehaald: %s te laat; uiterlijk %s", late, when(d.DueAt))
+		return fmt.Sprintf("niet gehaald: %s te laat; uiterlijk %s", late, nl.Time(d.DueAt))
 	case breach.DeadlineOverdue:
-		return fmt.Sprintf("verstreken op %s (%s geleden)", when(d.DueAt), late)
+		return fmt.Sprintf("verstreken op %s (%s geleden)", nl.Time(d.DueAt), late)
 	case breach.DeadlineStopped:
 		return "niet meer van toepassing"
 	}
-	return fmt.Sprintf("uiterlijk %s (nog %s)", when(d.DueAt), duration(d.DueAt.Sub(at)))
+	return fmt.Sprintf("uiterlijk %s (nog %s)", nl.Time(d.DueAt), nl.Duration(d.DueAt.Sub(at)))
 }
 
 func nearestDeadline(b *breach.Breach, at time.Time) string {
@@ -542,19 +541,26 @@ func nearestDeadline(b *breach.Breach, at time.Time) string {
 
 func reportSection(b *breach.Breach) section {
 	r := b.Report
+	started, ongoing := missing, "niet opgegeven"
+	if r.StartedAt != nil {
+		started = nl.Time(*r.StartedAt)
+	}
+	if r.Ongoing != nil {
+		ongoing = nl.YesNo(r.Ongoing)
+	}
 	rows := []row{
 		{"Kenmerk", b.Reference},
 		{"Verwerker", b.Organisation},
 		{"Titel", r.Title},
-		{"Stand van de melding", stageLabel(b.Stage)},
-		{"Ontdekt op", when(r.DetectedAt)},
-		{"Ontstaan op", optionalTime(r.StartedAt)},
-		{"Nog gaande", yesNo(r.Ongoing)},
+		{"Stand van de melding", nl.Stage(b.Stage)},
+		{"Ontdekt op", nl.Time(r.DetectedAt)},
+		{"Ontstaan op", started},
+		{"Nog gaande", ongoing},
 		{"Oorzaak", orMissing(r.Cause)},
-		{"Persoonsgegevens", categories(r.PersonalData)},
-		{"Vermoedelijk aantal betrokkenen", subjects(r.SubjectsMin, r.SubjectsMax)},
-		{"Verstuurde uitingen", sentItems(r.SentItems)},
-		{"Vernietigd of teruggestuurd", dispositionLabel(r.ItemDisposition)},
+		{"Persoonsgegevens", orMissing(nl.Categories(r.PersonalData))},
+		{"Vermoedelijk aantal betrokkenen", orMissing(nl.Subjects(r.SubjectsMin, r.SubjectsMax))},
+		{"Verstuurde uitingen", orMissing(nl.SentItems(r.SentItems))},
+		{"Vernietigd of teruggestuurd", orMissing(nl.Disposition(r.ItemDisposition))},
 		{"Maatregelen", orMissing(r.Measures)},
 		{"Melder", reporter(r.Reporter)},
 	}
@@ -562,7 +568,7 @@ func reportSection(b *breach.Breach) section {
 		rows = append(rows, row{"Contractreferentie", r.ContractReference})
 	}
 	if n := len(b.Updates); n > 0 {
-		rows = append(rows, row{"Ontwikkelingen", fmt.Sprintf("%d, laatste op %s: %s", n, when(b.Updates[n-1].ReceivedAt), b.Updates[n-1].Message)})
+		rows = append(rows, row{"Ontwikkelingen", fmt.Sprintf("%s, laatste op %s: %s", nl.Count(n), nl.Time(b.Updates[n-1].ReceivedAt), b.Updates[n-1].Message)})
 	}
 	return section{Title: "Melding (Bijlage 3)", Rows: rows}
 }

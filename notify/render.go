@@ -8,15 +8,10 @@ import (
 	"time"
 
 	"datalek/breach"
+	"datalek/breach/nl"
 )
 
-// when, day and duration are the domain's Dutch formats.
-var (
-	when     = breach.FormatTime
-	day      = breach.FormatDay
-	duration = breach.FormatDuration
-)
-
+// missing stands in a mail for what the report does not say yet.
 const missing = "(nog niet opgegeven)"
 
 func orMissing(s string) string {
@@ -26,43 +21,7 @@ func orMissing(s string) string {
 	return s
 }
 
-func optionalTime(t *time.Time) string {
-	if t == nil {
-		return missing
-	}
-	return when(*t)
-}
-
-func yesNo(b *bool) string {
-	if b == nil {
-		return "niet opgegeven"
-	}
-	return breach.YesNo(b)
-}
-
-func categories(codes []string) string {
-	if len(codes) == 0 {
-		return missing
-	}
-	return strings.Join(breach.CategoryLabels(codes), ", ")
-}
-
-func subjects(min, max *int) string { return orMissing(breach.SubjectsText(min, max)) }
-
-func sentItems(items []breach.SentItem) string {
-	if items == nil {
-		return missing
-	}
-	return breach.SentItemsText(items)
-}
-
-func dispositionLabel(d breach.Disposition) string {
-	if d == "" {
-		return missing
-	}
-	return breach.DispositionLabels[d]
-}
-
+// reporter is the reporter's contact details on one line.
 func reporter(r breach.Reporter) string {
 	parts := []string{r.Name}
 	for _, p := range []string{r.Function, r.Email, r.Phone} {
@@ -73,25 +32,11 @@ func reporter(r breach.Reporter) string {
 	return strings.Join(parts, ", ")
 }
 
-func stageLabel(s breach.Stage) string { return breach.StageLabels[s] }
-
-func statusLabel(b *breach.Breach) string {
-	return breach.StatusLabels[b.Status] + ", " + stageLabel(b.Stage)
-}
-
-func roleLabel(r breach.Role) string {
-	if l, ok := breach.RoleLabels[r]; ok {
-		return l
-	}
-	return string(r)
-}
-
-var fieldLabel = breach.FieldLabel
-
+// fieldList names report fields in a sentence: "oorzaak, maatregelen".
 func fieldList(fields []string) string {
 	labels := make([]string, len(fields))
 	for i, f := range fields {
-		labels[i] = strings.ToLower(fieldLabel(f))
+		labels[i] = strings.ToLower(nl.Field(f))
 	}
 	return strings.Join(labels, ", ")
 }
@@ -111,13 +56,13 @@ func changeValue(field string, raw json.RawMessage) string {
 	)
 	switch {
 	case field == "personal_data" && json.Unmarshal(raw, &codes) == nil:
-		return categories(codes)
+		return orMissing(nl.Categories(codes))
 	case field == "sent_items" && json.Unmarshal(raw, &items) == nil:
-		return sentItems(items)
+		return orMissing(nl.SentItems(items))
 	case field == "reporter" && json.Unmarshal(raw, &rep) == nil:
 		return reporter(rep)
 	case field == "ongoing" && json.Unmarshal(raw, &yes) == nil:
-		return yesNo(&yes)
+		return nl.YesNo(&yes)
 	case json.Unmarshal(raw, &v) != nil:
 		return "(leeg)"
 	}
@@ -128,12 +73,12 @@ func changeValue(field string, raw json.RawMessage) string {
 	case s == "":
 		return "(leeg)"
 	case field == "stage":
-		return breach.StageLabels[breach.Stage(s)]
+		return nl.Stage(breach.Stage(s))
 	case field == "item_disposition":
-		return dispositionLabel(breach.Disposition(s))
+		return nl.Disposition(breach.Disposition(s))
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return when(t)
+		return nl.Time(t)
 	}
 	return s
 }

@@ -1,4 +1,4 @@
-package breach_test
+package nl_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"datalek/breach"
+	"datalek/breach/nl"
 )
 
 // formNow is the moment the forms are drafted.
@@ -87,12 +88,12 @@ func completeBreach(t *testing.T) *breach.Breach {
 }
 
 // field returns the one field of section n whose question contains q.
-func field(t *testing.T, f *breach.AuthorityForm, n int, q string) breach.FormField {
+func field(t *testing.T, f *nl.AuthorityForm, n int, q string) nl.FormField {
 	t.Helper()
 	require.Less(t, n, len(f.Sections))
 	s := f.Sections[n]
 	require.Equal(t, n, s.Number)
-	var found []breach.FormField
+	var found []nl.FormField
 	for _, fl := range s.Fields {
 		if strings.Contains(fl.Question, q) {
 			found = append(found, fl)
@@ -105,7 +106,7 @@ func field(t *testing.T, f *breach.AuthorityForm, n int, q string) breach.FormFi
 // checkForm asserts what holds for every form: sections 0 to 9, answered
 // fields with a source, missing ones without an answer, and Missing listing
 // exactly the missing fields in order.
-func checkForm(t *testing.T, f *breach.AuthorityForm) {
+func checkForm(t *testing.T, f *nl.AuthorityForm) {
 	t.Helper()
 	require.Len(t, f.Sections, 10)
 	want := []string{}
@@ -128,13 +129,13 @@ func checkForm(t *testing.T, f *breach.AuthorityForm) {
 	assert.Equal(t, want, f.Missing)
 }
 
-func breachFormMissing(s breach.FormSection, fl breach.FormField) string {
+func breachFormMissing(s nl.FormSection, fl nl.FormField) string {
 	return strconv.Itoa(s.Number) + ". " + s.Title + ": " + fl.Question
 }
 
 func TestAuthorityFormComplete(t *testing.T) {
 	b := completeBreach(t)
-	f := breach.NewAuthorityForm(b, formNow)
+	f := nl.NewAuthorityForm(b, formNow)
 	checkForm(t, f)
 	assert.Equal(t, "b-complete", f.BreachID)
 	assert.Equal(t, "DL-2026-0042", f.Reference)
@@ -156,14 +157,14 @@ func TestAuthorityFormComplete(t *testing.T) {
 	}{
 		{0, "nieuwe melding, een vervolgmelding", "dienst", []string{"vervolgmelding (aanvulling)", "M-2026-98765"}},
 		{0, "Meldingsnummer", "dienst", []string{"M-2026-98765"}},
-		{0, "Termijn van 72 uur", "dienst", []string{"binnen de termijn", breach.FormatTime(b.AuthorityDue())}},
+		{0, "Termijn van 72 uur", "dienst", []string{"binnen de termijn", nl.Time(b.AuthorityDue())}},
 		{0, "later dan 72 uur", "dienst", []string{"niet van toepassing"}},
 		{1, "verwerker bij het datalek betrokken", "melding", []string{"ja: Printbedrijf Noord B.V."}},
 		{1, "Contactpersoon bij de verwerker", "melding", []string{"Piet de Vries", "Security officer", "+31 50 123 4567", "piet@printnoord.example"}},
 		{1, "andere verwerkingsverantwoordelijken", "dienst", []string{"Gemeente Groningen (privacy@groningen.example)"}},
-		{2, "plaatsgevonden", "melding", []string{breach.FormatTime(*b.StartedAt)}},
-		{2, "ontdekt", "melding", []string{breach.FormatTime(b.DetectedAt)}},
-		{2, "op de hoogte geraakt", "dienst", []string{breach.FormatTime(b.AwareAt)}},
+		{2, "plaatsgevonden", "melding", []string{nl.Time(*b.StartedAt)}},
+		{2, "ontdekt", "melding", []string{nl.Time(b.DetectedAt)}},
+		{2, "op de hoogte geraakt", "dienst", []string{nl.Time(b.AwareAt)}},
 		{2, "nog gaande", "melding", []string{"nee"}},
 		{3, "soort inbreuk", "beoordeling", []string{"vertrouwelijkheid"}},
 		{3, "Wat is er gebeurd", "melding", []string{"Adresbestand verkeerd gekoppeld"}},
@@ -182,7 +183,7 @@ func TestAuthorityFormComplete(t *testing.T) {
 		{7, "Conclusie", "beoordeling", []string{"hoog risico: Strafrechtelijke gegevens met BSN"}},
 		{8, "betrokkenen geïnformeerd", "besluit", []string{"ja; toelichting: Brief aan alle 150 ontvangers"}},
 		{8, "maatregelen", "melding", []string{"Printstraat stilgezet"}},
-		{9, "Eerdere meldingen", "dienst", []string{"eerste melding op " + breach.FormatTime(formAt(-20)), "meldingsnummer M-2026-98765"}},
+		{9, "Eerdere meldingen", "dienst", []string{"eerste melding op " + nl.Time(formAt(-20)), "meldingsnummer M-2026-98765"}},
 		{9, "Eigen kenmerk", "dienst", []string{"DL-2026-0042"}},
 		{9, "Contractreferentie", "melding", []string{"VWO-2026-013"}},
 		{9, "Openstaande vragen", "dienst", []string{"geen"}},
@@ -201,7 +202,7 @@ func TestAuthorityFormComplete(t *testing.T) {
 
 func TestAuthorityFormPreliminary(t *testing.T) {
 	b := preliminaryBreach()
-	f := breach.NewAuthorityForm(b, formNow)
+	f := nl.NewAuthorityForm(b, formNow)
 	checkForm(t, f)
 
 	missing := []struct {
@@ -246,7 +247,7 @@ func TestAuthorityFormPreliminary(t *testing.T) {
 	// What the preliminary report does say is filled in.
 	assert.Equal(t, "nieuwe melding", field(t, f, 0, "nieuwe melding, een vervolgmelding").Answer)
 	assert.Contains(t, field(t, f, 0, "Termijn van 72 uur").Answer, "nog ")
-	assert.Equal(t, breach.FormatTime(b.DetectedAt), field(t, f, 2, "ontdekt").Answer)
+	assert.Equal(t, nl.Time(b.DetectedAt), field(t, f, 2, "ontdekt").Answer)
 	assert.Equal(t, "geen bekend", field(t, f, 1, "andere verwerkingsverantwoordelijken").Answer)
 	assert.Equal(t, "Piet de Vries", field(t, f, 1, "Contactpersoon bij de verwerker").Answer)
 	assert.Equal(t, "geen", field(t, f, 9, "Eerdere meldingen").Answer)
@@ -271,7 +272,7 @@ func TestAuthorityFormText(t *testing.T) {
 		"5. Betrokkenen", "6. Beveiliging vooraf", "7. Gevolgen", "8. Vervolgacties", "9. Overige informatie"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := breach.NewAuthorityForm(tt.b, formNow)
+			f := nl.NewAuthorityForm(tt.b, formNow)
 			text := f.Text()
 			assert.Contains(t, text, "Kenmerk: "+tt.b.Reference)
 
@@ -284,7 +285,7 @@ func TestAuthorityFormText(t *testing.T) {
 			}
 
 			assert.Equal(t, len(f.Missing), strings.Count(text, "[NOG IN TE VULLEN]"))
-			assert.Contains(t, text, "Wanneer is het datalek ontdekt?: "+breach.FormatTime(tt.b.DetectedAt)+"\n")
+			assert.Contains(t, text, "Wanneer is het datalek ontdekt?: "+nl.Time(tt.b.DetectedAt)+"\n")
 			assert.Contains(t, text, "Om welke groepen betrokkenen gaat het?: [NOG IN TE VULLEN]\n")
 
 			_, list, ok := strings.Cut(text, "\nNog te beantwoorden:\n")
@@ -301,7 +302,7 @@ func TestAuthorityFormText(t *testing.T) {
 func TestAuthorityFormTextIndentsFreeText(t *testing.T) {
 	b := preliminaryBreach()
 	b.Cause = "Koppeling fout.\nBestand opnieuw gedraaid."
-	text := breach.NewAuthorityForm(b, formNow).Text()
+	text := nl.NewAuthorityForm(b, formNow).Text()
 	assert.Contains(t, text, "Wat is er gebeurd? (omschrijving en oorzaak): Koppeling fout.\n    Bestand opnieuw gedraaid.\n")
 }
 
@@ -319,12 +320,12 @@ func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
 	}{
 		{
 			name: "running", awareHours: 10, kind: "nieuwe melding",
-			deadline: []string{"uiterlijk " + breach.FormatTime(formAt(62)), "nog 2 dagen en 14 uur"},
+			deadline: []string{"uiterlijk " + nl.Time(formAt(62)), "nog 2 dagen en 14 uur"},
 			delay:    "niet van toepassing (de termijn loopt nog)",
 		},
 		{
 			name: "past due without an initial notification", awareHours: 80, decision: &notify, kind: "nieuwe melding",
-			deadline: []string{"uiterlijk " + breach.FormatTime(formAt(-8)), "8 uur geleden verstreken", "nog niet gemeld",
+			deadline: []string{"uiterlijk " + nl.Time(formAt(-8)), "8 uur geleden verstreken", "nog niet gemeld",
 				"redenen voor de vertraging", "art. 33, eerste lid, AVG"},
 		},
 		{
@@ -332,7 +333,7 @@ func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
 			notices: []breach.AuthorityNotification{{Seq: 1, Phase: breach.PhaseInitial, SubmittedAt: formAt(-20),
 				Reference: "M-1", DelayReason: "Omvang pas na onderzoek bekend"}},
 			kind:     "vervolgmelding (aanvulling) op melding M-1",
-			deadline: []string{"gemeld op " + breach.FormatTime(formAt(-20)), "8 uur na de termijn"},
+			deadline: []string{"gemeld op " + nl.Time(formAt(-20)), "8 uur na de termijn"},
 			delay:    "Omvang pas na onderzoek bekend",
 		},
 		{
@@ -363,7 +364,7 @@ func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
 				b.Status = breach.StatusDecided // a decision is in force once the breach is decided
 			}
 			b.AuthorityNotifications = tt.notices
-			f := breach.NewAuthorityForm(b, formNow)
+			f := nl.NewAuthorityForm(b, formNow)
 			checkForm(t, f)
 
 			assert.Equal(t, tt.kind, field(t, f, 0, "nieuwe melding, een vervolgmelding").Answer)
@@ -390,7 +391,7 @@ func TestAuthorityFormSubjectsNotInformed(t *testing.T) {
 	b.Assessments[0].Unintelligible = true
 	b.SentItems[1].Count = nil
 	b.Questions = []breach.Question{{ID: "q1", Question: "Hoeveel brieven zijn terug?", AskedAt: formAt(-3)}}
-	f := breach.NewAuthorityForm(b, formNow)
+	f := nl.NewAuthorityForm(b, formNow)
 	checkForm(t, f)
 
 	informed := field(t, f, 8, "betrokkenen geïnformeerd").Answer

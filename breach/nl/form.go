@@ -1,12 +1,13 @@
-package breach
+package nl
 
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"datalek/breach"
 )
 
 // AuthorityForm is a draft of the AP's notification form, by its sections
@@ -58,7 +59,7 @@ func (s *FormSection) add(question, answer, source string) {
 // NewAuthorityForm drafts the AP's notification form for b as it stands at
 // now: from the report, the latest assessment, the latest decision and the
 // notifications recorded so far. b must not be nil.
-func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
+func NewAuthorityForm(b *breach.Breach, now time.Time) *AuthorityForm {
 	f := &AuthorityForm{BreachID: b.ID, Reference: b.Reference, Sections: make([]FormSection, 0, 10)}
 	as, dec := b.LatestAssessment(), b.LatestDecision()
 	section := func(n int, title string, fill func(s *FormSection)) {
@@ -109,37 +110,29 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 		if as != nil {
 			labels := make([]string, len(as.BreachTypes))
 			for i, t := range as.BreachTypes {
-				labels[i] = label(BreachTypeLabels, t)
+				labels[i] = BreachType(t)
 			}
 			types = strings.Join(labels, ", ")
 		}
 		s.add("Om welk soort inbreuk gaat het? (vertrouwelijkheid, integriteit, beschikbaarheid)", types, SourceAssessment)
 		s.add("Wat is er gebeurd? (omschrijving en oorzaak)", b.Cause, SourceReport)
-		sent := ""
-		if b.SentItems != nil {
-			sent = SentItemsText(b.SentItems)
-		}
-		s.add("Welke uitingen zijn verstuurd?", sent, SourceReport)
-		disposition := ""
-		if b.ItemDisposition != "" {
-			disposition = label(DispositionLabels, b.ItemDisposition)
-		}
-		s.add("Zijn de uitingen vernietigd of teruggestuurd?", disposition, SourceReport)
+		s.add("Welke uitingen zijn verstuurd?", SentItems(b.SentItems), SourceReport)
+		s.add("Zijn de uitingen vernietigd of teruggestuurd?", Disposition(b.ItemDisposition), SourceReport)
 	})
 
 	section(4, "Persoonsgegevens", func(s *FormSection) {
-		s.add("Om welke soorten persoonsgegevens gaat het?", strings.Join(CategoryLabels(b.PersonalData), ", "), SourceReport)
+		s.add("Om welke soorten persoonsgegevens gaat het?", Categories(b.PersonalData), SourceReport)
 		special := ""
 		if len(b.PersonalData) > 0 {
 			var codes []string
 			for _, code := range b.PersonalData {
-				if c, ok := LookupCategory(code); ok && c.Special() {
+				if c, ok := breach.LookupCategory(code); ok && c.Special() {
 					codes = append(codes, code)
 				}
 			}
 			special = "nee"
 			if len(codes) > 0 {
-				special = "ja: " + strings.Join(CategoryLabels(codes), ", ")
+				special = "ja: " + Categories(codes)
 			}
 		}
 		s.add("Gaat het om bijzondere persoonsgegevens of strafrechtelijke gegevens? Zo ja, welke?", special, SourceReport)
@@ -148,8 +141,8 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 
 	section(5, "Betrokkenen", func(s *FormSection) {
 		s.add("Om welke groepen betrokkenen gaat het?", "", "")
-		s.add("Om hoeveel betrokkenen gaat het minimaal?", intText(b.SubjectsMin), SourceReport)
-		s.add("Om hoeveel betrokkenen gaat het maximaal?", intText(b.SubjectsMax), SourceReport)
+		s.add("Om hoeveel betrokkenen gaat het minimaal?", countText(b.SubjectsMin), SourceReport)
+		s.add("Om hoeveel betrokkenen gaat het maximaal?", countText(b.SubjectsMax), SourceReport)
 	})
 
 	section(6, "Beveiliging vooraf", func(s *FormSection) {
@@ -169,13 +162,11 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 		var cb, consequences, severity, risk string
 		if as != nil {
 			cb = fmt.Sprintf("vertrouwelijkheid: %s; integriteit: %s; beschikbaarheid: %s; kwade opzet: %s",
-				label(CBLabels, as.CB.Confidentiality), label(CBLabels, as.CB.Integrity), label(CBLabels, as.CB.Availability),
-				YesNo(&as.CB.Malicious))
+				CB(as.CB.Confidentiality), CB(as.CB.Integrity), CB(as.CB.Availability), YesNo(&as.CB.Malicious))
 			consequences = as.Consequences
 			severity = fmt.Sprintf("score %s, %s (ENISA: SE = DPC %d × EI %s + CB); aanbeveling: %s",
-				strings.ReplaceAll(strconv.FormatFloat(as.Severity.Score, 'f', -1, 64), ".", ","),
-				label(SeverityLabels, as.Severity.Level), as.DPC, label(EILabels, as.EI), label(RecommendationLabels, as.Recommendation))
-			risk = label(RiskLabels, as.Risk)
+				Score(as.Severity.Score), Severity(as.Severity.Level), as.DPC, EI(as.EI), Recommendation(as.Recommendation))
+			risk = Risk(as.Risk)
 			if as.Reasoning != "" {
 				risk += ": " + as.Reasoning
 			}
@@ -189,9 +180,9 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 	section(8, "Vervolgacties", func(s *FormSection) {
 		informed := ""
 		if dec != nil {
-			informed = label(InformSubjectsLabels, dec.InformSubjects)
+			informed = InformSubjects(dec.InformSubjects)
 			if dec.SubjectsExemption != "" {
-				informed += "; uitzondering: " + label(ExemptionLabels, dec.SubjectsExemption)
+				informed += "; uitzondering: " + Exemption(dec.SubjectsExemption)
 			}
 			if dec.SubjectsReasoning != "" {
 				why := "toelichting"
@@ -211,7 +202,7 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 		if len(b.AuthorityNotifications) > 0 {
 			parts := make([]string, len(b.AuthorityNotifications))
 			for i, n := range b.AuthorityNotifications {
-				parts[i] = fmt.Sprintf("%s op %s, meldingsnummer %s", label(PhaseLabels, n.Phase), FormatTime(n.SubmittedAt), n.Reference)
+				parts[i] = fmt.Sprintf("%s op %s, meldingsnummer %s", Phase(n.Phase), Time(n.SubmittedAt), n.Reference)
 				if n.Reason != "" {
 					parts[i] += ", reden: " + n.Reason
 				}
@@ -225,7 +216,7 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 		if qs := b.OpenQuestions(); len(qs) > 0 {
 			parts := make([]string, len(qs))
 			for i, q := range qs {
-				parts[i] = fmt.Sprintf("%s (gesteld op %s)", q.Question, FormatTime(q.AskedAt))
+				parts[i] = fmt.Sprintf("%s (gesteld op %s)", q.Question, Time(q.AskedAt))
 			}
 			open = strings.Join(parts, "; ")
 		}
@@ -245,9 +236,9 @@ func NewAuthorityForm(b *Breach, now time.Time) *AuthorityForm {
 
 // formNotification fills section 0: which kind of notification this is and
 // where the 72-hour deadline stands.
-func formNotification(s *FormSection, b *Breach, now time.Time) {
+func formNotification(s *FormSection, b *breach.Breach, now time.Time) {
 	initial := b.InitialNotification()
-	withdrawn := slices.ContainsFunc(b.AuthorityNotifications, func(n AuthorityNotification) bool { return n.Phase == PhaseWithdrawal })
+	withdrawn := slices.ContainsFunc(b.AuthorityNotifications, func(n breach.AuthorityNotification) bool { return n.Phase == breach.PhaseWithdrawal })
 	kind, number := "nieuwe melding", "niet van toepassing (nieuwe melding)"
 	switch {
 	case initial != nil && withdrawn:
@@ -259,25 +250,25 @@ func formNotification(s *FormSection, b *Breach, now time.Time) {
 	s.add("Meldingsnummer van de eerdere melding", number, SourceService)
 
 	d := b.DeadlinesAt(now).Authority
-	due := "uiterlijk " + FormatTime(d.DueAt) + ", 72 uur na " + FormatTime(b.AwareAt)
+	due := "uiterlijk " + Time(d.DueAt) + ", 72 uur na " + Time(b.AwareAt)
 	var deadline, delay string
 	switch d.State {
-	case DeadlineRunning:
-		deadline = fmt.Sprintf("%s; nog %s", due, FormatDuration(d.DueAt.Sub(now)))
+	case breach.DeadlineRunning:
+		deadline = fmt.Sprintf("%s; nog %s", due, Duration(d.DueAt.Sub(now)))
 		delay = "niet van toepassing (de termijn loopt nog)"
-	case DeadlineOverdue:
+	case breach.DeadlineOverdue:
 		deadline = fmt.Sprintf("%s; de termijn is %s geleden verstreken en er is nog niet gemeld: "+
-			"de melding moet de redenen voor de vertraging bevatten (art. 33, eerste lid, AVG)", due, FormatDuration(now.Sub(d.DueAt)))
-	case DeadlineMet:
-		deadline = fmt.Sprintf("%s; gemeld op %s, binnen de termijn", due, FormatTime(*d.FulfilledAt))
+			"de melding moet de redenen voor de vertraging bevatten (art. 33, eerste lid, AVG)", due, Duration(now.Sub(d.DueAt)))
+	case breach.DeadlineMet:
+		deadline = fmt.Sprintf("%s; gemeld op %s, binnen de termijn", due, Time(*d.FulfilledAt))
 		delay = "niet van toepassing (binnen de termijn gemeld)"
-	case DeadlineLate:
+	case breach.DeadlineLate:
 		deadline = fmt.Sprintf("%s; gemeld op %s, %s na de termijn (art. 33, eerste lid, AVG: met redenen voor de vertraging)",
-			due, FormatTime(*d.FulfilledAt), FormatDuration(d.FulfilledAt.Sub(d.DueAt)))
+			due, Time(*d.FulfilledAt), Duration(d.FulfilledAt.Sub(d.DueAt)))
 		if initial != nil {
 			delay = initial.DelayReason
 		}
-	case DeadlineStopped:
+	case breach.DeadlineStopped:
 		why := "het datalek is gesloten zonder melding"
 		if dec := b.LatestDecision(); dec != nil && !dec.NotifyAuthority {
 			why = "de verwerkingsverantwoordelijke heeft besloten niet te melden"
@@ -324,29 +315,21 @@ func (f *AuthorityForm) Text() string {
 	return w.String()
 }
 
-// label returns the Dutch label of a value, or the value itself when it has none.
-func label[K ~string](labels map[K]string, k K) string {
-	if l, ok := labels[k]; ok {
-		return l
-	}
-	return string(k)
-}
-
 func timeText(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return FormatTime(*t)
+	return Time(*t)
 }
 
-func intText(n *int) string {
+func countText(n *int) string {
 	if n == nil {
 		return ""
 	}
-	return strconv.Itoa(*n)
+	return Count(*n)
 }
 
-func reporterText(r Reporter) string {
+func reporterText(r breach.Reporter) string {
 	if strings.TrimSpace(r.Name) == "" {
 		return ""
 	}
@@ -365,7 +348,7 @@ func reporterText(r Reporter) string {
 
 // recordsText estimates the number of records from the counts of the sent
 // items; empty when no count is given.
-func recordsText(items []SentItem) string {
+func recordsText(items []breach.SentItem) string {
 	total, counted := 0, 0
 	for _, it := range items {
 		if it.Count != nil {
@@ -377,7 +360,7 @@ func recordsText(items []SentItem) string {
 	case counted == 0:
 		return ""
 	case counted < len(items):
-		return fmt.Sprintf("minstens %d (verstuurde uitingen; niet van elke uiting is het aantal bekend)", total)
+		return "minstens " + Count(total) + " (verstuurde uitingen; niet van elke uiting is het aantal bekend)"
 	}
-	return fmt.Sprintf("ongeveer %d (verstuurde uitingen)", total)
+	return "ongeveer " + Count(total) + " (verstuurde uitingen)"
 }

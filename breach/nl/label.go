@@ -1,0 +1,117 @@
+package nl
+
+import "datalek/breach"
+
+// The Dutch names of the domain's codes. Each function returns the code
+// itself when it has no label, so that an unknown value shows as it is
+// rather than as nothing; the empty code reads as empty.
+//
+// The codes that breach keeps as plain strings (channels, EI, circumstances,
+// the decision's values, phases, outcomes) are taken as any string type, so
+// that a typed enum in breach needs no change here.
+
+var (
+	channels = map[string]string{"post": "per post", "email": "per e-mail", "portal": "via een portaal",
+		"sms": "per sms", "phone": "telefonisch", "fax": "per fax", "other": "anders"}
+	dispositions = map[breach.Disposition]string{
+		breach.DispositionDestroyed: "vernietigd", breach.DispositionReturned: "teruggestuurd",
+		breach.DispositionPartlyReturned: "gedeeltelijk teruggestuurd", breach.DispositionNotReturned: "niet teruggestuurd",
+		breach.DispositionUnknown: "onbekend", breach.DispositionNotApplicable: "niet van toepassing (niets verstuurd)",
+	}
+	statuses = map[breach.Status]string{breach.StatusNew: "nieuw", breach.StatusTriage: "in behandeling",
+		breach.StatusAssessed: "beoordeeld", breach.StatusDecided: "besloten", breach.StatusClosed: "gesloten"}
+	stages = map[breach.Stage]string{breach.StagePreliminary: "voorlopig", breach.StageComplete: "volledig"}
+	roles  = map[breach.Role]string{breach.RoleSupplier: "verwerker", breach.RoleAdviser: "Adviseur Privacy",
+		breach.RoleController: "verwerkingsverantwoordelijke", breach.RoleAdmin: "beheerder"}
+	fields = map[string]string{
+		"title": "Titel", "detected_at": "Ontdekt op", "started_at": "Ontstaan op", "ongoing": "Nog gaande", "cause": "Oorzaak",
+		"personal_data": "Persoonsgegevens", "subjects_min": "Minimum aantal betrokkenen", "subjects_max": "Maximum aantal betrokkenen",
+		"sent_items": "Verstuurde uitingen", "item_disposition": "Vernietigd of teruggestuurd", "measures": "Maatregelen",
+		"reporter": "Melder", "contract_reference": "Contractreferentie", "stage": "Stand van de melding", "aware_at": "Bewust sinds",
+	}
+	risks      = map[breach.Risk]string{breach.RiskNone: "geen risico", breach.RiskSome: "risico", breach.RiskHigh: "hoog risico"}
+	severities = map[breach.SeverityLevel]string{breach.SeverityLow: "laag", breach.SeverityMedium: "gemiddeld",
+		breach.SeverityHigh: "hoog", breach.SeverityVeryHigh: "zeer hoog"}
+	recommendations = map[breach.Recommendation]string{
+		breach.RecommendRegisterOnly:               "alleen registreren",
+		breach.RecommendNotifyAuthority:            "melden bij de Autoriteit Persoonsgegevens",
+		breach.RecommendNotifyAuthorityAndSubjects: "melden bij de Autoriteit Persoonsgegevens en de betrokkenen informeren",
+	}
+	breachTypes = map[breach.BreachType]string{breach.TypeConfidentiality: "vertrouwelijkheid",
+		breach.TypeIntegrity: "integriteit", breach.TypeAvailability: "beschikbaarheid"}
+	eis = map[string]string{"negligible": "verwaarloosbaar", "limited": "beperkt", "significant": "aanzienlijk",
+		"maximum": "maximaal"}
+	circumstances = map[string]string{"none": "geen", "limited": "beperkt (bekende, beperkte ontvangers)",
+		"wide": "breed (onbekende ontvangers of openbaar)", "recoverable": "herstelbaar", "irrecoverable": "onherstelbaar",
+		"temporary": "tijdelijk", "permanent": "blijvend"}
+	informSubjects = map[string]string{"yes": "ja", "planned": "gepland", "no": "nee"}
+	exemptions     = map[string]string{
+		"unintelligible":          "de gegevens zijn onbegrijpelijk voor onbevoegden, bijvoorbeeld versleuteld (art. 34, derde lid, onder a, AVG)",
+		"risk_removed":            "latere maatregelen hebben het hoge risico weggenomen (art. 34, derde lid, onder b, AVG)",
+		"disproportionate_effort": "informeren vergt onevenredige inspanning; in plaats daarvan een openbare mededeling (art. 34, derde lid, onder c, AVG)",
+	}
+	phases = map[string]string{string(breach.PhaseInitial): "eerste melding", string(breach.PhaseSupplement): "aanvulling",
+		string(breach.PhaseWithdrawal): "intrekking"}
+	outcomes = map[string]string{string(breach.OutcomeHandled): "afgehandeld", string(breach.OutcomeNoBreach): "geen datalek"}
+)
+
+// label returns the label of a code, or the code itself when it has none.
+func label[K ~string](labels map[K]string, k K) string {
+	if l, ok := labels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+// Channel names how an item was sent: "post" is "per post".
+func Channel[T ~string](c T) string { return label(channels, string(c)) }
+
+// Disposition names what became of the sent items.
+func Disposition(d breach.Disposition) string { return label(dispositions, d) }
+
+// Status names where the handling of a breach stands.
+func Status(s breach.Status) string { return label(statuses, s) }
+
+// Stage names the stage of a report: voorlopig or volledig.
+func Stage(s breach.Stage) string { return label(stages, s) }
+
+// Role names a role, as a person holding it is called.
+func Role(r breach.Role) string { return label(roles, r) }
+
+// Field names a field of the report by its JSON name, e.g. "Oorzaak" for
+// "cause".
+func Field(f string) string { return label(fields, f) }
+
+// Risk names the adviser's conclusion on the risk to the data subjects.
+func Risk(r breach.Risk) string { return label(risks, r) }
+
+// Severity names an ENISA severity level.
+func Severity(l breach.SeverityLevel) string { return label(severities, l) }
+
+// Recommendation names what the severity recommends.
+func Recommendation(r breach.Recommendation) string { return label(recommendations, r) }
+
+// BreachType names a kind of breach: vertrouwelijkheid, integriteit,
+// beschikbaarheid.
+func BreachType(t breach.BreachType) string { return label(breachTypes, t) }
+
+// EI names an ENISA ease-of-identification value.
+func EI[T ~string](e T) string { return label(eis, string(e)) }
+
+// CB names an ENISA circumstance value (of confidentiality, integrity or
+// availability).
+func CB[T ~string](c T) string { return label(circumstances, string(c)) }
+
+// InformSubjects names the decision on informing the data subjects.
+func InformSubjects[T ~string](v T) string { return label(informSubjects, string(v)) }
+
+// Exemption names a ground of GDPR Art. 34(3) for not informing the data
+// subjects, with its article.
+func Exemption[T ~string](e T) string { return label(exemptions, string(e)) }
+
+// Phase names a notification to the AP: eerste melding, aanvulling,
+// intrekking.
+func Phase[T ~string](p T) string { return label(phases, string(p)) }
+
+// Outcome names how a breach was closed.
+func Outcome[T ~string](o T) string { return label(outcomes, string(o)) }
