@@ -111,3 +111,14 @@ func (s *Service) RecordAuthorityNotification(ctx context.Context, a Actor, id s
 		return nil
 	})
 }
+
+// AuthorityForm returns what the AP's notification form is drafted from: the
+// breach with its deliberation, for staff, and the moment to draft it at.
+// Errors: EFORBIDDEN, ENOTFOUND.
+func (s *Service) AuthorityForm(ctx context.Context, a Actor, id string) (*Breach, time.Time, error) {
+	b, err := s.FindStaffBreach(ctx, a, id)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return b, s.now(), nil
+}

@@ -134,3 +134,12 @@ func (s *Service) ListEvents(ctx context.Context, a Actor, id string) ([]Event, 
 	events, err := s.Breaches.ListEvents(ctx, a.Scope(), id)
 	return a.Side().VisibleEvents(events), err
 }
+
+// FindStaffBreach returns a breach with its deliberation, for staff only.
+// Errors: EFORBIDDEN, ENOTFOUND.
+func (s *Service) FindStaffBreach(ctx context.Context, a Actor, id string) (*Breach, error) {
+	if err := requireRole(a, RoleAdviser, RoleController); err != nil {
+		return nil, err
+	}
+	return s.Breaches.FindBreach(ctx, a.Scope(), id)
+}
