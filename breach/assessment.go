@@ -28,7 +28,7 @@ type Assessment struct {
 	DPC            int            `json:"dpc"`
 	DPCDefault     int            `json:"dpc_default"` // the highest base score of the report's categories
 	DPCReason      string         `json:"dpc_reason,omitempty"`
-	EI             string         `json:"ei"`
+	EI             EI             `json:"ei"`
 	CB             Circumstances  `json:"cb"`
 	Unintelligible bool           `json:"unintelligible"`
 	Consequences   string         `json:"consequences"`
@@ -53,7 +53,7 @@ type AssessmentRequest struct {
 	BreachTypes    []BreachType  `json:"breach_types"`
 	DPC            *int          `json:"dpc,omitempty"`
 	DPCReason      string        `json:"dpc_reason,omitempty"`
-	EI             string        `json:"ei"`
+	EI             EI            `json:"ei"`
 	CB             Circumstances `json:"cb"`
 	Unintelligible bool          `json:"unintelligible"`
 	Consequences   string        `json:"consequences"`

@@ -21,7 +21,7 @@ const NoticeNotification NoticeKind = "notification"
 // Persoonsgegevens, as submitted through its form.
 type AuthorityNotification struct {
 	Seq         int       `json:"seq"`
-	Phase       string    `json:"phase"` // initial, supplement, withdrawal
+	Phase       Phase     `json:"phase"`
 	SubmittedAt time.Time `json:"submitted_at"`
 	Reference   string    `json:"reference"` // the AP's meldingsnummer
 	Note        string    `json:"note,omitempty"`
@@ -33,7 +33,7 @@ type AuthorityNotification struct {
 
 // AuthorityNotificationRequest is what the controller sends.
 type AuthorityNotificationRequest struct {
-	Phase       string    `json:"phase"`
+	Phase       Phase     `json:"phase"`
 	SubmittedAt time.Time `json:"submitted_at"`
 	Reference   string    `json:"reference"`
 	Note        string    `json:"note,omitempty"`
@@ -41,11 +41,13 @@ type AuthorityNotificationRequest struct {
 	Reason      string    `json:"reason,omitempty"`
 }
 
-// Notification phases.
+// Phase is a phase of the notification to the AP.
+type Phase string
+
 const (
-	PhaseInitial    = "initial"
-	PhaseSupplement = "supplement"
-	PhaseWithdrawal = "withdrawal"
+	PhaseInitial    Phase = "initial"
+	PhaseSupplement Phase = "supplement"
+	PhaseWithdrawal Phase = "withdrawal"
 )
 
 // InitialNotification returns the initial notification to the AP, or nil.
@@ -81,7 +83,7 @@ func (s *Service) RecordAuthorityNotification(ctx context.Context, a Actor, id s
 		}
 		var p Problems
 		switch {
-		case !slices.Contains([]string{PhaseInitial, PhaseSupplement, PhaseWithdrawal}, n.Phase):
+		case !slices.Contains([]Phase{PhaseInitial, PhaseSupplement, PhaseWithdrawal}, n.Phase):
 			p.Add("phase", "moet initial, supplement of withdrawal zijn")
 		case n.Phase == PhaseInitial && n.SubmittedAt.After(b.AuthorityDue()) && n.DelayReason == "":
 			p.Add("delay_reason", "is verplicht: de melding is gedaan na de 72-uurstermijn (%s); art. 33, eerste lid, AVG vraagt de redenen voor de vertraging",

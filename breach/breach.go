@@ -54,14 +54,27 @@ const (
 var Dispositions = []Disposition{DispositionDestroyed, DispositionReturned, DispositionPartlyReturned,
 	DispositionNotReturned, DispositionUnknown, DispositionNotApplicable}
 
+// Channel is how an item was sent.
+type Channel string
+
+const (
+	ChannelPost   Channel = "post"
+	ChannelEmail  Channel = "email"
+	ChannelPortal Channel = "portal"
+	ChannelSMS    Channel = "sms"
+	ChannelPhone  Channel = "phone"
+	ChannelFax    Channel = "fax"
+	ChannelOther  Channel = "other"
+)
+
 // Channels lists how an item can have been sent.
-var Channels = []string{"post", "email", "portal", "sms", "phone", "fax", "other"}
+var Channels = []Channel{ChannelPost, ChannelEmail, ChannelPortal, ChannelSMS, ChannelPhone, ChannelFax, ChannelOther}
 
 // SentItem is an item (uiting) that reached someone it should not have.
 type SentItem struct {
-	Description string `json:"description"`
-	Channel     string `json:"channel"`
-	Count       *int   `json:"count,omitempty"`
+	Description string  `json:"description"`
+	Channel     Channel `json:"channel"`
+	Count       *int    `json:"count,omitempty"`
 }
 
 // Reporter is the supplier's contact for this breach.

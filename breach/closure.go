@@ -17,7 +17,7 @@ const NoticeClosed NoticeKind = "closed"
 
 // Closure is how a breach was closed.
 type Closure struct {
-	Outcome  string    `json:"outcome"` // handled, no_breach
+	Outcome  Outcome   `json:"outcome"`
 	Reason   string    `json:"reason,omitempty"`
 	ClosedAt time.Time `json:"closed_at"`
 	By       string    `json:"by"`
@@ -25,14 +25,16 @@ type Closure struct {
 
 // CloseRequest closes a breach.
 type CloseRequest struct {
-	Outcome string `json:"outcome"`
-	Reason  string `json:"reason,omitempty"`
+	Outcome Outcome `json:"outcome"`
+	Reason  string  `json:"reason,omitempty"`
 }
 
-// Close outcomes.
+// Outcome is how a breach was closed.
+type Outcome string
+
 const (
-	OutcomeHandled  = "handled"
-	OutcomeNoBreach = "no_breach"
+	OutcomeHandled  Outcome = "handled"   // decided and dealt with
+	OutcomeNoBreach Outcome = "no_breach" // no personal-data breach after all
 )
 
 // Close closes a breach: as handled once decided, or as no breach at all

@@ -19,29 +19,48 @@ const NoticeDecision NoticeKind = "decision"
 // Decision is the controller's decision on notifying the AP and informing
 // the data subjects, with its reasons (GDPR Art. 33(5), Art. 34).
 type Decision struct {
-	Seq                int       `json:"seq"`
-	DecidedAt          time.Time `json:"decided_at"`
-	By                 string    `json:"by"`
-	NotifyAuthority    bool      `json:"notify_authority"`
-	AuthorityReasoning string    `json:"authority_reasoning,omitempty"`
-	InformSubjects     string    `json:"inform_subjects"`
-	SubjectsExemption  string    `json:"subjects_exemption,omitempty"`
-	SubjectsReasoning  string    `json:"subjects_reasoning,omitempty"`
+	Seq                int            `json:"seq"`
+	DecidedAt          time.Time      `json:"decided_at"`
+	By                 string         `json:"by"`
+	NotifyAuthority    bool           `json:"notify_authority"`
+	AuthorityReasoning string         `json:"authority_reasoning,omitempty"`
+	InformSubjects     InformSubjects `json:"inform_subjects"`
+	SubjectsExemption  Exemption      `json:"subjects_exemption,omitempty"`
+	SubjectsReasoning  string         `json:"subjects_reasoning,omitempty"`
 }
 
 // DecisionRequest is what the controller sends.
 type DecisionRequest struct {
-	NotifyAuthority    *bool  `json:"notify_authority"`
-	AuthorityReasoning string `json:"authority_reasoning,omitempty"`
-	InformSubjects     string `json:"inform_subjects"`
-	SubjectsExemption  string `json:"subjects_exemption,omitempty"`
-	SubjectsReasoning  string `json:"subjects_reasoning,omitempty"`
+	NotifyAuthority    *bool          `json:"notify_authority"`
+	AuthorityReasoning string         `json:"authority_reasoning,omitempty"`
+	InformSubjects     InformSubjects `json:"inform_subjects"`
+	SubjectsExemption  Exemption      `json:"subjects_exemption,omitempty"`
+	SubjectsReasoning  string         `json:"subjects_reasoning,omitempty"`
 }
+
+// InformSubjects is the decision on informing the data subjects (Art. 34).
+type InformSubjects string
+
+const (
+	InformYes     InformSubjects = "yes"
+	InformPlanned InformSubjects = "planned"
+	InformNo      InformSubjects = "no"
+)
+
+// Exemption is a ground of Art. 34(3) GDPR for not informing the data
+// subjects of a high-risk breach.
+type Exemption string
+
+const (
+	ExemptionUnintelligible         Exemption = "unintelligible"          // (a) e.g. encrypted
+	ExemptionRiskRemoved            Exemption = "risk_removed"            // (b) later measures removed the high risk
+	ExemptionDisproportionateEffort Exemption = "disproportionate_effort" // (c) a public communication instead
+)
 
 // The answers to informing the data subjects, and the Art. 34(3) exemptions.
 var (
-	InformSubjectsValues = []string{"yes", "planned", "no"}
-	SubjectsExemptions   = []string{"unintelligible", "risk_removed", "disproportionate_effort"}
+	InformSubjectsValues = []InformSubjects{InformYes, InformPlanned, InformNo}
+	SubjectsExemptions   = []Exemption{ExemptionUnintelligible, ExemptionRiskRemoved, ExemptionDisproportionateEffort}
 )
 
 // DecisionInForce returns the controller's decision while it stands: the
@@ -88,7 +107,7 @@ func (s *Service) Decide(ctx context.Context, a Actor, id string, req DecisionRe
 			p.Add("subjects_exemption", "moet unintelligible, risk_removed of disproportionate_effort zijn")
 		}
 		high := b.LatestAssessment() != nil && b.LatestAssessment().Risk == RiskHigh
-		if d.InformSubjects == "no" {
+		if d.InformSubjects == InformNo {
 			if high && d.SubjectsExemption == "" {
 				p.Add("subjects_exemption", "is verplicht: het risico is beoordeeld als hoog, dus de betrokkenen worden geïnformeerd tenzij een uitzondering van artikel 34, derde lid, AVG geldt")
 			}

@@ -15,24 +15,57 @@ const (
 // BreachTypes lists the breach types.
 var BreachTypes = []BreachType{TypeConfidentiality, TypeIntegrity, TypeAvailability}
 
+// EI is the ENISA ease of identification: how easily the people affected
+// can be identified from the data.
+type EI string
+
+const (
+	EINegligible  EI = "negligible"
+	EILimited     EI = "limited"
+	EISignificant EI = "significant"
+	EIMaximum     EI = "maximum"
+)
+
+// Loss of confidentiality, integrity and availability: the ENISA
+// circumstances of the breach.
+type (
+	ConfidentialityLoss string
+	IntegrityLoss       string
+	AvailabilityLoss    string
+)
+
+const (
+	ConfidentialityNone    ConfidentialityLoss = "none"
+	ConfidentialityLimited ConfidentialityLoss = "limited" // known, limited recipients
+	ConfidentialityWide    ConfidentialityLoss = "wide"    // unknown recipients, or public
+
+	IntegrityNone          IntegrityLoss = "none"
+	IntegrityRecoverable   IntegrityLoss = "recoverable"
+	IntegrityIrrecoverable IntegrityLoss = "irrecoverable"
+
+	AvailabilityNone      AvailabilityLoss = "none"
+	AvailabilityTemporary AvailabilityLoss = "temporary"
+	AvailabilityPermanent AvailabilityLoss = "permanent"
+)
+
 // The ENISA (2013) inputs. Scores are kept in quarter points so that every
 // sum is exact and the level boundaries compare without rounding.
 var (
 	// eiQuarters is ease of identification: negligible 0.25 ... maximum 1.
-	eiQuarters = map[string]int{"negligible": 1, "limited": 2, "significant": 3, "maximum": 4}
+	eiQuarters = map[EI]int{EINegligible: 1, EILimited: 2, EISignificant: 3, EIMaximum: 4}
 	// The circumstances of the breach, added to DPC × EI.
-	confidentialityQuarters = map[string]int{"none": 0, "limited": 1, "wide": 2}
-	integrityQuarters       = map[string]int{"none": 0, "recoverable": 1, "irrecoverable": 2}
-	availabilityQuarters    = map[string]int{"none": 0, "temporary": 1, "permanent": 2}
+	confidentialityQuarters = map[ConfidentialityLoss]int{ConfidentialityNone: 0, ConfidentialityLimited: 1, ConfidentialityWide: 2}
+	integrityQuarters       = map[IntegrityLoss]int{IntegrityNone: 0, IntegrityRecoverable: 1, IntegrityIrrecoverable: 2}
+	availabilityQuarters    = map[AvailabilityLoss]int{AvailabilityNone: 0, AvailabilityTemporary: 1, AvailabilityPermanent: 2}
 	maliciousQuarters       = 2
 )
 
 // Circumstances are the CB elements of the ENISA method.
 type Circumstances struct {
-	Confidentiality string `json:"confidentiality"` // none, limited (known, limited recipients), wide (unknown or public)
-	Integrity       string `json:"integrity"`       // none, recoverable, irrecoverable
-	Availability    string `json:"availability"`    // none, temporary, permanent
-	Malicious       bool   `json:"malicious"`
+	Confidentiality ConfidentialityLoss `json:"confidentiality"`
+	Integrity       IntegrityLoss       `json:"integrity"`
+	Availability    AvailabilityLoss    `json:"availability"`
+	Malicious       bool                `json:"malicious"`
 }
 
 // SeverityLevel is the ENISA level of a score.
@@ -64,7 +97,7 @@ const (
 // Score computes the ENISA severity. dpc is 1 to 4, ei one of negligible,
 // limited, significant, maximum, and the circumstances as in Circumstances;
 // it returns an error for any value outside those.
-func Score(dpc int, ei string, cb Circumstances) (Severity, error) {
+func Score(dpc int, ei EI, cb Circumstances) (Severity, error) {
 	e, okE := eiQuarters[ei]
 	c, okC := confidentialityQuarters[cb.Confidentiality]
 	i, okI := integrityQuarters[cb.Integrity]

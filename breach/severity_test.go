@@ -12,13 +12,13 @@ import (
 // Worked cases, computed by hand: SE = DPC × EI + CB.
 func TestScore(t *testing.T) {
 	none := breach.Circumstances{Confidentiality: "none", Integrity: "none", Availability: "none"}
-	with := func(c, i, a string, malicious bool) breach.Circumstances {
+	with := func(c breach.ConfidentialityLoss, i breach.IntegrityLoss, a breach.AvailabilityLoss, malicious bool) breach.Circumstances {
 		return breach.Circumstances{Confidentiality: c, Integrity: i, Availability: a, Malicious: malicious}
 	}
 	tests := []struct {
 		name  string
 		dpc   int
-		ei    string
+		ei    breach.EI
 		cb    breach.Circumstances
 		score float64
 		level breach.SeverityLevel
@@ -46,7 +46,7 @@ func TestScore(t *testing.T) {
 	}
 	for _, bad := range []struct {
 		dpc int
-		ei  string
+		ei  breach.EI
 		cb  breach.Circumstances
 	}{{0, "limited", none}, {5, "limited", none}, {2, "some", none}, {2, "limited", with("all", "none", "none", false)}} {
 		_, err := breach.Score(bad.dpc, bad.ei, bad.cb)

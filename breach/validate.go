@@ -194,7 +194,7 @@ func (r *Report) sentItemsProblems(p *Problems) {
 		prefix := fmt.Sprintf("sent_items[%d].", i)
 		text(p, prefix+"description", item.Description, maxText, true)
 		if !slices.Contains(Channels, item.Channel) {
-			p.Add(prefix+"channel", "moet een van %s zijn", strings.Join(Channels, ", "))
+			p.Add(prefix+"channel", "moet een van %s zijn", joinCodes(Channels))
 		}
 		if item.Count != nil && (*item.Count < 1 || *item.Count > maxSubjects) {
 			p.Add(prefix+"count", "moet tussen 1 en %d liggen", maxSubjects)
@@ -203,16 +203,17 @@ func (r *Report) sentItemsProblems(p *Problems) {
 	switch d := r.ItemDisposition; {
 	case d == "":
 	case !slices.Contains(Dispositions, d):
-		p.Add("item_disposition", "moet een van %s zijn", joinDispositions())
+		p.Add("item_disposition", "moet een van %s zijn", joinCodes(Dispositions))
 	case d == DispositionNotApplicable && len(r.SentItems) > 0:
 		p.Add("item_disposition", "not_applicable kan alleen als er niets is verstuurd (sent_items leeg)")
 	}
 }
 
-func joinDispositions() string {
-	s := make([]string, len(Dispositions))
-	for i, d := range Dispositions {
-		s[i] = string(d)
+// joinCodes lists the codes of an enum for a message: "a, b, c".
+func joinCodes[T ~string](codes []T) string {
+	s := make([]string, len(codes))
+	for i, c := range codes {
+		s[i] = string(c)
 	}
 	return strings.Join(s, ", ")
 }

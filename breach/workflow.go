@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -45,15 +44,7 @@ func (act action) allowed(b *Breach) error {
 		return nil
 	}
 	return &Error{Code: ECONFLICT, Message: fmt.Sprintf("Datalek %s heeft status %q: %s kan alleen bij status %s.",
-		b.Reference, b.Status, act.name, joinStatuses(act.statuses))}
-}
-
-func joinStatuses(ss []Status) string {
-	parts := make([]string, len(ss))
-	for i, s := range ss {
-		parts[i] = string(s)
-	}
-	return strings.Join(parts, ", ")
+		b.Reference, b.Status, act.name, joinCodes(act.statuses))}
 }
 
 // recordAdded records that something was added to the breach (an

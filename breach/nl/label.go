@@ -5,14 +5,11 @@ import "datalek/breach"
 // The Dutch names of the domain's codes. Each function returns the code
 // itself when it has no label, so that an unknown value shows as it is
 // rather than as nothing; the empty code reads as empty.
-//
-// The codes that breach keeps as plain strings (channels, EI, circumstances,
-// the decision's values, phases, outcomes) are taken as any string type, so
-// that a typed enum in breach needs no change here.
 
 var (
-	channels = map[string]string{"post": "per post", "email": "per e-mail", "portal": "via een portaal",
-		"sms": "per sms", "phone": "telefonisch", "fax": "per fax", "other": "anders"}
+	channels = map[breach.Channel]string{breach.ChannelPost: "per post", breach.ChannelEmail: "per e-mail",
+		breach.ChannelPortal: "via een portaal", breach.ChannelSMS: "per sms", breach.ChannelPhone: "telefonisch",
+		breach.ChannelFax: "per fax", breach.ChannelOther: "anders"}
 	dispositions = map[breach.Disposition]string{
 		breach.DispositionDestroyed: "vernietigd", breach.DispositionReturned: "teruggestuurd",
 		breach.DispositionPartlyReturned: "gedeeltelijk teruggestuurd", breach.DispositionNotReturned: "niet teruggestuurd",
@@ -39,20 +36,20 @@ var (
 	}
 	breachTypes = map[breach.BreachType]string{breach.TypeConfidentiality: "vertrouwelijkheid",
 		breach.TypeIntegrity: "integriteit", breach.TypeAvailability: "beschikbaarheid"}
-	eis = map[string]string{"negligible": "verwaarloosbaar", "limited": "beperkt", "significant": "aanzienlijk",
-		"maximum": "maximaal"}
+	eis = map[breach.EI]string{breach.EINegligible: "verwaarloosbaar", breach.EILimited: "beperkt",
+		breach.EISignificant: "aanzienlijk", breach.EIMaximum: "maximaal"}
 	circumstances = map[string]string{"none": "geen", "limited": "beperkt (bekende, beperkte ontvangers)",
 		"wide": "breed (onbekende ontvangers of openbaar)", "recoverable": "herstelbaar", "irrecoverable": "onherstelbaar",
 		"temporary": "tijdelijk", "permanent": "blijvend"}
-	informSubjects = map[string]string{"yes": "ja", "planned": "gepland", "no": "nee"}
-	exemptions     = map[string]string{
-		"unintelligible":          "de gegevens zijn onbegrijpelijk voor onbevoegden, bijvoorbeeld versleuteld (art. 34, derde lid, onder a, AVG)",
-		"risk_removed":            "latere maatregelen hebben het hoge risico weggenomen (art. 34, derde lid, onder b, AVG)",
-		"disproportionate_effort": "informeren vergt onevenredige inspanning; in plaats daarvan een openbare mededeling (art. 34, derde lid, onder c, AVG)",
+	informSubjects = map[breach.InformSubjects]string{breach.InformYes: "ja", breach.InformPlanned: "gepland", breach.InformNo: "nee"}
+	exemptions     = map[breach.Exemption]string{
+		breach.ExemptionUnintelligible:         "de gegevens zijn onbegrijpelijk voor onbevoegden, bijvoorbeeld versleuteld (art. 34, derde lid, onder a, AVG)",
+		breach.ExemptionRiskRemoved:            "latere maatregelen hebben het hoge risico weggenomen (art. 34, derde lid, onder b, AVG)",
+		breach.ExemptionDisproportionateEffort: "informeren vergt onevenredige inspanning; in plaats daarvan een openbare mededeling (art. 34, derde lid, onder c, AVG)",
 	}
-	phases = map[string]string{string(breach.PhaseInitial): "eerste melding", string(breach.PhaseSupplement): "aanvulling",
-		string(breach.PhaseWithdrawal): "intrekking"}
-	outcomes = map[string]string{string(breach.OutcomeHandled): "afgehandeld", string(breach.OutcomeNoBreach): "geen datalek"}
+	phases = map[breach.Phase]string{breach.PhaseInitial: "eerste melding", breach.PhaseSupplement: "aanvulling",
+		breach.PhaseWithdrawal: "intrekking"}
+	outcomes = map[breach.Outcome]string{breach.OutcomeHandled: "afgehandeld", breach.OutcomeNoBreach: "geen datalek"}
 )
 
 // label returns the label of a code, or the code itself when it has none.
@@ -64,7 +61,7 @@ func label[K ~string](labels map[K]string, k K) string {
 }
 
 // Channel names how an item was sent: "post" is "per post".
-func Channel[T ~string](c T) string { return label(channels, string(c)) }
+func Channel(c breach.Channel) string { return label(channels, c) }
 
 // Disposition names what became of the sent items.
 func Disposition(d breach.Disposition) string { return label(dispositions, d) }
@@ -96,22 +93,24 @@ func Recommendation(r breach.Recommendation) string { return label(recommendatio
 func BreachType(t breach.BreachType) string { return label(breachTypes, t) }
 
 // EI names an ENISA ease-of-identification value.
-func EI[T ~string](e T) string { return label(eis, string(e)) }
+func EI(e breach.EI) string { return label(eis, e) }
 
 // CB names an ENISA circumstance value (of confidentiality, integrity or
 // availability).
-func CB[T ~string](c T) string { return label(circumstances, string(c)) }
+func CB[T breach.ConfidentialityLoss | breach.IntegrityLoss | breach.AvailabilityLoss](c T) string {
+	return label(circumstances, string(c))
+}
 
 // InformSubjects names the decision on informing the data subjects.
-func InformSubjects[T ~string](v T) string { return label(informSubjects, string(v)) }
+func InformSubjects(v breach.InformSubjects) string { return label(informSubjects, v) }
 
 // Exemption names a ground of GDPR Art. 34(3) for not informing the data
 // subjects, with its article.
-func Exemption[T ~string](e T) string { return label(exemptions, string(e)) }
+func Exemption(e breach.Exemption) string { return label(exemptions, e) }
 
 // Phase names a notification to the AP: eerste melding, aanvulling,
 // intrekking.
-func Phase[T ~string](p T) string { return label(phases, string(p)) }
+func Phase(p breach.Phase) string { return label(phases, p) }
 
 // Outcome names how a breach was closed.
-func Outcome[T ~string](o T) string { return label(outcomes, string(o)) }
+func Outcome(o breach.Outcome) string { return label(outcomes, o) }

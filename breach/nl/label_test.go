@@ -29,7 +29,7 @@ func TestEveryCodeHasALabel(t *testing.T) {
 		labelled("disposition", string(v), nl.Disposition(v))
 	}
 	for _, v := range breach.Channels {
-		labelled("channel", v, nl.Channel(v))
+		labelled("channel", string(v), nl.Channel(v))
 	}
 	for _, v := range breach.BreachTypes {
 		labelled("breach type", string(v), nl.BreachType(v))
@@ -41,23 +41,29 @@ func TestEveryCodeHasALabel(t *testing.T) {
 	for _, v := range []breach.Risk{breach.RiskNone, breach.RiskSome, breach.RiskHigh} {
 		labelled("risk", string(v), nl.Risk(v))
 	}
-	for _, v := range []string{"negligible", "limited", "significant", "maximum"} {
-		labelled("EI", v, nl.EI(v))
+	for _, v := range []breach.EI{breach.EINegligible, breach.EILimited, breach.EISignificant, breach.EIMaximum} {
+		labelled("EI", string(v), nl.EI(v))
 	}
-	for _, v := range []string{"none", "limited", "wide", "recoverable", "irrecoverable", "temporary", "permanent"} {
-		labelled("circumstance", v, nl.CB(v))
+	for _, v := range []breach.ConfidentialityLoss{breach.ConfidentialityNone, breach.ConfidentialityLimited, breach.ConfidentialityWide} {
+		labelled("confidentiality", string(v), nl.CB(v))
+	}
+	for _, v := range []breach.IntegrityLoss{breach.IntegrityNone, breach.IntegrityRecoverable, breach.IntegrityIrrecoverable} {
+		labelled("integrity", string(v), nl.CB(v))
+	}
+	for _, v := range []breach.AvailabilityLoss{breach.AvailabilityNone, breach.AvailabilityTemporary, breach.AvailabilityPermanent} {
+		labelled("availability", string(v), nl.CB(v))
 	}
 	for _, v := range breach.InformSubjectsValues {
-		labelled("inform subjects", v, nl.InformSubjects(v))
+		labelled("inform subjects", string(v), nl.InformSubjects(v))
 	}
 	for _, v := range breach.SubjectsExemptions {
-		labelled("exemption", v, nl.Exemption(v))
+		labelled("exemption", string(v), nl.Exemption(v))
 	}
-	for _, v := range []string{breach.PhaseInitial, breach.PhaseSupplement, breach.PhaseWithdrawal} {
-		labelled("phase", v, nl.Phase(v))
+	for _, v := range []breach.Phase{breach.PhaseInitial, breach.PhaseSupplement, breach.PhaseWithdrawal} {
+		labelled("phase", string(v), nl.Phase(v))
 	}
-	for _, v := range []string{breach.OutcomeHandled, breach.OutcomeNoBreach} {
-		labelled("outcome", v, nl.Outcome(v))
+	for _, v := range []breach.Outcome{breach.OutcomeHandled, breach.OutcomeNoBreach} {
+		labelled("outcome", string(v), nl.Outcome(v))
 	}
 	assert.Equal(t, "Oorzaak", nl.Field("cause"))
 }
