@@ -13,6 +13,9 @@ func (l Links) url(path string) string { return strings.TrimRight(l.Base, "/") +
 // Breach is where a breach is read.
 func (l Links) Breach(id string) string { return l.url("/api/v1/breaches/" + id) }
 
+// Updates is where the supplier reports a development (Article 9.2).
+func (l Links) Updates(id string) string { return l.Breach(id) + "/updates" }
+
 // Answer is where the supplier answers a question.
 func (l Links) Answer(id, questionID string) string {
 	return l.Breach(id) + "/questions/" + questionID + "/answer"

@@ -7,7 +7,6 @@ package notify
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -93,15 +92,19 @@ func subject(b *breach.Breach, text string) string {
 	return fmt.Sprintf("[Datalek %s] %s", b.Reference, text)
 }
 
-func (c *Composer) link(b *breach.Breach) string {
-	return strings.TrimRight(c.BaseURL, "/") + "/api/v1/breaches/" + b.ID
-}
+// links forms the addresses a mail carries.
+func (c *Composer) links() breach.Links { return breach.Links{Base: c.BaseURL} }
 
+func (c *Composer) link(b *breach.Breach) string { return c.links().Breach(b.ID) }
+
+// document says what the notice says. The breach it shows is as the mail's
+// audience may see it: a mail to the reporter never carries the
+// controller's deliberation.
 func (c *Composer) document(n breach.Notice) (document, error) {
-	b := n.Breach
-	if b == nil && n.Kind != breach.NoticeDigest {
+	if n.Breach == nil && n.Kind != breach.NoticeDigest {
 		return document{}, fmt.Errorf("notice %s (%s) has no breach", n.ID, n.Kind)
 	}
+	n.Breach = n.Side().Visible(n.Breach)
 	switch n.Kind {
 	case breach.NoticeFiled:
 		return c.filed(n), nil
@@ -138,7 +141,7 @@ func (c *Composer) filed(n breach.Notice) document {
 	return document{
 		Subject:  subject(b, title),
 		Intro:    intro,
-		Sections: []section{reportSection(b), deadlineSection(b, n.At)},
+		Sections: []section{reportSection(b), deadlineSection(n)},
 		Link:     c.link(b),
 		Outro:    []string{"Beoordeel de melding en besluit of het datalek moet worden gemeld bij de Autoriteit Persoonsgegevens en aan de betrokkenen."},
 	}
@@ -162,7 +165,7 @@ func (c *Composer) acknowledged(n breach.Notice) document {
 		Link:     c.link(b),
 		Outro: []string{
 			"Wat er nu gebeurt: de Adviseur Privacy beoordeelt de melding en neemt contact met u op als er vragen zijn. De opdrachtgever besluit of het datalek wordt gemeld bij de Autoriteit Persoonsgegevens en aan de betrokkenen.",
-			"Houd ons op de hoogte van nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst) via de API: POST " + c.link(b) + "/updates.",
+			"Houd ons op de hoogte van nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst) via de API: POST " + c.links().Updates(b.ID) + ".",
 		},
 	}
 }
@@ -187,7 +190,7 @@ func (c *Composer) changed(n breach.Notice) document {
 		}
 		sections = append(sections, changes)
 	}
-	sections = append(sections, reportSection(b), deadlineSection(b, n.At))
+	sections = append(sections, reportSection(b), deadlineSection(n))
 	return document{Subject: subject(b, title), Intro: []string{intro, processorVerdict(b, n.At)}, Sections: sections, Link: c.link(b)}
 }
 
@@ -199,7 +202,7 @@ func (c *Composer) awareness(n breach.Notice) document {
 			fmt.Sprintf("%s heeft vastgelegd dat de verwerkingsverantwoordelijke op %s op de hoogte was van dit datalek.", actorName(n), nl.Time(b.AwareAt)),
 			fmt.Sprintf("De melding bij de Autoriteit Persoonsgegevens moet daardoor uiterlijk %s gedaan zijn.", nl.Time(b.AuthorityDue())),
 		},
-		Sections: []section{{Title: "Reden", Rows: []row{{"Toelichting", n.Reason}}}, deadlineSection(b, n.At)},
+		Sections: []section{{Title: "Reden", Rows: []row{{"Toelichting", n.Reason}}}, deadlineSection(n)},
 		Link:     c.link(b),
 	}
 }
@@ -212,7 +215,7 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	left, late := a.DueAt.Sub(n.At), n.At.Sub(a.DueAt)
 	var d document
 	if q := n.Question; q != nil && (a.Kind == breach.AlertQuestionReminder || a.Kind == breach.AlertQuestionOverdue) {
-		if a.Kind == breach.AlertQuestionReminder && !toReporter(n) {
+		if a.Kind == breach.AlertQuestionReminder && n.Audience == breach.AudienceMailboxForReporter {
 			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s nog niet beantwoord (uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
 			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt)), noEmail(b)}
 		} else if a.Kind == breach.AlertQuestionReminder {
@@ -224,15 +227,15 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt))}
 		}
 		d.Sections = []section{questionSection(q)}
-		if toReporter(n) {
-			d.Outro = []string{"Beantwoorden via de API: POST " + c.link(b) + "/questions/" + q.ID + "/answer."}
+		if n.Audience == breach.AudienceReporter {
+			d.Outro = []string{"Beantwoorden via de API: POST " + c.links().Answer(b.ID, q.ID) + "."}
 		}
 		d.Link = c.link(b)
 		return d, nil
 	}
 	switch a.Kind {
 	case breach.AlertProcessorReminder:
-		if !toReporter(n) {
+		if n.Audience == breach.AudienceMailboxForReporter {
 			d.Subject = subject(b, fmt.Sprintf("Volledige melding van %s nog niet binnen (uiterlijk %s)", b.Organisation, nl.Time(a.DueAt)))
 			d.Intro = []string{fmt.Sprintf("De melding van %s is nog voorlopig; de volledige melding moet uiterlijk %s binnen zijn, over %s.",
 				b.Organisation, nl.Time(a.DueAt), nl.Duration(left)), "Nog niet gegeven: " + fieldList(b.MissingFields()) + ".", noEmail(b)}
@@ -268,11 +271,7 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	if a.Collapsed > 0 {
 		d.Intro = append(d.Intro, fmt.Sprintf("Deze waarschuwing vervangt %s eerdere die tijdens een onderbreking van de dienst niet zijn verstuurd.", nl.Count(a.Collapsed)))
 	}
-	deadlines := deadlineSection(b, n.At)
-	if toReporter(n) { // the 72-hour clock is the controller's, not the supplier's
-		deadlines.Rows = deadlines.Rows[:1]
-	}
-	d.Sections = []section{deadlines, reportSection(b)}
+	d.Sections = []section{deadlineSection(n), reportSection(b)}
 	d.Link = c.link(b)
 	return d, nil
 }
@@ -291,7 +290,7 @@ func (c *Composer) digest(n breach.Notice) document {
 		t.Rows = append(t.Rows, []string{b.Reference, b.Organisation, b.Title, nl.Status(b.Status) + ", " + nl.Stage(b.Stage), nearestDeadline(b, n.At)})
 	}
 	d.Sections = []section{{Title: "Open datalekken", Table: t}}
-	d.Link = strings.TrimRight(c.BaseURL, "/") + "/api/v1/breaches?sort=deadline"
+	d.Link = c.links().OpenBreaches()
 	return d
 }
 
@@ -336,7 +335,7 @@ func (c *Composer) handling(n breach.Notice) document {
 			d.Sections = append(d.Sections, section{Title: "Reden", Rows: []row{{"Toelichting", b.Closure.Reason}}})
 		}
 	}
-	d.Sections = append(d.Sections, handlingSection(b), deadlineSection(b, n.At))
+	d.Sections = append(d.Sections, handlingSection(b), deadlineSection(n))
 	return d
 }
 
@@ -371,11 +370,11 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 	}
 	d := document{Sections: []section{questionSection(q)}, Link: c.link(b)}
 	switch {
-	case n.Kind == breach.NoticeQuestion && toReporter(n):
+	case n.Kind == breach.NoticeQuestion && n.Audience == breach.AudienceReporter:
 		d.Subject = subject(b, fmt.Sprintf("Vraag over uw melding (antwoord uiterlijk %s)", nl.Time(q.DueAt)))
 		d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
 			fmt.Sprintf("De Adviseur Privacy heeft een vraag over melding %s. Graag uw antwoord uiterlijk %s.", b.Reference, nl.Time(q.DueAt))}
-		d.Outro = []string{"Beantwoorden via de API: POST " + c.link(b) + "/questions/" + q.ID + "/answer met {\"answer\": \"…\"}."}
+		d.Outro = []string{"Beantwoorden via de API: POST " + c.links().Answer(b.ID, q.ID) + " met {\"answer\": \"…\"}."}
 		return d, nil
 	case n.Kind == breach.NoticeQuestion:
 		d.Subject = subject(b, fmt.Sprintf("Vraag %s gesteld aan %s (antwoord uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
@@ -465,12 +464,6 @@ func handlingSection(b *breach.Breach) section {
 	return section{Title: "Behandeling", Rows: rows}
 }
 
-// toReporter reports whether the notice goes to the supplier's reporter,
-// who must read nothing of the controller's deliberation.
-func toReporter(n breach.Notice) bool {
-	return n.Breach != nil && n.Breach.Reporter.Email != "" && slices.Contains(n.To, n.Breach.Reporter.Email)
-}
-
 func actorName(n breach.Notice) string {
 	if n.Actor == nil {
 		return "De dienst"
@@ -504,12 +497,16 @@ func processorVerdict(b *breach.Breach, at time.Time) string {
 	return fmt.Sprintf("De volledige melding moet uiterlijk %s binnen zijn (nog %s).", nl.Time(d.DueAt), nl.Duration(d.DueAt.Sub(at)))
 }
 
-func deadlineSection(b *breach.Breach, at time.Time) section {
-	ds := b.DeadlinesAt(at)
-	return section{Title: "Termijnen", Rows: []row{
-		{"Verwerker: volledige melding (24 uur na ontdekking)", deadlineText(ds.Processor, at)},
-		{"Melding Autoriteit Persoonsgegevens (72 uur na bewustwording)", "bewust sinds " + nl.Time(b.AwareAt) + "; " + deadlineText(ds.Authority, at)},
-	}}
+// deadlineSection shows the deadlines of the notice's breach at the time of
+// the notice, those its audience may see.
+func deadlineSection(n breach.Notice) section {
+	b, at := n.Breach, n.At
+	processor, authority := n.Side().Deadlines(b, at)
+	rows := []row{{"Verwerker: volledige melding (24 uur na ontdekking)", deadlineText(processor, at)}}
+	if authority != nil {
+		rows = append(rows, row{"Melding Autoriteit Persoonsgegevens (72 uur na bewustwording)", "bewust sinds " + nl.Time(b.AwareAt) + "; " + deadlineText(*authority, at)})
+	}
+	return section{Title: "Termijnen", Rows: rows}
 }
 
 func deadlineText(d breach.Deadline, at time.Time) string {
