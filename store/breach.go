@@ -84,9 +84,10 @@ func moveEntries(bkt *bolt.Bucket, id string, old, current []breach.RunningDeadl
 }
 
 // writeBreach stores b, its new events and notices, and moves its deadline
-// and alert entries from what they were (old) to what they are. Events and
-// notices are taken from the breach by the caller, once: a commit that runs
-// again must write them again.
+// and alert entries from what they were (old) to what they are. The notices
+// share one snapshot of b, the very bytes of its record. Events and notices
+// are taken from the breach by the caller, once: a commit that runs again
+// must write them again.
 func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices []breach.Notice, old indexed) error {
 	record, err := json.Marshal(b)
 	if err != nil {
@@ -101,9 +102,15 @@ func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices [
 			return err
 		}
 	}
-	for _, n := range notices {
-		if err := enqueue(tx, n, record); err != nil {
+	if len(notices) > 0 {
+		snapshot, err := putSnapshot(tx, b, record)
+		if err != nil {
 			return err
+		}
+		for _, n := range notices {
+			if err := enqueue(tx, n, snapshot); err != nil {
+				return err
+			}
 		}
 	}
 	if err := moveEntries(tx.Bucket(bucketByDeadline), b.ID, old.deadlines, b.RunningDeadlines()); err != nil {

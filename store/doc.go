@@ -7,7 +7,7 @@
 // concurrent writers are group-committed (Commit), so throughput is not one
 // fsync per request.
 //
-// Bucket layout, version 2 (meta/layout_version). A change to this layout
+// Bucket layout, version 3 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test.
 //
 //	meta/
@@ -38,8 +38,9 @@
 //	                                            from the start to now and reads only
 //	                                            what is due
 //	outbox/                                                          (since version 2)
-//	    <seq uint64 BE>           -> a pending mail (breach.OutboxMail) with the
-//	                                 breach record it is about, as written with it
+//	    <seq uint64 BE>           -> a pending mail (breach.OutboxMail) and, since
+//	                                 version 3, a reference to the snapshot of the
+//	                                 breach it is about (none for the digest)
 //	outbox_due/                                                      (since version 2)
 //	    <next attempt ns uint64 BE><seq uint64 BE> -> empty; the relay reads it up
 //	                                 to now only
@@ -47,6 +48,10 @@
 //	    <seq uint64 BE>           -> the same, once sent: the log of every mail that left
 //	mail_dead/                                                       (since version 2)
 //	    <seq uint64 BE>           -> the same, refused for good by the receiving server
+//	snapshots/                                                       (since version 3)
+//	    <id>/<version uint64 BE>  -> breach.Breach as JSON, as the change that
+//	                                 brought it to that version left it: stored once
+//	                                 for all the mails of that change, never deleted
 //	idempotency/
 //	    <scope>\x00<key>          -> breach.Idempotency as JSON
 //	tokens/

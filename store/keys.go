@@ -31,10 +31,11 @@ var (
 	bucketMailDead    = []byte("mail_dead")
 	bucketOutboxDue   = []byte("outbox_due")
 	bucketOrgDeadline = []byte("by_organisation_deadline")
+	bucketSnapshots   = []byte("snapshots")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
-		bucketMailDead, bucketOutboxDue, bucketOrgDeadline}
+		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots}
 
 	keyLayoutVersion = []byte("layout_version")
 )
@@ -66,6 +67,11 @@ func deadlineKey(id string, d breach.RunningDeadline) []byte {
 // eventKey is an audit event's key: the breach ID, then its sequence number,
 // so one breach's trail is a contiguous, ordered range.
 func eventKey(id string, seq int) []byte { return append([]byte(id+"/"), u64(uint64(seq))...) }
+
+// snapshotKey is the key of the breach as a change left it, in snapshots/:
+// the key of the change's last event, since that event's sequence number is
+// the version the change brought the breach to.
+func snapshotKey(id string, version int) []byte { return eventKey(id, version) }
 
 // Cursor phases: a deadline listing first walks the running deadlines, then
 // the breaches without one.

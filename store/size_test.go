@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
@@ -70,6 +71,10 @@ func TestStoredBytesPerFiling(t *testing.T) {
 	}
 	perFiling := total(after) - total(before)
 	t.Logf("one filing stores %d bytes of keys and values: %s", perFiling, strings.Join(lines, ", "))
+	record := after["breaches"] - before["breaches"]
+	assert.Equal(t, record+len("/")+8, after["snapshots"]-before["snapshots"],
+		"the breach record once more, as the snapshot of its filing, under <id>/<version>")
+	assert.Less(t, after["outbox"]-before["outbox"], record, "two mails, without the breach record in them")
 
 	const n = 200
 	used := fileBytesInUse(t, db)
