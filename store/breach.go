@@ -140,11 +140,16 @@ func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.I
 			return prev, prev != nil, err
 		}
 	}
-	events, err := encodeEvents(b.PendingEvents())
+	return db.createBreach(b, b.PendingEvents(), b.PendingNotices(), idem)
+}
+
+// createBreach writes a new breach with its events and notices, its reference
+// and its index entries, and its idempotency key unless a retry raced it.
+func (db *DB) createBreach(b *breach.Breach, pending []breach.Event, notices []breach.Notice, idem *breach.Idempotency) (*breach.Breach, bool, error) {
+	events, err := encodeEvents(pending)
 	if err != nil {
 		return nil, false, err
 	}
-	notices := b.PendingNotices()
 	var (
 		stored   *breach.Breach
 		replayed bool
