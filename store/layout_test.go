@@ -309,3 +309,22 @@ func collectTags(t reflect.Type, tags map[string]bool, visited map[reflect.Type]
 		}
 	}
 }
+
+// TestDocDrawsTheLayout keeps the tree in doc.go in step with the code: it
+// names the current layout version, and every bucket a new database has.
+func TestDocDrawsTheLayout(t *testing.T) {
+	data, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	doc := string(data)
+	assert.Contains(t, doc, fmt.Sprintf("Bucket layout, version %d (meta/layout_version)", store.LayoutVersion))
+	assert.Contains(t, doc, fmt.Sprintf(`-> decimal layout version ("%d")`, store.LayoutVersion))
+	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			assert.Contains(t, doc, "\n//\t"+string(name)+"/", "doc.go does not draw bucket %s", name)
+			return nil
+		})
+	}))
+}
