@@ -77,19 +77,7 @@ func (db *DB) Check() error {
 			}
 			return nil
 		})
-		due := map[string]bool{}
-		for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
-			_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
-				rec, err := decodeMail(v)
-				if err != nil {
-					report("%s %x: %v", name, k, err)
-				} else if string(name) == string(bucketOutbox) {
-					due[string(dueKey(rec.NextAttemptAt, rec.Seq))] = true
-				}
-				return nil
-			})
-		}
-		compareIndex(tx.Bucket(bucketOutboxDue), string(bucketOutboxDue), due, report)
+		checkMail(tx, report)
 		return checkTokens(tx, report)
 	})
 	if err != nil {
@@ -117,6 +105,43 @@ func compareIndex(bkt *bolt.Bucket, name string, want map[string]bool, report fu
 			report("%s: entry %x has no matching breach", name, k)
 		}
 	}
+}
+
+// checkMail verifies the outbox against its due index, and the mails (pending,
+// sent and dead) against the snapshots: every mail's snapshot exists, since
+// a mail without its breach cannot be composed or shown, and every snapshot
+// is some mail's, since snapshots are written only for mail and mail is never
+// deleted.
+func checkMail(tx *bolt.Tx, report func(string, ...any)) {
+	due, referenced := map[string]bool{}, map[string]bool{}
+	for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
+		_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
+			rec, err := decodeMail(tx, v) // fails on a missing snapshot
+			if err != nil {
+				report("%s %x: %v", name, k, err)
+				return nil
+			}
+			if rec.Snapshot != nil {
+				referenced[string(rec.Snapshot.key())] = true
+			}
+			if string(name) == string(bucketOutbox) {
+				due[string(dueKey(rec.NextAttemptAt, rec.Seq))] = true
+			}
+			return nil
+		})
+	}
+	compareIndex(tx.Bucket(bucketOutboxDue), string(bucketOutboxDue), due, report)
+	_ = tx.Bucket(bucketSnapshots).ForEach(func(k, v []byte) error {
+		var b breach.Breach
+		if err := json.Unmarshal(v, &b); err != nil {
+			report("%s %x: %v", bucketSnapshots, k, err)
+		} else if !bytes.Equal(k, snapshotKey(b.ID, b.Version)) {
+			report("%s %x: holds breach %s version %d", bucketSnapshots, k, b.ID, b.Version)
+		} else if !referenced[string(k)] {
+			report("%s: snapshot of breach %s version %d: no mail refers to it", bucketSnapshots, b.ID, b.Version)
+		}
+		return nil
+	})
 }
 
 func checkTokens(tx *bolt.Tx, report func(string, ...any)) error {

@@ -1,54 +1,75 @@
 // Package store keeps breaches in an embedded bbolt database.
 //
 // Every write of a breach writes, in the same transaction, the record, its new
-// audit events and every index entry that changes, so an index never points at
-// a record that is not there and a record never lacks its index entries
-// (Check verifies both ways). Writes are durable (fsync on commit) and
-// concurrent writers are group-committed (Commit), so throughput is not one
-// fsync per request.
+// audit events, every index entry that changes and the mails the change
+// causes, with one snapshot of the record for all of them, so an index never
+// points at a record that is not there, a record never lacks its index
+// entries and no change loses its mail (Check verifies indexes and records
+// both ways, and mails against snapshots). Writes are durable (fsync on
+// commit) and concurrent writers are group-committed (Commit), so throughput
+// is not one fsync per request.
 //
-// Bucket layout, version 2 (meta/layout_version). A change to this layout
-// needs a new version and a migration in migrate.go, with a test.
+// Bucket layout, version 3 (meta/layout_version). A change to this layout
+// needs a new version and a migration in migrate.go, with a test; the stored
+// JSON of every record is pinned by TestStoredLayout (testdata/layout). "BE"
+// is big-endian; "ns" is nanoseconds since 1970 UTC, so keys sort by time.
 //
 //	meta/
-//	    layout_version            -> decimal layout version ("1")
+//	    layout_version            -> decimal layout version ("3")
 //	    ref/<yyyy>                -> uint64 BE: breaches received in that year
 //	                                 (Europe/Amsterdam), for references DL-yyyy-nnnn
-//	    once/<key>                -> when a once-only mail (the daily digest) was queued
-//	    mail_sent_count           -> uint64 BE: mails sent in all
-//	    mail_dead_count           -> uint64 BE: mails refused for good
+//	    once/<once key>           -> ns uint64 BE: when a once-only mail was queued
+//	                                 (once/digest/<yyyy-mm-dd>, the daily digest;
+//	                                 since version 2)
+//	    mail_sent_count           -> uint64 BE: mails sent in all      (since version 2)
+//	    mail_dead_count           -> uint64 BE: mails refused for good (since version 2)
 //	breaches/
-//	    <id>                      -> breach.Breach as JSON
+//	    <id>                      -> breach.Breach as JSON; with the alert state
+//	                                 of its clocks (alerting) since version 2
 //	events/
 //	    <id>/<seq uint64 BE>      -> breach.Event as JSON; the hash-chained audit trail
 //	by_received/
-//	    <received_at ns uint64 BE><id>       -> empty; newest-first listings
+//	    <received_at ns uint64 BE><id>       -> empty; newest-first listings, the register
 //	by_organisation/
 //	    <organisation>/                      -> one bucket per supplier organisation
 //	        <received_at ns uint64 BE><id>   -> empty; a supplier's own listing
 //	by_deadline/
-//	    <due_at ns uint64 BE><id>/<clock>    -> empty; one entry per running clock;
-//	                                            keys sort by due time
+//	    <due_at ns uint64 BE><id>/<clock>    -> empty; one entry per running clock
+//	                                            (processor, authority); keys sort
+//	                                            by due time
 //	by_organisation_deadline/                                        (since version 2)
 //	    <organisation>/                      -> one bucket per supplier organisation
 //	        <due_at ns uint64 BE><id>/<clock> -> as by_deadline, for its own listings
 //	alerts/                                                          (since version 2)
-//	    <next alert ns uint64 BE><id>/<clock> -> empty; one entry per running clock,
-//	                                            moved on every alert: a sweep seeks
-//	                                            from the start to now and reads only
-//	                                            what is due
+//	    <next alert ns uint64 BE><id>/<clock> -> empty; one entry per clock with an
+//	                                            alert to come (processor, authority,
+//	                                            question:<question id>), moved on
+//	                                            every alert: a sweep seeks from the
+//	                                            start to now and reads only what is due
 //	outbox/                                                          (since version 2)
-//	    <seq uint64 BE>           -> a pending mail (breach.OutboxMail) with the
-//	                                 breach record it is about, as written with it
+//	    <seq uint64 BE>           -> a pending mail: breach.OutboxMail as JSON, its
+//	                                 notice without the breach, and the snapshot of
+//	                                 the breach it is about as "snapshot":
+//	                                 {"breach_id","version"} (since version 3; none
+//	                                 for the digest; in version 2 the breach record
+//	                                 itself, as "breach_snapshot")
 //	outbox_due/                                                      (since version 2)
 //	    <next attempt ns uint64 BE><seq uint64 BE> -> empty; the relay reads it up
 //	                                 to now only
 //	mail_sent/                                                       (since version 2)
-//	    <seq uint64 BE>           -> the same, once sent: the log of every mail that left
+//	    <seq uint64 BE>           -> as in outbox, once sent: the log of every mail
+//	                                 that left
 //	mail_dead/                                                       (since version 2)
-//	    <seq uint64 BE>           -> the same, refused for good by the receiving server
+//	    <seq uint64 BE>           -> as in outbox, refused for good by the receiving
+//	                                 server
+//	snapshots/                                                       (since version 3)
+//	    <id>/<version uint64 BE>  -> breach.Breach as JSON, as the change that brought
+//	                                 it to that version left it (the same bytes as
+//	                                 breaches/<id> then); one for all the mails of
+//	                                 that change, bounces included, never deleted
 //	idempotency/
-//	    <scope>\x00<key>          -> breach.Idempotency as JSON
+//	    <scope>\x00<key>          -> breach.Idempotency as JSON; scope is the key's
+//	                                 owner (breach.Idempotency.Scope)
 //	tokens/
 //	    <sha256 hex of secret>    -> breach.Token as JSON (never the secret)
 //	token_ids/

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -11,13 +12,14 @@ import (
 )
 
 // LayoutVersion is the bucket layout this code reads and writes (see doc.go).
-const LayoutVersion = 2
+const LayoutVersion = 3
 
 // migrations[v] brings a database from layout v to v+1. Each needs a test
 // that opens a database of layout v and checks the result. New buckets are
 // created before any migration runs.
 var migrations = map[int]func(*bolt.Tx) error{
 	1: migrateAlerts,
+	2: migrateSnapshots,
 }
 
 // migrateAlerts (1 → 2) gives every breach the alert state of its clocks, as
@@ -53,6 +55,61 @@ func migrateAlerts(tx *bolt.Tx) error {
 		}
 		if err := moveEntries(orgDeadlines, b.ID, nil, b.RunningDeadlines()); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// migrateSnapshots (2 → 3) moves the breach record each mail (pending, sent
+// or dead) carried inline as breach_snapshot into snapshots/, once per change,
+// and leaves the mail a reference to it. The mails of one change, and a bounce
+// and the mail it reports, carried the very same bytes; different bytes for
+// one change would mean the change is not what its version says, and stop the
+// migration rather than lose what one of those mails showed.
+func migrateSnapshots(tx *bolt.Tx) error {
+	snapshots := tx.Bucket(bucketSnapshots)
+	for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
+		mails := tx.Bucket(name)
+		var rewrite [][2][]byte
+		err := mails.ForEach(func(k, v []byte) error {
+			var rec map[string]json.RawMessage // only the snapshot changes; the rest is kept as it is
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("%s %x: %w", name, k, err)
+			}
+			inline, ok := rec["breach_snapshot"]
+			if !ok {
+				return nil // about no single breach: the digest
+			}
+			var ref snapshotRef
+			if err := json.Unmarshal(inline, &struct {
+				ID      *string `json:"id"`
+				Version *int    `json:"version"`
+			}{&ref.BreachID, &ref.Version}); err != nil {
+				return fmt.Errorf("%s %x: breach_snapshot: %w", name, k, err)
+			}
+			if old := snapshots.Get(ref.key()); old == nil {
+				if err := snapshots.Put(ref.key(), inline); err != nil {
+					return err
+				}
+			} else if !bytes.Equal(old, inline) {
+				return fmt.Errorf("%s %x: snapshot of breach %s differs from another mail's of the same version", name, k, ref)
+			}
+			delete(rec, "breach_snapshot")
+			var err error
+			if rec["snapshot"], err = json.Marshal(ref); err != nil {
+				return err
+			}
+			data, err := json.Marshal(rec)
+			rewrite = append(rewrite, [2][]byte{append([]byte(nil), k...), data})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, kv := range rewrite { // not inside ForEach: bbolt forbids writing to the bucket it iterates
+			if err := mails.Put(kv[0], kv[1]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

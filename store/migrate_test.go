@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -10,40 +13,103 @@ import (
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
+	"datalek/breach"
 	"datalek/store"
 )
+
+// rewriteJSON applies edit to every JSON object in bkt and stores the result.
+func rewriteJSON(bkt *bolt.Bucket, edit func(m map[string]json.RawMessage) error) error {
+	var rewrite [][2][]byte
+	err := bkt.ForEach(func(k, v []byte) error {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		if err := edit(m); err != nil {
+			return err
+		}
+		data, err := json.Marshal(m)
+		rewrite = append(rewrite, [2][]byte{append([]byte(nil), k...), data})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, kv := range rewrite { // bbolt forbids writing to the bucket ForEach iterates
+		if err := bkt.Put(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // downgradeToV1 turns a database into layout 1: no alert state on breaches,
 // no buckets of the alerts and the mail.
 func downgradeToV1(t *testing.T, db *store.DB) {
 	t.Helper()
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{"alerts", "outbox", "outbox_due", "mail_sent", "mail_dead", "by_organisation_deadline"} {
+		for _, name := range []string{"alerts", "outbox", "outbox_due", "mail_sent", "mail_dead", "by_organisation_deadline", "snapshots"} {
 			if err := tx.DeleteBucket([]byte(name)); err != nil {
 				return err
 			}
 		}
-		breaches := tx.Bucket([]byte("breaches"))
-		var rewrite [][2][]byte
-		err := breaches.ForEach(func(k, v []byte) error {
-			var m map[string]json.RawMessage
-			if err := json.Unmarshal(v, &m); err != nil {
-				return err
-			}
+		err := rewriteJSON(tx.Bucket([]byte("breaches")), func(m map[string]json.RawMessage) error {
 			delete(m, "alerting")
-			data, err := json.Marshal(m)
-			rewrite = append(rewrite, [2][]byte{append([]byte(nil), k...), data})
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, kv := range rewrite {
-			if err := breaches.Put(kv[0], kv[1]); err != nil {
+		return tx.Bucket([]byte("meta")).Put([]byte("layout_version"), []byte("1"))
+	}))
+}
+
+// downgradeToV2 turns a database into layout 2: every mail about a breach
+// carries its own copy of the breach record, as breach_snapshot, and there is
+// no snapshots bucket. The snapshot key is spelled out here, apart from the
+// store's code, as layout 3 defines it.
+func downgradeToV2(t *testing.T, db *store.DB) {
+	t.Helper()
+	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
+		snapshots := tx.Bucket([]byte("snapshots"))
+		for _, name := range []string{"outbox", "mail_sent", "mail_dead"} {
+			err := rewriteJSON(tx.Bucket([]byte(name)), func(m map[string]json.RawMessage) error {
+				ref, ok := m["snapshot"]
+				if !ok {
+					return nil
+				}
+				var r struct {
+					BreachID string `json:"breach_id"`
+					Version  uint64 `json:"version"`
+				}
+				if err := json.Unmarshal(ref, &r); err != nil {
+					return err
+				}
+				snapshot := snapshots.Get(binary.BigEndian.AppendUint64([]byte(r.BreachID+"/"), r.Version))
+				if snapshot == nil {
+					return fmt.Errorf("no snapshot of %s version %d", r.BreachID, r.Version)
+				}
+				delete(m, "snapshot")
+				m["breach_snapshot"] = append(json.RawMessage(nil), snapshot...)
+				return nil
+			})
+			if err != nil {
 				return err
 			}
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("layout_version"), []byte("1"))
+		if err := tx.DeleteBucket([]byte("snapshots")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("layout_version"), []byte("2"))
+	}))
+}
+
+// assertLayoutVersion asserts the layout version the file records.
+func assertLayoutVersion(t *testing.T, db *store.DB, want int) {
+	t.Helper()
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		assert.Equal(t, strconv.Itoa(want), string(tx.Bucket([]byte("meta")).Get([]byte("layout_version"))))
+		return nil
 	}))
 }
 
@@ -62,10 +128,7 @@ func TestMigrateLayout1To2(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Check(), "indexes, including the new alert index, match the records")
-	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
-		assert.Equal(t, "2", string(tx.Bucket([]byte("meta")).Get([]byte("layout_version"))))
-		return nil
-	}))
+	assertLayoutVersion(t, db, store.LayoutVersion)
 
 	svc, _ = newService(db)
 	got, err := svc.FindBreach(ctx, adviser, running.ID)
@@ -83,4 +146,111 @@ func TestMigrateLayout1To2(t *testing.T) {
 	n, err := svc.Sweep(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
+}
+
+// rawMails reads the stored records of a mail bucket as JSON objects, each
+// field's value as its JSON text.
+func rawMails(t *testing.T, db *store.DB, bucket string) []map[string]string {
+	t.Helper()
+	var mails []map[string]string
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucket)).ForEach(func(_, v []byte) error {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			fields := map[string]string{}
+			for k, v := range m {
+				fields[k] = string(v)
+			}
+			mails = append(mails, fields)
+			return nil
+		})
+	}))
+	return mails
+}
+
+// keyCount is how many keys a bucket holds.
+func keyCount(t *testing.T, db *store.DB, bucket string) int {
+	t.Helper()
+	n := 0
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		n = tx.Bucket([]byte(bucket)).Stats().KeyN
+		return nil
+	}))
+	return n
+}
+
+func TestMigrateLayout2To3(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "datalek.db")
+	db, err := store.Open(path)
+	require.NoError(t, err)
+	svc, c := newService(db)
+	acme := supplier("Acme BV")
+	sent := file(t, svc, acme, filing("Gemeld", start.Add(-time.Hour))) // filed and acknowledged: one change, two mails
+	c.t = start.Add(time.Minute)
+	amended := file(t, svc, acme, preliminary("Voorlopig", start.Add(-time.Hour)))
+	_, err = svc.AmendBreach(ctx, acme, amended.ID, breach.ReportPatch{Cause: ptr("Diefstal")})
+	require.NoError(t, err)
+	queued, err := svc.Digest(ctx) // about no single breach
+	require.NoError(t, err)
+	require.True(t, queued)
+
+	// One mail of the filing left, the other was refused and bounced: the
+	// migrated sent log and dead letters must keep their breach too.
+	later := start.Add(time.Hour)
+	mails, err := db.DueMail(ctx, later, 100)
+	require.NoError(t, err)
+	require.Len(t, mails, 5)
+	filed, acknowledged := mails[0], mails[1]
+	require.Equal(t, breach.NoticeFiled, filed.Notice.Kind)
+	require.Equal(t, breach.NoticeAcknowledged, acknowledged.Notice.Kind)
+	require.NoError(t, db.MarkSent(ctx, []uint64{filed.Seq}, later))
+	bounced := acknowledged.Notice
+	bounced.Breach = nil
+	require.NoError(t, db.MarkDead(ctx, acknowledged.Seq, later, "550 no such user", &breach.Notice{
+		ID: bounced.ID + ".bounce", Kind: breach.NoticeBounce, To: []string{"privacy@example.org"}, At: later, Bounced: &bounced}))
+	pending, err := db.DueMail(ctx, later, 100)
+	require.NoError(t, err)
+	require.Len(t, pending, 4, "the preliminary report's filed and amended mails, the digest and the bounce")
+
+	downgradeToV2(t, db)
+	for _, bucket := range []string{"outbox", "mail_sent", "mail_dead"} {
+		for _, m := range rawMails(t, db, bucket) {
+			assert.NotContains(t, m, "snapshot", "a layout 2 %s record", bucket)
+		}
+	}
+	require.NoError(t, db.Close())
+
+	db, err = store.Open(path) // migrates
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Check(), "every mail's snapshot is there, and every snapshot is some mail's")
+	assertLayoutVersion(t, db, 3)
+
+	assert.Equal(t, 3, keyCount(t, db, "snapshots"),
+		"one per change: the first breach's filing (filed, acknowledged, bounce), the second's filing, its amendment")
+	for _, bucket := range []string{"outbox", "mail_sent", "mail_dead"} {
+		for _, m := range rawMails(t, db, bucket) {
+			assert.NotContains(t, m, "breach_snapshot", "a migrated %s record still carries the breach", bucket)
+		}
+	}
+	sentLog, deadLetters := rawMails(t, db, "mail_sent"), rawMails(t, db, "mail_dead")
+	require.Len(t, sentLog, 1)
+	require.Len(t, deadLetters, 1)
+	assert.JSONEq(t, fmt.Sprintf(`{"breach_id":%q,"version":1}`, sent.ID), sentLog[0]["snapshot"])
+	assert.JSONEq(t, fmt.Sprintf(`{"breach_id":%q,"version":1}`, sent.ID), deadLetters[0]["snapshot"])
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		key := binary.BigEndian.AppendUint64([]byte(sent.ID+"/"), 1)
+		assert.Equal(t, tx.Bucket([]byte("breaches")).Get([]byte(sent.ID)), tx.Bucket([]byte("snapshots")).Get(key),
+			"the snapshot is the breach record as the filing wrote it, byte for byte")
+		return nil
+	}))
+
+	got, err := db.DueMail(ctx, later, 100)
+	require.NoError(t, err)
+	assert.Equal(t, pending, got, "pending mail reads back as before, each with its breach as it was")
+	require.Equal(t, breach.NoticeBounce, got[3].Notice.Kind)
+	require.NotNil(t, got[3].Notice.Breach)
+	assert.Equal(t, sent.ID, got[3].Notice.Breach.ID, "the bounce shows the breach of the refused mail")
 }

@@ -35,50 +35,43 @@ func counter(tx *bolt.Tx, key []byte) int {
 	return 0
 }
 
-// outboxRecord is how a mail is kept: the breach snapshot is stored as the
-// very bytes of the breach record written in the same transaction, so the
-// single writer does not encode a breach once per mail.
+// outboxRecord is how a mail is kept: the breach it is about is not in it but
+// in snapshots/, once for all the mails of one change (a filing causes two),
+// and the record refers to it.
 type outboxRecord struct {
 	breach.OutboxMail
-	Snapshot json.RawMessage `json:"breach_snapshot,omitempty"`
+	Snapshot *snapshotRef `json:"snapshot,omitempty"`
 }
 
-// enqueue puts a notice in the outbox. snapshot is the breach record the
-// notice is about, already encoded, or nil.
-func enqueue(tx *bolt.Tx, n breach.Notice, snapshot []byte) error {
+// enqueue puts a notice in the outbox. snapshot names the breach the notice
+// is about, nil for a notice about no single breach (the digest).
+func enqueue(tx *bolt.Tx, n breach.Notice, snapshot *snapshotRef) error {
 	outbox := tx.Bucket(bucketOutbox)
 	seq, err := outbox.NextSequence()
 	if err != nil {
 		return err
 	}
-	n.Breach = nil // carried by the snapshot
+	n.Breach = nil // in the snapshot
 	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(n.At, seq), nil); err != nil {
 		return err
 	}
-	data, err := json.Marshal(breach.OutboxMail{Seq: seq, Notice: n, CreatedAt: n.At, NextAttemptAt: n.At})
-	if err != nil {
-		return err
-	}
-	if snapshot != nil {
-		// The snapshot is the breach record as just encoded: splice it in as
-		// the breach_snapshot field of outboxRecord rather than have
-		// encoding/json validate and copy it byte by byte, once per mail, on
-		// the single writer's path.
-		data = append(append(append(data[:len(data)-1], `,"breach_snapshot":`...), snapshot...), '}')
-	}
-	return outbox.Put(u64(seq), data)
+	rec := outboxRecord{OutboxMail: breach.OutboxMail{Seq: seq, Notice: n, CreatedAt: n.At, NextAttemptAt: n.At}, Snapshot: snapshot}
+	return putJSON(outbox, u64(seq), rec)
 }
 
-func decodeMail(v []byte) (outboxRecord, error) {
+// decodeMail reads a stored mail and the snapshot it refers to, in the same
+// transaction, so that the mail comes back with its breach as it was.
+func decodeMail(tx *bolt.Tx, v []byte) (outboxRecord, error) {
 	var rec outboxRecord
 	if err := json.Unmarshal(v, &rec); err != nil {
 		return rec, err
 	}
 	if rec.Snapshot != nil {
-		rec.Notice.Breach = &breach.Breach{}
-		if err := json.Unmarshal(rec.Snapshot, rec.Notice.Breach); err != nil {
+		b, err := getSnapshot(tx, *rec.Snapshot)
+		if err != nil {
 			return rec, err
 		}
+		rec.Notice.Breach = b
 	}
 	return rec, nil
 }
@@ -118,7 +111,7 @@ func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]breach.O
 			if v == nil {
 				return fmt.Errorf("outbox_due %x: no mail", k)
 			}
-			rec, err := decodeMail(v)
+			rec, err := decodeMail(tx, v)
 			if err != nil {
 				return fmt.Errorf("outbox %x: %w", k[8:], err)
 			}
@@ -136,7 +129,7 @@ func changeMail(tx *bolt.Tx, seq uint64, fn func(*outboxRecord)) (outboxRecord, 
 	if v == nil {
 		return outboxRecord{}, breach.Errorf(breach.ENOTFOUND, "Mail %d staat niet (meer) in de wachtrij.", seq)
 	}
-	var rec outboxRecord // the snapshot stays raw: it is only carried along
+	var rec outboxRecord // the snapshot is not read: its reference is only carried along
 	if err := json.Unmarshal(v, &rec); err != nil {
 		return rec, err
 	}
@@ -177,7 +170,8 @@ func moveMail(tx *bolt.Tx, to []byte, seq uint64, rec outboxRecord) error {
 	return tx.Bucket(bucketOutbox).Delete(u64(seq))
 }
 
-// MarkDead implements breach.Outbox.
+// MarkDead implements breach.Outbox. The bounce refers to the snapshot of
+// the refused mail: it is about the same breach as that mail showed it.
 func (db *DB) MarkDead(ctx context.Context, seq uint64, at time.Time, reason string, bounce *breach.Notice) error {
 	return db.Commit(func(tx *bolt.Tx) error {
 		rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.DeadAt = &at; r.Attempts++; r.LastError = reason })

@@ -405,6 +405,21 @@ func TestCheckFindsDamage(t *testing.T) {
 			k, _ := evs.Cursor().First()
 			return evs.Delete(k)
 		}, "trail has 0 events"},
+		{"mail without its snapshot", func(tx *bolt.Tx, b *breach.Breach) error {
+			snapshots := tx.Bucket([]byte("snapshots"))
+			k, _ := snapshots.Cursor().First()
+			return snapshots.Delete(k)
+		}, "version 1: missing"},
+		{"snapshot of no mail", func(tx *bolt.Tx, b *breach.Breach) error {
+			for _, name := range []string{"outbox", "outbox_due"} {
+				c := tx.Bucket([]byte(name)).Cursor()
+				k, _ := c.First()
+				if err := c.Bucket().Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "no mail refers to it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,319 @@
+package store
+
+// This file holds the breach record and what is written with it in the same
+// transaction: its audit events, its index entries, its outbox notices, its
+// reference and its idempotency key.
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+
+	"datalek/breach"
+)
+
+// notFound is the error of a breach that does not exist, or that the scope
+// may not see: the two must be indistinguishable to a supplier.
+func notFound(id string) error {
+	return breach.Errorf(breach.ENOTFOUND, "Datalek %q bestaat niet.", id)
+}
+
+// getBreach reads a breach the scope may see. Every read of a breach goes
+// through it, so that tenancy is checked in one place.
+func getBreach(tx *bolt.Tx, scope breach.Scope, id string) (*breach.Breach, error) {
+	data := tx.Bucket(bucketBreaches).Get([]byte(id))
+	if data == nil {
+		return nil, notFound(id)
+	}
+	var b breach.Breach
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("breach %s: decode: %w", id, err)
+	}
+	if !scope.Allows(b.Organisation) {
+		return nil, notFound(id) // exactly as if it did not exist
+	}
+	return &b, nil
+}
+
+// encodedEvent is an audit event ready to be put.
+type encodedEvent struct{ key, value []byte }
+
+// encodeEvents encodes events before a transaction where it can, so that the
+// single writer spends its time writing, not encoding.
+func encodeEvents(events []breach.Event) ([]encodedEvent, error) {
+	out := make([]encodedEvent, len(events))
+	for i, e := range events {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = encodedEvent{eventKey(e.BreachID, e.Seq), data}
+	}
+	return out, nil
+}
+
+// indexed is what a breach's index entries that can move were before a
+// change: its running clocks and its next alerts.
+type indexed struct {
+	deadlines, alerts []breach.RunningDeadline
+}
+
+// indexedOf takes what a breach is indexed by, before a change moves it.
+func indexedOf(b *breach.Breach) indexed {
+	return indexed{deadlines: b.RunningDeadlines(), alerts: b.NextAlerts()}
+}
+
+// moveEntries replaces a breach's entries old by current in an index.
+func moveEntries(bkt *bolt.Bucket, id string, old, current []breach.RunningDeadline) error {
+	for _, d := range old {
+		if err := bkt.Delete(deadlineKey(id, d)); err != nil {
+			return err
+		}
+	}
+	for _, d := range current {
+		if err := bkt.Put(deadlineKey(id, d), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeBreach stores b, its new events and notices, and moves its deadline
+// and alert entries from what they were (old) to what they are. The notices
+// share one snapshot of b, the very bytes of its record. Events and notices
+// are taken from the breach by the caller, once: a commit that runs again
+// must write them again.
+func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices []breach.Notice, old indexed) error {
+	record, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketBreaches).Put([]byte(b.ID), record); err != nil {
+		return err
+	}
+	evs := tx.Bucket(bucketEvents)
+	for _, e := range events {
+		if err := evs.Put(e.key, e.value); err != nil {
+			return err
+		}
+	}
+	if len(notices) > 0 {
+		snapshot, err := putSnapshot(tx, b, record)
+		if err != nil {
+			return err
+		}
+		for _, n := range notices {
+			if err := enqueue(tx, n, snapshot); err != nil {
+				return err
+			}
+		}
+	}
+	if err := moveEntries(tx.Bucket(bucketByDeadline), b.ID, old.deadlines, b.RunningDeadlines()); err != nil {
+		return err
+	}
+	orgDeadlines, err := tx.Bucket(bucketOrgDeadline).CreateBucketIfNotExists([]byte(b.Organisation))
+	if err != nil {
+		return err
+	}
+	if err := moveEntries(orgDeadlines, b.ID, old.deadlines, b.RunningDeadlines()); err != nil {
+		return err
+	}
+	return moveEntries(tx.Bucket(bucketAlerts), b.ID, old.alerts, b.NextAlerts())
+}
+
+// CreateBreach implements breach.Store.
+func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.Idempotency) (*breach.Breach, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	if idem != nil { // a retry is answered from a read, without holding up the writer
+		var prev *breach.Breach
+		if err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+			prev, err = findIdempotent(tx, idem)
+			return err
+		}); err != nil || prev != nil {
+			return prev, prev != nil, err
+		}
+	}
+	return db.createBreach(b, b.PendingEvents(), b.PendingNotices(), idem)
+}
+
+// createBreach writes a new breach with its events and notices, its reference
+// and its index entries, and its idempotency key unless a retry raced it.
+func (db *DB) createBreach(b *breach.Breach, pending []breach.Event, notices []breach.Notice, idem *breach.Idempotency) (*breach.Breach, bool, error) {
+	events, err := encodeEvents(pending)
+	if err != nil {
+		return nil, false, err
+	}
+	var (
+		stored   *breach.Breach
+		replayed bool
+	)
+	// Commit may run fn more than once; it only ever sets its results.
+	err = db.Commit(func(tx *bolt.Tx) error {
+		stored, replayed = nil, false
+		if idem != nil { // again, for a retry that raced the first request
+			prev, err := findIdempotent(tx, idem)
+			if err != nil || prev != nil {
+				stored, replayed = prev, prev != nil
+				return err
+			}
+		}
+		year := b.ReceivedAt.In(breach.Amsterdam).Year()
+		n, err := nextReference(tx, year)
+		if err != nil {
+			return err
+		}
+		b.Reference = breach.Reference(year, n)
+		if err := writeBreach(tx, b, events, notices, indexed{}); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketByReceived).Put(receivedKey(b), nil); err != nil {
+			return err
+		}
+		orgs, err := tx.Bucket(bucketByOrg).CreateBucketIfNotExists([]byte(b.Organisation))
+		if err != nil {
+			return err
+		}
+		if err := orgs.Put(receivedKey(b), nil); err != nil {
+			return err
+		}
+		if idem != nil {
+			if err := putJSON(tx.Bucket(bucketIdempotency), idempotencyKey(idem), idem); err != nil {
+				return err
+			}
+		}
+		stored = b
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return stored, replayed, nil
+}
+
+// idempotencyKey is the key of an Idempotency-Key in its scope (the
+// supplier's organisation), so suppliers cannot collide.
+func idempotencyKey(idem *breach.Idempotency) []byte { return []byte(idem.Scope + "\x00" + idem.Key) }
+
+// findIdempotent returns the breach filed earlier under the same key, nil if
+// the key is new, or ECONFLICT if the key was used for another request.
+func findIdempotent(tx *bolt.Tx, idem *breach.Idempotency) (*breach.Breach, error) {
+	data := tx.Bucket(bucketIdempotency).Get(idempotencyKey(idem))
+	if data == nil {
+		return nil, nil
+	}
+	var prev breach.Idempotency
+	if err := json.Unmarshal(data, &prev); err != nil {
+		return nil, err
+	}
+	if prev.Fingerprint != idem.Fingerprint {
+		return nil, breach.Errorf(breach.ECONFLICT, "Deze Idempotency-Key is al gebruikt voor een andere melding.")
+	}
+	return getBreach(tx, breach.StaffScope(), prev.BreachID)
+}
+
+// nextReference counts a breach received in year and returns its number in
+// that year; the counter is in meta, written in the filing's transaction, so a
+// number is never given twice, not even across a crash.
+func nextReference(tx *bolt.Tx, year int) (int, error) {
+	meta := tx.Bucket(bucketMeta)
+	key := []byte("ref/" + strconv.Itoa(year))
+	var n uint64
+	if v := meta.Get(key); v != nil {
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	return int(n), meta.Put(key, u64(n))
+}
+
+// FindBreach implements breach.Store.
+func (db *DB) FindBreach(ctx context.Context, scope breach.Scope, id string) (*breach.Breach, error) {
+	var b *breach.Breach
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		b, err = getBreach(tx, scope, id)
+		return err
+	})
+	return b, err
+}
+
+// UpdateBreach implements breach.Store.
+func (db *DB) UpdateBreach(ctx context.Context, scope breach.Scope, id string, fn func(*breach.Breach) error) (*breach.Breach, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// A change that fails on the current state (not found, invalid, in
+	// conflict) is refused from a read, so that it never rolls back the
+	// group commit it would have shared with other writers.
+	if err := db.bolt.View(func(tx *bolt.Tx) error {
+		b, err := getBreach(tx, scope, id)
+		if err != nil {
+			return err
+		}
+		return fn(b) // on a copy that is thrown away
+	}); err != nil {
+		return nil, err
+	}
+	var result *breach.Breach
+	err := db.Commit(func(tx *bolt.Tx) (err error) {
+		result, err = updateInTx(tx, scope, id, fn, false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
+}
+
+// updateInTx loads a breach, applies fn and writes what changed. Without
+// always, a breach on which fn recorded no event is not written.
+func updateInTx(tx *bolt.Tx, scope breach.Scope, id string, fn func(*breach.Breach) error, always bool) (*breach.Breach, error) {
+	b, err := getBreach(tx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	old := indexedOf(b)
+	if err := fn(b); err != nil {
+		return nil, err
+	}
+	events, err := encodeEvents(b.PendingEvents())
+	if err != nil || (len(events) == 0 && !always) {
+		return b, err
+	}
+	return b, writeBreach(tx, b, events, b.PendingNotices(), old)
+}
+
+// ListEvents implements breach.Store.
+func (db *DB) ListEvents(ctx context.Context, scope breach.Scope, id string) ([]breach.Event, error) {
+	var events []breach.Event
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if _, err := getBreach(tx, scope, id); err != nil {
+			return err
+		}
+		var err error
+		events, err = readEvents(tx, id)
+		return err
+	})
+	return events, err
+}
+
+// readEvents reads a breach's whole audit trail in order; it does not check
+// the scope, its callers have.
+func readEvents(tx *bolt.Tx, id string) ([]breach.Event, error) {
+	events := []breach.Event{}
+	prefix := []byte(id + "/")
+	c := tx.Bucket(bucketEvents).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var e breach.Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("breach %s: event %x: %w", id, k[len(prefix):], err)
+		}
+		events = append(events, e)
+	}
+	return events, nil
+}

@@ -1,0 +1,80 @@
+package store
+
+// This file holds the database itself: opening it (and migrating its
+// layout), closing it and the raw access tools need.
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"datalek/breach"
+)
+
+// DB is the bbolt-backed store. It implements breach.Store.
+type DB struct {
+	bolt      *bolt.DB
+	committer *committer
+}
+
+var _ breach.Store = (*DB)(nil)
+
+// Options are the bbolt options of the store. The initial memory map is large
+// so that a growing file is rarely remapped: a remap waits for every reader
+// and stalls every request behind it. It reserves address space, not memory.
+func Options() *bolt.Options {
+	return &bolt.Options{Timeout: time.Second, InitialMmapSize: 1 << 30}
+}
+
+// Open opens (or creates) the database file at path and brings its layout to
+// the current version. It fails after a second if another process holds the
+// file, rather than hanging.
+func Open(path string) (*DB, error) {
+	bdb, err := bolt.Open(path, 0o600, Options())
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, fmt.Errorf("open %s: the database is in use by another process", path)
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := bdb.Update(migrate); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &DB{bolt: bdb, committer: newCommitter(bdb)}, nil
+}
+
+// Close waits for queued writes and closes the database; every committed
+// write is already on disk.
+func (db *DB) Close() error {
+	db.committer.close()
+	return db.bolt.Close()
+}
+
+// Bolt exposes the underlying database to tools and tests in this module that
+// need raw access (consistency checks, benchmarks).
+func (db *DB) Bolt() *bolt.DB { return db.bolt }
+
+// Ping checks that the database is open and readable.
+func (db *DB) Ping() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil {
+			return errors.New("store: meta bucket missing")
+		}
+		return nil
+	})
+}
+
+// putJSON stores v as JSON under key: every record in the store is JSON, so
+// a stored record stays readable with bbolt's own tools.
+func putJSON(bkt *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return bkt.Put(key, data)
+}

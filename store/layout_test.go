@@ -1,0 +1,330 @@
+package store_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
+
+	"datalek/breach"
+	"datalek/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of the stored layout in testdata/layout")
+
+// goldenBuckets are the buckets of JSON records whose stored form the golden
+// files hold: a renamed tag in any of them makes existing files unreadable.
+var goldenBuckets = []string{"breaches", "events", "snapshots", "outbox", "mail_sent", "mail_dead"}
+
+// The golden breach has a fixed ID and fixed times, and every field filled,
+// so that every JSON tag of the stored types appears in the golden files.
+// It is built here rather than by the domain, which draws IDs at random and
+// decides for itself which events and mails a change causes: the golden files
+// change when the stored layout changes, not when a rule does. Its audit
+// trail's hashes are placeholders, so Check does not hold for it.
+const goldenID = "0golden0breach000000000001"
+
+var golden = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+
+func goldenAt(d time.Duration) time.Time { return golden.Add(d) }
+
+func goldenActor() breach.Actor {
+	return breach.Actor{TokenID: "tok-acme", Name: "acme-prod", Role: breach.RoleSupplier, Organisation: "Acme BV"}
+}
+
+func goldenBreach() *breach.Breach {
+	return &breach.Breach{
+		ID: goldenID, Organisation: "Acme BV", Stage: breach.StageComplete, Status: breach.StatusClosed,
+		ReceivedAt: golden, CompletedAt: ptr(golden), AwareAt: goldenAt(time.Hour), UpdatedAt: goldenAt(50 * time.Hour),
+		Report: breach.Report{
+			Title: "Brieven naar verkeerd adres verstuurd", DetectedAt: goldenAt(-time.Hour), StartedAt: ptr(goldenAt(-2 * time.Hour)),
+			Ongoing: ptr(false), Cause: "Adresbestand verkeerd gekoppeld", PersonalData: []string{"naam", "bsn"},
+			SubjectsMin: ptr(120), SubjectsMax: ptr(150),
+			SentItems:       []breach.SentItem{{Description: "Beschikking eigen bijdrage", Channel: "post", Count: ptr(150)}},
+			ItemDisposition: breach.DispositionPartlyReturned, Measures: "Printstraat stilgezet",
+			Reporter:          breach.Reporter{Name: "J. Jansen", Function: "Security officer", Email: "j.jansen@acme.example", Phone: "+31 6 12345678"},
+			ContractReference: "INK25.005",
+		},
+		Updates: []breach.Update{{Seq: 1, ReceivedAt: goldenAt(2 * time.Hour), By: "acme-prod (supplier, Acme BV)",
+			Message: "Alle brieven terug", ChangedFields: []string{"item_disposition"}}},
+		Alerting: breach.Alerting{
+			Processor: breach.AlertState{AlertedUntil: golden, NextAt: ptr(goldenAt(18 * time.Hour))},
+			Authority: breach.AlertState{AlertedUntil: goldenAt(time.Hour), NextAt: ptr(goldenAt(49 * time.Hour))},
+		},
+		Assessments: []breach.Assessment{{Seq: 1, AssessedAt: goldenAt(3 * time.Hour), By: "adviseur (adviser)",
+			BreachTypes: []breach.BreachType{breach.TypeConfidentiality}, DPC: 3, DPCDefault: 2, DPCReason: "bsn",
+			EI: "limited", CB: breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "none", Malicious: true},
+			Unintelligible: true, Consequences: "Ontvangers zien naam en bsn", Risk: breach.RiskSome, Reasoning: "Beperkt verspreid",
+			Severity: breach.Severity{Score: 2.25, Level: breach.SeverityMedium}, Recommendation: breach.RecommendNotifyAuthority}},
+		Questions: []breach.Question{{ID: "q1", Question: "Zijn alle brieven terug?", AskedAt: goldenAt(4 * time.Hour),
+			AskedBy: "adviseur (adviser)", DueAt: goldenAt(28 * time.Hour), Answer: "Ja", AnsweredAt: ptr(goldenAt(5 * time.Hour)),
+			AnsweredBy: "acme-prod (supplier, Acme BV)", Alerting: breach.AlertState{AlertedUntil: goldenAt(4 * time.Hour), NextAt: ptr(goldenAt(22 * time.Hour))}}},
+		Decisions: []breach.Decision{{Seq: 1, DecidedAt: goldenAt(6 * time.Hour), By: "verantwoordelijke (controller)",
+			NotifyAuthority: true, AuthorityReasoning: "Risico", InformSubjects: "no", SubjectsExemption: "measures",
+			SubjectsReasoning: "Brieven terug"}},
+		AuthorityNotifications: []breach.AuthorityNotification{{Seq: 1, Phase: "initial", SubmittedAt: goldenAt(7 * time.Hour),
+			Reference: "AP-123", Note: "Gemeld", DelayReason: "Geen", Reason: "Risico", RecordedAt: goldenAt(8 * time.Hour),
+			By: "verantwoordelijke (controller)"}},
+		OtherControllers: []breach.OtherController{{Name: "Gemeente X", Contact: "privacy@x.example"}},
+		Closure:          &breach.Closure{Outcome: "handled", Reason: "Afgehandeld", ClosedAt: goldenAt(50 * time.Hour), By: "adviseur (adviser)"},
+		Version:          3,
+		TrailHash:        "hash-3",
+	}
+}
+
+// goldenEvents is the golden breach's trail; its hashes are placeholders.
+func goldenEvents(b *breach.Breach) []breach.Event {
+	report, err := json.Marshal(b.Report)
+	if err != nil {
+		panic(err)
+	}
+	a := goldenActor()
+	return []breach.Event{
+		{BreachID: goldenID, Seq: 1, At: golden, Actor: a, Action: breach.ActionFiled,
+			Changes: []breach.Change{{Field: "report", Old: json.RawMessage("null"), New: report}}, Hash: "hash-1"},
+		{BreachID: goldenID, Seq: 2, At: goldenAt(2 * time.Hour), Actor: a, Action: breach.ActionUpdated, Message: "Alle brieven terug",
+			Changes:  []breach.Change{{Field: "item_disposition", Old: json.RawMessage(`"unknown"`), New: json.RawMessage(`"partly_returned"`)}},
+			PrevHash: "hash-1", Hash: "hash-2"},
+		{BreachID: goldenID, Seq: 3, At: goldenAt(50 * time.Hour), Actor: breach.Actor{TokenID: "tok-adv", Name: "adviseur", Role: breach.RoleAdviser},
+			Action: breach.ActionClosed, PrevHash: "hash-2", Hash: "hash-3"},
+	}
+}
+
+// goldenNotices are mails of the golden breach's change that, between them,
+// fill every field of a stored notice but the breach (its snapshot).
+func goldenNotices(b *breach.Breach) []breach.Notice {
+	a := goldenActor()
+	mailbox, thread := []string{"datalekken@example.org"}, goldenID+".1.filed"
+	return []breach.Notice{
+		{ID: thread, Kind: breach.NoticeFiled, To: mailbox, At: golden, Actor: &a},
+		{ID: goldenID + ".1.acknowledged", Kind: breach.NoticeAcknowledged, To: []string{b.Reporter.Email}, At: golden, Actor: &a},
+		{ID: goldenID + ".2.updated", Kind: breach.NoticeUpdated, To: mailbox, ThreadID: thread, At: goldenAt(2 * time.Hour), Actor: &a,
+			Update: &b.Updates[0], Changes: goldenEvents(b)[1].Changes},
+		{ID: goldenID + ".3.alert.question_overdue", Kind: breach.NoticeAlert, To: mailbox, ThreadID: thread, At: goldenAt(28 * time.Hour),
+			Alert: &breach.Alert{Kind: breach.AlertQuestionOverdue, Clock: "question:q1", At: goldenAt(28 * time.Hour), DueAt: goldenAt(28 * time.Hour),
+				Collapsed: 2, QuestionID: "q1"},
+			Question: &b.Questions[0]},
+		{ID: goldenID + ".3.notification", Kind: breach.NoticeNotification, To: mailbox, ThreadID: thread, At: goldenAt(8 * time.Hour),
+			Actor: &a, Reason: "Risico", Notification: &b.AuthorityNotifications[0]},
+	}
+}
+
+// writeGoldenLayout writes the golden breach, its trail and its mails through
+// the store, then takes the mails through every state a stored mail has:
+// sent, failed and waiting, refused with a bounce, and the digest, a mail
+// about no single breach.
+func writeGoldenLayout(t *testing.T, db *store.DB) {
+	t.Helper()
+	b := goldenBreach()
+	_, err := db.CreateBreachWithTrail(b, goldenEvents(b), goldenNotices(b))
+	require.NoError(t, err)
+	digest := breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, To: []string{"datalekken@example.org"},
+		At: goldenAt(24 * time.Hour), Breaches: []*breach.Breach{goldenBreach()}}
+	queued, err := db.EnqueueNotice(ctx, digest, "digest/2026-11-21")
+	require.NoError(t, err)
+	require.True(t, queued)
+
+	require.NoError(t, db.MarkSent(ctx, []uint64{1}, goldenAt(time.Minute)))
+	bounced := goldenNotices(b)[1]
+	require.NoError(t, db.MarkDead(ctx, 2, goldenAt(2*time.Minute), "550 no such user", &breach.Notice{
+		ID: bounced.ID + ".bounce", Kind: breach.NoticeBounce, To: []string{"datalekken@example.org"}, ThreadID: goldenID + ".1.filed",
+		At: goldenAt(2 * time.Minute), Reason: "550 no such user", Bounced: &bounced}))
+	require.NoError(t, db.MarkFailed(ctx, 3, goldenAt(time.Hour), "421 try again later"))
+}
+
+// storedRecord is a record as the golden files show it: its key, with the
+// bytes that are not printable written as \xNN, and its value.
+type storedRecord struct {
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value"`
+}
+
+func printableKey(k []byte) string {
+	var s strings.Builder
+	for _, c := range k {
+		if c >= ' ' && c <= '~' && c != '\\' {
+			s.WriteByte(c)
+		} else {
+			fmt.Fprintf(&s, `\x%02x`, c)
+		}
+	}
+	return s.String()
+}
+
+// readBucket returns a bucket's records, in key order, as indented JSON.
+func readBucket(t *testing.T, db *store.DB, name string) []byte {
+	t.Helper()
+	records := []storedRecord{}
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(name)).ForEach(func(k, v []byte) error {
+			records = append(records, storedRecord{printableKey(k), append(json.RawMessage(nil), v...)})
+			return nil
+		})
+	}))
+	data, err := json.MarshalIndent(records, "", "  ")
+	require.NoError(t, err)
+	return append(data, '\n')
+}
+
+// TestStoredLayout pins the stored JSON of every record: a renamed, removed
+// or added tag changes what is on disk, and files written before cannot be
+// read as they were. Run with -update to rewrite the golden files, after the
+// layout version is bumped and a migration added.
+func TestStoredLayout(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	writeGoldenLayout(t, db)
+
+	for _, name := range goldenBuckets {
+		path := filepath.Join("testdata", "layout", name+".json")
+		got := readBucket(t, db, name)
+		if *update {
+			require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+			require.NoError(t, os.WriteFile(path, got, 0o644))
+			continue
+		}
+		want, err := os.ReadFile(path)
+		require.NoError(t, err, "no golden file: run go test ./store/ -run TestStoredLayout -update")
+		if string(want) != string(got) {
+			assert.Fail(t, fmt.Sprintf("%s: a stored JSON tag changed (layout version %d). Bump LayoutVersion, "+
+				"add a migration in migrate.go (with a test), then run go test ./store/ -run TestStoredLayout -update", name, store.LayoutVersion),
+				"%s, - golden, + stored now:\n%s", path, lineDiff(string(want), string(got)))
+		}
+	}
+}
+
+// lineDiff lists the lines that differ between want and got, by line
+// number, - for want's and + for got's: a longest-common-subsequence diff,
+// small enough for golden files of a few hundred lines.
+func lineDiff(want, got string) string {
+	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
+	common := make([][]int, len(a)+1) // common[i][j]: the LCS length of a[i:] and b[j:]
+	for i := range common {
+		common[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				common[i][j] = common[i+1][j+1] + 1
+			} else {
+				common[i][j] = max(common[i+1][j], common[i][j+1])
+			}
+		}
+	}
+	var out []string
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			i, j = i+1, j+1
+		case i < len(a) && (j == len(b) || common[i+1][j] >= common[i][j+1]):
+			out = append(out, fmt.Sprintf("%5d - %s", i+1, a[i]))
+			i++
+		default:
+			out = append(out, fmt.Sprintf("%5d + %s", j+1, b[j]))
+			j++
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestStoredLayoutCoversEveryTag keeps the golden files complete: a field
+// added to a stored type must be filled in the golden breach, or its tag is
+// not pinned.
+func TestStoredLayoutCoversEveryTag(t *testing.T) {
+	seen := map[string]bool{}
+	for _, name := range goldenBuckets {
+		data, err := os.ReadFile(filepath.Join("testdata", "layout", name+".json"))
+		require.NoError(t, err)
+		var v any
+		require.NoError(t, json.Unmarshal(data, &v))
+		collectKeys(v, seen)
+	}
+	tags := map[string]bool{}
+	for _, v := range []any{breach.Breach{}, breach.Event{}, breach.OutboxMail{}} {
+		collectTags(reflect.TypeOf(v), tags, map[reflect.Type]bool{})
+	}
+	delete(tags, "breach") // Notice.Breach is stored as the mail's snapshot, never in the mail
+	var missing []string
+	for tag := range tags {
+		if !seen[tag] {
+			missing = append(missing, tag)
+		}
+	}
+	slices.Sort(missing)
+	assert.Empty(t, missing, "tags of the stored types that the golden files do not show. A renamed tag: see "+
+		"TestStoredLayout. A new field: fill it in goldenBreach, goldenEvents or goldenNotices (layout_test.go), "+
+		"then run go test ./store/ -run TestStoredLayout -update")
+}
+
+// collectKeys adds the name of every object member in v, at any depth.
+func collectKeys(v any, seen map[string]bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			seen[k] = true
+			collectKeys(e, seen)
+		}
+	case []any:
+		for _, e := range v {
+			collectKeys(e, seen)
+		}
+	}
+}
+
+// collectTags adds the JSON name of every field of t and of the types it
+// holds, as encoding/json names them; values that encode themselves (times,
+// raw JSON) are leaves.
+func collectTags(t reflect.Type, tags map[string]bool, visited map[reflect.Type]bool) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	marshaler := reflect.TypeFor[json.Marshaler]()
+	if t.Kind() != reflect.Struct || visited[t] || t.Implements(marshaler) || reflect.PointerTo(t).Implements(marshaler) {
+		return
+	}
+	visited[t] = true
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case !f.IsExported() || name == "-":
+		case f.Anonymous && name == "":
+			collectTags(f.Type, tags, visited) // embedded: its fields are the record's own
+		default:
+			if name == "" {
+				name = f.Name
+			}
+			tags[name] = true
+			collectTags(f.Type, tags, visited)
+		}
+	}
+}
+
+// TestDocDrawsTheLayout keeps the tree in doc.go in step with the code: it
+// names the current layout version, and every bucket a new database has.
+func TestDocDrawsTheLayout(t *testing.T) {
+	data, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	doc := string(data)
+	assert.Contains(t, doc, fmt.Sprintf("Bucket layout, version %d (meta/layout_version)", store.LayoutVersion))
+	assert.Contains(t, doc, fmt.Sprintf(`-> decimal layout version ("%d")`, store.LayoutVersion))
+	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			assert.Contains(t, doc, "\n//\t"+string(name)+"/", "doc.go does not draw bucket %s", name)
+			return nil
+		})
+	}))
+}

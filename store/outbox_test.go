@@ -1,0 +1,89 @@
+package store_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"datalek/breach"
+)
+
+// The mails of one change share one snapshot of the breach, and each shows
+// the breach as its own change left it, however it changed since.
+func TestMailsOfOneChangeShareOneSnapshot(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	acme := supplier("Acme BV")
+	b := file(t, svc, acme, filing("Eerste titel", start.Add(-time.Hour)))
+	c.t = start.Add(time.Minute)
+	_, err := svc.AmendBreach(ctx, acme, b.ID, breach.ReportPatch{Title: ptr("Tweede titel")})
+	require.NoError(t, err)
+
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, mails, 3)
+	var kinds, titles []string
+	for _, m := range mails {
+		require.NotNil(t, m.Notice.Breach, "mail %s", m.Notice.ID)
+		kinds, titles = append(kinds, string(m.Notice.Kind)), append(titles, m.Notice.Breach.Title)
+	}
+	assert.Equal(t, []string{"filed", "acknowledged", "amended"}, kinds)
+	assert.Equal(t, []string{"Eerste titel", "Eerste titel", "Tweede titel"}, titles)
+
+	assert.Equal(t, 2, keyCount(t, db, "snapshots"), "one per change, not one per mail")
+	refs := func(bucket string) []string {
+		var rs []string
+		for _, m := range rawMails(t, db, bucket) {
+			rs = append(rs, m["snapshot"])
+		}
+		return rs
+	}
+	first, second := fmt.Sprintf(`{"breach_id":%q,"version":1}`, b.ID), fmt.Sprintf(`{"breach_id":%q,"version":2}`, b.ID)
+	assert.Equal(t, []string{first, first, second}, refs("outbox"))
+	for _, m := range rawMails(t, db, "outbox") {
+		assert.NotContains(t, m, "breach_snapshot")
+		assert.NotContains(t, m["notice"], `"trail_hash"`, "the mail itself carries no breach record")
+	}
+
+	// Sent and refused mail keep their reference, and a bounce shares the
+	// refused mail's; MustOpenDB's Check verifies every reference at the end.
+	require.NoError(t, db.MarkSent(ctx, []uint64{mails[0].Seq}, c.t))
+	bounced := mails[1].Notice
+	bounced.Breach = nil
+	require.NoError(t, db.MarkDead(ctx, mails[1].Seq, c.t, "550 no such user", &breach.Notice{
+		ID: bounced.ID + ".bounce", Kind: breach.NoticeBounce, To: []string{"privacy@example.org"}, At: c.t, Bounced: &bounced}))
+	assert.Equal(t, []string{first}, refs("mail_sent"))
+	assert.Equal(t, []string{first}, refs("mail_dead"))
+	assert.Equal(t, []string{second, first}, refs("outbox"), "the amendment's mail, then the bounce")
+	pending, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	require.Equal(t, breach.NoticeBounce, pending[1].Notice.Kind)
+	require.NotNil(t, pending[1].Notice.Breach)
+	assert.Equal(t, "Eerste titel", pending[1].Notice.Breach.Title, "the bounce shows the breach as the refused mail did")
+	assert.Equal(t, 2, keyCount(t, db, "snapshots"))
+}
+
+// A mail about no single breach, the digest, has no snapshot.
+func TestMailWithoutBreachHasNoSnapshot(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	file(t, svc, supplier("Acme BV"), preliminary("Open", start.Add(-time.Hour)))
+	c.t = start.Add(time.Hour)
+	queued, err := svc.Digest(ctx)
+	require.NoError(t, err)
+	require.True(t, queued)
+
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, mails, 2)
+	digest := mails[1]
+	require.Equal(t, breach.NoticeDigest, digest.Notice.Kind)
+	assert.Nil(t, digest.Notice.Breach)
+	assert.Len(t, digest.Notice.Breaches, 1)
+	assert.NotContains(t, rawMails(t, db, "outbox")[1], "snapshot")
+	assert.Equal(t, 1, keyCount(t, db, "snapshots"), "the filing's only")
+}

@@ -1,0 +1,56 @@
+package store
+
+// This file holds the breach snapshots the outbox refers to: the breach
+// record as a change left it, stored once for every mail that change caused.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"datalek/breach"
+)
+
+// snapshotRef is how a mail names the snapshot of the breach it is about: a
+// mail shows the breach as the change that caused it left it, not as it is
+// when the mail is sent. The breach's version identifies the change.
+type snapshotRef struct {
+	BreachID string `json:"breach_id"`
+	Version  int    `json:"version"`
+}
+
+func (r snapshotRef) key() []byte { return snapshotKey(r.BreachID, r.Version) }
+
+func (r snapshotRef) String() string { return fmt.Sprintf("%s version %d", r.BreachID, r.Version) }
+
+// putSnapshot stores record, breach b as just encoded for breaches/, as the
+// snapshot of the change that brought b to its version, and returns the
+// reference its mails carry. A version is a change, and every change adds an
+// event, so a second snapshot under the same version with other content is a
+// defect; it is refused rather than rewrite what sent mail showed.
+func putSnapshot(tx *bolt.Tx, b *breach.Breach, record []byte) (*snapshotRef, error) {
+	ref := &snapshotRef{BreachID: b.ID, Version: b.Version}
+	snapshots := tx.Bucket(bucketSnapshots)
+	if old := snapshots.Get(ref.key()); old != nil {
+		if bytes.Equal(old, record) {
+			return ref, nil
+		}
+		return nil, fmt.Errorf("snapshot of breach %s: stored already with other content", ref)
+	}
+	return ref, snapshots.Put(ref.key(), record)
+}
+
+// getSnapshot reads the breach a mail refers to.
+func getSnapshot(tx *bolt.Tx, ref snapshotRef) (*breach.Breach, error) {
+	data := tx.Bucket(bucketSnapshots).Get(ref.key())
+	if data == nil {
+		return nil, fmt.Errorf("snapshot of breach %s: missing", ref)
+	}
+	var b breach.Breach
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("snapshot of breach %s: %w", ref, err)
+	}
+	return &b, nil
+}
