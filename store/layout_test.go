@@ -106,15 +106,15 @@ func goldenNotices(b *breach.Breach) []breach.Notice {
 	a := goldenActor()
 	mailbox, thread := []string{"datalekken@example.org"}, goldenID+".1.filed"
 	return []breach.Notice{
-		{ID: thread, Kind: breach.NoticeFiled, To: mailbox, At: golden, Actor: &a},
-		{ID: goldenID + ".1.acknowledged", Kind: breach.NoticeAcknowledged, To: []string{b.Reporter.Email}, At: golden, Actor: &a},
-		{ID: goldenID + ".2.updated", Kind: breach.NoticeUpdated, To: mailbox, ThreadID: thread, At: goldenAt(2 * time.Hour), Actor: &a,
+		{ID: thread, Kind: breach.NoticeFiled, Audience: breach.AudienceMailbox, To: mailbox, At: golden, Actor: &a},
+		{ID: goldenID + ".1.acknowledged", Kind: breach.NoticeAcknowledged, Audience: breach.AudienceReporter, To: []string{b.Reporter.Email}, At: golden, Actor: &a},
+		{ID: goldenID + ".2.updated", Kind: breach.NoticeUpdated, Audience: breach.AudienceMailbox, To: mailbox, ThreadID: thread, At: goldenAt(2 * time.Hour), Actor: &a,
 			Update: &b.Updates[0], Changes: goldenEvents(b)[1].Changes},
-		{ID: goldenID + ".3.alert.question_overdue", Kind: breach.NoticeAlert, To: mailbox, ThreadID: thread, At: goldenAt(28 * time.Hour),
+		{ID: goldenID + ".3.alert.question_overdue", Kind: breach.NoticeAlert, Audience: breach.AudienceMailbox, To: mailbox, ThreadID: thread, At: goldenAt(28 * time.Hour),
 			Alert: &breach.Alert{Kind: breach.AlertQuestionOverdue, Clock: "question:q1", At: goldenAt(28 * time.Hour), DueAt: goldenAt(28 * time.Hour),
 				Collapsed: 2, QuestionID: "q1"},
 			Question: &b.Questions[0]},
-		{ID: goldenID + ".3.notification", Kind: breach.NoticeNotification, To: mailbox, ThreadID: thread, At: goldenAt(8 * time.Hour),
+		{ID: goldenID + ".3.notification", Kind: breach.NoticeNotification, Audience: breach.AudienceMailboxForReporter, To: mailbox, ThreadID: thread, At: goldenAt(8 * time.Hour),
 			Actor: &a, Reason: "Risico", Notification: &b.AuthorityNotifications[0]},
 	}
 }
@@ -128,7 +128,7 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 	b := goldenBreach()
 	_, err := db.CreateBreachWithTrail(b, goldenEvents(b), goldenNotices(b))
 	require.NoError(t, err)
-	digest := breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, To: []string{"datalekken@example.org"},
+	digest := breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, Audience: breach.AudienceMailbox, To: []string{"datalekken@example.org"},
 		At: goldenAt(24 * time.Hour), Breaches: []*breach.Breach{goldenBreach()}}
 	queued, err := db.EnqueueNotice(ctx, digest, "digest/2026-11-21")
 	require.NoError(t, err)
@@ -137,8 +137,8 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 	require.NoError(t, db.MarkSent(ctx, []uint64{1}, goldenAt(time.Minute)))
 	bounced := goldenNotices(b)[1]
 	require.NoError(t, db.MarkDead(ctx, 2, goldenAt(2*time.Minute), "550 no such user", &breach.Notice{
-		ID: bounced.ID + ".bounce", Kind: breach.NoticeBounce, To: []string{"datalekken@example.org"}, ThreadID: goldenID + ".1.filed",
-		At: goldenAt(2 * time.Minute), Reason: "550 no such user", Bounced: &bounced}))
+		ID: bounced.ID + ".bounce", Kind: breach.NoticeBounce, Audience: breach.AudienceMailbox, To: []string{"datalekken@example.org"},
+		ThreadID: goldenID + ".1.filed", At: goldenAt(2 * time.Minute), Reason: "550 no such user", Bounced: &bounced}))
 	require.NoError(t, db.MarkFailed(ctx, 3, goldenAt(time.Hour), "421 try again later"))
 }
 

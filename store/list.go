@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -68,17 +67,6 @@ func listOrganisation(scope breach.Scope, f *breach.BreachFilter) (org string, s
 	return f.Organisation, true
 }
 
-// runningFor is the running deadlines the scope may sort by: a supplier's
-// own 24-hour clock only, since the 72-hour clock moves with the
-// controller's decisions.
-func runningFor(scope breach.Scope, b *breach.Breach) []breach.RunningDeadline {
-	running := b.RunningDeadlines()
-	if _, single := scope.Organisation(); single {
-		running = slices.DeleteFunc(running, func(d breach.RunningDeadline) bool { return d.Clock != breach.ClockProcessor })
-	}
-	return running
-}
-
 // scanDeadlines visits breaches by their nearest running deadline, from the
 // organisation's own index when the scope or the filter names one. A breach
 // with two running clocks has two entries; only the nearest one is visited.
@@ -109,7 +97,7 @@ func scanDeadlines(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, afte
 		} else if err != nil {
 			return false, err
 		}
-		running := runningFor(scope, b)
+		running := scope.Side().RunningDeadlines(b) // a supplier sorts by its own clock only
 		if !f.Match(b) || len(running) == 0 || string(running[0].Clock) != string(clock) {
 			continue
 		}
@@ -147,7 +135,7 @@ func scanReceived(tx *bolt.Tx, scope breach.Scope, f *breach.BreachFilter, after
 		if err != nil {
 			return err
 		}
-		if !f.Match(b) || (withoutDeadline && len(runningFor(scope, b)) > 0) {
+		if !f.Match(b) || (withoutDeadline && len(scope.Side().RunningDeadlines(b)) > 0) {
 			continue
 		}
 		if visit(phaseReceived, k, b) {

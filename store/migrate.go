@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
@@ -62,7 +63,8 @@ func migrateAlerts(tx *bolt.Tx) error {
 
 // migrateSnapshots (2 → 3) moves the breach record each mail (pending, sent
 // or dead) carried inline as breach_snapshot into snapshots/, once per change,
-// and leaves the mail a reference to it. The mails of one change, and a bounce
+// and leaves the mail a reference to it. It also gives every mail the
+// audience that layout 2 did not store (see inferAudience). The mails of one change, and a bounce
 // and the mail it reports, carried the very same bytes; different bytes for
 // one change would mean the change is not what its version says, and stop the
 // migration rather than lose what one of those mails showed.
@@ -76,9 +78,14 @@ func migrateSnapshots(tx *bolt.Tx) error {
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return fmt.Errorf("%s %x: %w", name, k, err)
 			}
-			inline, ok := rec["breach_snapshot"]
-			if !ok {
-				return nil // about no single breach: the digest
+			inline := rec["breach_snapshot"]
+			if err := setAudience(rec, inline); err != nil {
+				return fmt.Errorf("%s %x: %w", name, k, err)
+			}
+			if inline == nil { // about no single breach: the digest
+				data, err := json.Marshal(rec)
+				rewrite = append(rewrite, [2][]byte{append([]byte(nil), k...), data})
+				return err
 			}
 			var ref snapshotRef
 			if err := json.Unmarshal(inline, &struct {
@@ -113,6 +120,59 @@ func migrateSnapshots(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// setAudience sets the audience of a layout-2 mail record's notice, and of
+// the mail a bounce reports, from what the record holds.
+func setAudience(rec map[string]json.RawMessage, snapshot json.RawMessage) error {
+	var n map[string]json.RawMessage
+	if err := json.Unmarshal(rec["notice"], &n); err != nil {
+		return fmt.Errorf("notice: %w", err)
+	}
+	var facts struct {
+		Kind  breach.NoticeKind `json:"kind"`
+		To    []string          `json:"to"`
+		Alert *breach.Alert     `json:"alert"`
+	}
+	if err := json.Unmarshal(rec["notice"], &facts); err != nil {
+		return fmt.Errorf("notice: %w", err)
+	}
+	var b struct {
+		Reporter breach.Reporter `json:"reporter"`
+	}
+	if snapshot != nil {
+		if err := json.Unmarshal(snapshot, &b); err != nil {
+			return fmt.Errorf("breach_snapshot: %w", err)
+		}
+	}
+	n["audience"], _ = json.Marshal(inferAudience(facts.Kind, facts.To, facts.Alert, b.Reporter.Email))
+	if bounced, ok := n["bounced"]; ok && string(bounced) != "null" {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(bounced, &m); err != nil {
+			return fmt.Errorf("bounced: %w", err)
+		}
+		m["audience"], _ = json.Marshal(breach.AudienceReporter) // only mail to the reporter is bounced
+		n["bounced"], _ = json.Marshal(m)
+	}
+	var err error
+	rec["notice"], err = json.Marshal(n)
+	return err
+}
+
+// inferAudience is who a layout-2 mail was for, which layout 2 left to be
+// guessed from its addresses: the reporter when it went to the report's
+// address; the mailbox in place of the reporter for a reminder the reporter
+// would have had; the mailbox otherwise. Only this migration guesses: since
+// layout 3 the domain records the audience when it queues a mail.
+func inferAudience(kind breach.NoticeKind, to []string, alert *breach.Alert, reporterEmail string) breach.Audience {
+	switch {
+	case reporterEmail != "" && slices.Contains(to, reporterEmail):
+		return breach.AudienceReporter
+	case kind == breach.NoticeAlert && alert != nil &&
+		(alert.Kind == breach.AlertProcessorReminder || alert.Kind == breach.AlertQuestionReminder):
+		return breach.AudienceMailboxForReporter
+	}
+	return breach.AudienceMailbox
 }
 
 // migrate creates the buckets of a new database and upgrades an old one. It

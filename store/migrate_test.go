@@ -74,6 +74,20 @@ func downgradeToV2(t *testing.T, db *store.DB) {
 		snapshots := tx.Bucket([]byte("snapshots"))
 		for _, name := range []string{"outbox", "mail_sent", "mail_dead"} {
 			err := rewriteJSON(tx.Bucket([]byte(name)), func(m map[string]json.RawMessage) error {
+				var n map[string]json.RawMessage // layout 2 stored no audience
+				if err := json.Unmarshal(m["notice"], &n); err != nil {
+					return err
+				}
+				delete(n, "audience")
+				if bounced, ok := n["bounced"]; ok {
+					var b map[string]json.RawMessage
+					if err := json.Unmarshal(bounced, &b); err != nil {
+						return err
+					}
+					delete(b, "audience")
+					n["bounced"], _ = json.Marshal(b)
+				}
+				m["notice"], _ = json.Marshal(n)
 				ref, ok := m["snapshot"]
 				if !ok {
 					return nil
@@ -206,10 +220,8 @@ func TestMigrateLayout2To3(t *testing.T) {
 	require.Equal(t, breach.NoticeFiled, filed.Notice.Kind)
 	require.Equal(t, breach.NoticeAcknowledged, acknowledged.Notice.Kind)
 	require.NoError(t, db.MarkSent(ctx, []uint64{filed.Seq}, later))
-	bounced := acknowledged.Notice
-	bounced.Breach = nil
-	require.NoError(t, db.MarkDead(ctx, acknowledged.Seq, later, "550 no such user", &breach.Notice{
-		ID: bounced.ID + ".bounce", Kind: breach.NoticeBounce, To: []string{"privacy@example.org"}, At: later, Bounced: &bounced}))
+	require.NoError(t, db.MarkDead(ctx, acknowledged.Seq, later, "550 no such user",
+		acknowledged.Notice.Bounce([]string{"privacy@example.org"}, later, "550 no such user")))
 	pending, err := db.DueMail(ctx, later, 100)
 	require.NoError(t, err)
 	require.Len(t, pending, 4, "the preliminary report's filed and amended mails, the digest and the bounce")
@@ -218,6 +230,7 @@ func TestMigrateLayout2To3(t *testing.T) {
 	for _, bucket := range []string{"outbox", "mail_sent", "mail_dead"} {
 		for _, m := range rawMails(t, db, bucket) {
 			assert.NotContains(t, m, "snapshot", "a layout 2 %s record", bucket)
+			assert.NotContains(t, m["notice"], "audience", "a layout 2 %s record", bucket)
 		}
 	}
 	require.NoError(t, db.Close())
@@ -249,7 +262,12 @@ func TestMigrateLayout2To3(t *testing.T) {
 
 	got, err := db.DueMail(ctx, later, 100)
 	require.NoError(t, err)
-	assert.Equal(t, pending, got, "pending mail reads back as before, each with its breach as it was")
+	assert.Equal(t, pending, got, "pending mail reads back as before, each with its breach as it was and its audience")
+	var dead struct {
+		Audience breach.Audience `json:"audience"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(deadLetters[0]["notice"]), &dead))
+	assert.Equal(t, breach.AudienceReporter, dead.Audience, "the refused acknowledgement was the reporter's")
 	require.Equal(t, breach.NoticeBounce, got[3].Notice.Kind)
 	require.NotNil(t, got[3].Notice.Breach)
 	assert.Equal(t, sent.ID, got[3].Notice.Breach.ID, "the bounce shows the breach of the refused mail")
