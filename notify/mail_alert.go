@@ -1,0 +1,96 @@
+package notify
+
+import (
+	"datalek/breach"
+	"datalek/breach/nl"
+	"fmt"
+)
+
+// The mails of the clocks: reminders and overdue alerts, and the digest.
+
+func (c *Composer) alert(n breach.Notice) (document, error) {
+	b, a := n.Breach, n.Alert
+	if a == nil {
+		return document{}, fmt.Errorf("alert notice %s has no alert", n.ID)
+	}
+	left, late := a.DueAt.Sub(n.At), n.At.Sub(a.DueAt)
+	var d document
+	if q := n.Question; q != nil && (a.Kind == breach.AlertQuestionReminder || a.Kind == breach.AlertQuestionOverdue) {
+		if a.Kind == breach.AlertQuestionReminder && n.Audience == breach.AudienceMailboxForReporter {
+			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s nog niet beantwoord (uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt)), noEmail(b)}
+		} else if a.Kind == breach.AlertQuestionReminder {
+			d.Subject = subject(b, fmt.Sprintf("Herinnering: antwoord op vraag %s uiterlijk %s", q.ID, nl.Time(q.DueAt)))
+			d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
+				fmt.Sprintf("De Adviseur Privacy wacht op uw antwoord op vraag %s, uiterlijk %s (over %s).", q.ID, nl.Time(q.DueAt), nl.Duration(left))}
+		} else {
+			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s niet op tijd beantwoord (%s te laat)", q.ID, b.Organisation, nl.Duration(late)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt))}
+		}
+		d.Sections = []section{questionSection(q)}
+		if n.Audience == breach.AudienceReporter {
+			d.Outro = []string{"Beantwoorden via de API: POST " + c.links().Answer(b.ID, q.ID) + "."}
+		}
+		d.Link = c.link(b)
+		return d, nil
+	}
+	switch a.Kind {
+	case breach.AlertProcessorReminder:
+		if n.Audience == breach.AudienceMailboxForReporter {
+			d.Subject = subject(b, fmt.Sprintf("Volledige melding van %s nog niet binnen (uiterlijk %s)", b.Organisation, nl.Time(a.DueAt)))
+			d.Intro = []string{fmt.Sprintf("De melding van %s is nog voorlopig; de volledige melding moet uiterlijk %s binnen zijn, over %s.",
+				b.Organisation, nl.Time(a.DueAt), nl.Duration(left)), "Nog niet gegeven: " + fieldList(b.MissingFields()) + ".", noEmail(b)}
+			break
+		}
+		d.Subject = subject(b, fmt.Sprintf("Herinnering: volledige melding uiterlijk %s", nl.Time(a.DueAt)))
+		d.Intro = []string{
+			fmt.Sprintf("Beste %s,", b.Reporter.Name),
+			fmt.Sprintf("Uw melding %s is nog voorlopig. Volgens Bijlage 3 van de verwerkersovereenkomst moet de volledige melding binnen 24 uur na ontdekking binnen zijn: uiterlijk %s, over %s.",
+				b.Reference, nl.Time(a.DueAt), nl.Duration(left)),
+			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ".",
+		}
+		d.Outro = []string{"Vul de melding aan via de API: PATCH " + c.link(b) + "."}
+	case breach.AlertProcessorOverdue:
+		d.Subject = subject(b, fmt.Sprintf("Termijn verwerker verstreken: volledige melding ontbreekt (%s te laat)", nl.Duration(late)))
+		d.Intro = []string{
+			fmt.Sprintf("%s had de volledige melding uiterlijk %s moeten doen; die termijn is %s verstreken.", b.Organisation, nl.Time(a.DueAt), nl.Duration(late)),
+			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ". Neem contact op met de melder.",
+		}
+	case breach.AlertAuthorityReminder:
+		d.Subject = subject(b, fmt.Sprintf("Nog %s om te melden bij de Autoriteit Persoonsgegevens", nl.Duration(left)))
+		d.Intro = []string{fmt.Sprintf("Een melding bij de Autoriteit Persoonsgegevens moet uiterlijk %s gedaan zijn (72 uur na %s). Er is nog geen besluit vastgelegd.",
+			nl.Time(a.DueAt), nl.Time(b.AwareAt))}
+	case breach.AlertAuthorityOverdue:
+		d.Subject = subject(b, fmt.Sprintf("72-uurstermijn Autoriteit Persoonsgegevens verstreken (%s te laat)", nl.Duration(late)))
+		d.Intro = []string{
+			fmt.Sprintf("De termijn om dit datalek te melden bij de Autoriteit Persoonsgegevens is op %s verstreken, %s geleden, en er is nog geen besluit vastgelegd.", nl.Time(a.DueAt), nl.Duration(late)),
+			"Een melding na 72 uur moet de redenen voor de vertraging vermelden (artikel 33, eerste lid, AVG).",
+		}
+	default:
+		return d, fmt.Errorf("alert notice %s: unknown alert %q", n.ID, a.Kind)
+	}
+	if a.Collapsed > 0 {
+		d.Intro = append(d.Intro, fmt.Sprintf("Deze waarschuwing vervangt %s eerdere die tijdens een onderbreking van de dienst niet zijn verstuurd.", nl.Count(a.Collapsed)))
+	}
+	d.Sections = []section{deadlineSection(n), reportSection(b)}
+	d.Link = c.link(b)
+	return d, nil
+}
+
+func (c *Composer) digest(n breach.Notice) document {
+	d := document{
+		Subject: fmt.Sprintf("[Datalek] Overzicht open datalekken %s", nl.Day(n.At)),
+		Intro:   []string{fmt.Sprintf("Er staan %s datalekken open, de dichtstbijzijnde termijn eerst.", nl.Count(len(n.Breaches)))},
+	}
+	if len(n.Breaches) == 0 {
+		d.Intro = []string{"Er staan geen datalekken open."}
+		return d
+	}
+	t := &table{Head: []string{"Kenmerk", "Verwerker", "Titel", "Stand", "Eerstvolgende termijn"}}
+	for _, b := range n.Breaches {
+		t.Rows = append(t.Rows, []string{b.Reference, b.Organisation, b.Title, nl.Status(b.Status) + ", " + nl.Stage(b.Stage), nearestDeadline(b, n.At)})
+	}
+	d.Sections = []section{{Title: "Open datalekken", Table: t}}
+	d.Link = c.links().OpenBreaches()
+	return d
+}
