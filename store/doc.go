@@ -48,7 +48,8 @@
 //	                                            start to now and reads only what is due
 //	outbox/                                                          (since version 2)
 //	    <seq uint64 BE>           -> a pending mail: breach.OutboxMail as JSON, its
-//	                                 notice without the breach, and the snapshot of
+//	                                 notice without the breach (with the audience it
+//	                                 is for since version 3), and the snapshot of
 //	                                 the breach it is about as "snapshot":
 //	                                 {"breach_id","version"} (since version 3; none
 //	                                 for the digest; in version 2 the breach record
