@@ -73,7 +73,7 @@ func (s *Server) handleBreachIndex(c echo.Context) error {
 		Severity:     breach.SeverityLevel(c.QueryParam("severity")),
 		From:         timeParam(c, "from", &p),
 		To:           timeParam(c, "to", &p),
-		Sort:         c.QueryParam("sort"),
+		Sort:         breach.Sort(c.QueryParam("sort")),
 		Cursor:       c.QueryParam("cursor"),
 	}
 	if v := c.QueryParam("limit"); v != "" {

@@ -18,15 +18,17 @@ type BreachFilter struct {
 	From, To     *time.Time    // received in [From, To)
 	// Sort is "received" (newest first, the default) or "deadline" (nearest
 	// running deadline first, then breaches without one, newest first).
-	Sort   string
+	Sort   Sort
 	Limit  int
 	Cursor string // opaque; from the previous page
 }
 
-// Sort orders.
+// Sort is the order of a listing.
+type Sort string
+
 const (
-	SortReceived = "received"
-	SortDeadline = "deadline"
+	SortReceived Sort = "received"
+	SortDeadline Sort = "deadline"
 )
 
 // Listing page sizes.
