@@ -3,6 +3,7 @@ package breach
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -102,7 +103,12 @@ type Alert struct {
 }
 
 // questionClock names the clock of a question in the alert index.
-func questionClock(id string) Clock { return Clock("question:" + id) }
+func questionClock(id string) Clock { return Clock(questionClockPrefix + id) }
+
+const questionClockPrefix = "question:"
+
+// question reports whether c is the clock of a question to the supplier.
+func (c Clock) question() bool { return strings.HasPrefix(string(c), questionClockPrefix) }
 
 // alertClock is a clock that alerts: its deadline, reminders and state.
 type alertClock struct {

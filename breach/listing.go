@@ -59,7 +59,7 @@ func (f *BreachFilter) Validate(a Actor) error {
 	if f.Severity != "" && !slices.Contains([]SeverityLevel{SeverityLow, SeverityMedium, SeverityHigh, SeverityVeryHigh}, f.Severity) {
 		p.Add("severity", "moet low, medium, high of very_high zijn")
 	}
-	if a.Role == RoleSupplier {
+	if !a.Side().SeesDeliberation() {
 		const hidden = "is niet beschikbaar voor verwerkers: de beoordeling is van de verwerkingsverantwoordelijke"
 		if f.Risk != "" {
 			p.Add("risk", hidden)

@@ -61,7 +61,8 @@ const (
 	// AudienceReporter is the supplier's reporter, at the address of the report.
 	AudienceReporter Audience = "reporter"
 	// AudienceMailboxForReporter is the privacy mailbox in place of a reporter
-	// who gave no e-mail address: the mailbox is to pass it on.
+	// who gave no e-mail address: the mailbox is to pass it on, so it shows
+	// only what the supplier may see.
 	AudienceMailboxForReporter Audience = "mailbox_for_reporter"
 )
 

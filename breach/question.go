@@ -92,9 +92,12 @@ func (s *Service) Ask(ctx context.Context, a Actor, id string, req QuestionReque
 			b.setStatus(now, a, StatusTriage)
 		}
 		asked = &b.Questions[len(b.Questions)-1]
-		s.mailbox(b, NoticeQuestion, now, a, func(n *Notice) { n.Question = asked })
 		if b.reporterAudience() == AudienceReporter { // a mail of its own: a refused address must not hold up the mailbox's
+			s.mailbox(b, NoticeQuestion, now, a, func(n *Notice) { n.Question = asked })
 			b.queue(AudienceReporter, s.MailTo, Notice{ID: b.noticeID(NoticeQuestion, ".reporter"), Kind: NoticeQuestion,
+				At: now, Actor: &a, Question: asked})
+		} else { // the mailbox's mail is to be passed on to the reporter
+			b.queue(AudienceMailboxForReporter, s.MailTo, Notice{ID: b.noticeID(NoticeQuestion, ""), Kind: NoticeQuestion,
 				At: now, Actor: &a, Question: asked})
 		}
 		return nil

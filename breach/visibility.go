@@ -18,7 +18,10 @@ import (
 type Side int
 
 const (
+	// SideSupplier is a supplier's token, its reporter's mail, and a mail the
+	// privacy mailbox is to pass on to a reporter without e-mail.
 	SideSupplier Side = iota
+	// SideController is the controller's staff and its privacy mailbox.
 	SideController
 )
 
@@ -40,13 +43,18 @@ func (s Scope) Side() Side {
 }
 
 // Side is the side of the mail's audience: the privacy mailbox is the
-// controller's; the reporter, or an audience nobody set, the supplier's.
+// controller's; the reporter, a mail the mailbox is to pass on to the
+// reporter, or an audience nobody set, the supplier's.
 func (n Notice) Side() Side {
-	if n.Audience == AudienceMailbox || n.Audience == AudienceMailboxForReporter {
+	if n.Audience == AudienceMailbox {
 		return SideController
 	}
 	return SideSupplier
 }
+
+// SeesDeliberation reports whether the side may see the controller's
+// deliberation, and so filter or sort by it.
+func (s Side) SeesDeliberation() bool { return s == SideController }
 
 // supplierHiddenActions are the trail entries of the controller's deliberation.
 var supplierHiddenActions = []Action{ActionAssessed, ActionDecided, ActionAuthorityNotification, ActionClosed, ActionAwarenessMoved}
@@ -76,9 +84,12 @@ func (s Side) VisibleEvents(events []Event) []Event {
 	return visible
 }
 
-// SeesClock reports whether the side may see a clock: the supplier sees its
-// own 24-hour clock and its questions', not the controller's 72 hours.
-func (s Side) SeesClock(c Clock) bool { return s == SideController || c != ClockAuthority }
+// SeesClock reports whether the side may see a clock: the supplier sees only
+// its own clocks, the 24-hour one and its questions', not the controller's
+// 72 hours nor any clock added later unless it is named here.
+func (s Side) SeesClock(c Clock) bool {
+	return s == SideController || c == ClockProcessor || c.question()
+}
 
 // Deadlines returns the deadlines of b at now that the side may see: the
 // 72-hour one is nil for a supplier.

@@ -1,6 +1,7 @@
 package breach
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -23,7 +24,7 @@ func TestSideOfEveryReader(t *testing.T) {
 		{"staff scope", SideController, StaffScope().Side()},
 		{"the zero scope", SideSupplier, Scope{}.Side()},
 		{"mail to the mailbox", SideController, Notice{Audience: AudienceMailbox}.Side()},
-		{"mail to the mailbox for a reporter without e-mail", SideController, Notice{Audience: AudienceMailboxForReporter}.Side()},
+		{"mail to the mailbox to pass on to a reporter without e-mail", SideSupplier, Notice{Audience: AudienceMailboxForReporter}.Side()},
 		{"mail to the reporter", SideSupplier, Notice{Audience: AudienceReporter}.Side()},
 		{"mail of no audience", SideSupplier, Notice{}.Side()},
 	} {
@@ -36,15 +37,8 @@ func TestSupplierSeesNoDeliberation(t *testing.T) {
 	b := started(received.Add(-time.Hour), received, false)
 	b.Assessments = []Assessment{{Seq: 1, Risk: RiskHigh}}
 	b.Decisions = []Decision{{Seq: 1, NotifyAuthority: true}}
+	b.Questions = []Question{{ID: "q1", Question: "Hoeveel brieven?"}}
 	b.Version, b.TrailHash = 7, "abc"
-
-	seen := SideSupplier.Visible(b)
-	assert.Nil(t, seen.Assessments)
-	assert.Nil(t, seen.Decisions)
-	assert.Zero(t, seen.Alerting)
-	assert.Zero(t, seen.Version)
-	assert.NotNil(t, b.Assessments, "the stored breach is not changed")
-	assert.Same(t, b, SideController.Visible(b))
 
 	processor, authority := SideSupplier.Deadlines(b, received)
 	assert.Equal(t, received.Add(23*time.Hour), processor.DueAt)
@@ -55,10 +49,34 @@ func TestSupplierSeesNoDeliberation(t *testing.T) {
 
 	assert.Len(t, SideController.RunningDeadlines(b), 2)
 	assert.Equal(t, []RunningDeadline{{ClockProcessor, received.Add(23 * time.Hour)}}, SideSupplier.RunningDeadlines(b))
+	assert.True(t, SideSupplier.SeesClock(questionClock("q1")))
+	assert.False(t, SideSupplier.SeesClock(Clock("controller_clock_to_come")), "a new clock is the controller's until named")
 
-	events := []Event{{Seq: 1, Action: ActionFiled, Hash: "h1"}, {Seq: 2, Action: ActionAssessed, PrevHash: "h1", Hash: "h2"},
-		{Seq: 3, Action: ActionQuestionAsked, PrevHash: "h2", Hash: "h3"}}
-	assert.Equal(t, []Event{{Action: ActionFiled}, {Action: ActionQuestionAsked}}, SideSupplier.VisibleEvents(events))
+	b.AuthorityNotifications = []AuthorityNotification{{Seq: 1, Phase: PhaseInitial}}
+	b.Closure = &Closure{Outcome: OutcomeHandled, Reason: "Afgehandeld na overleg"}
+
+	seen := SideSupplier.Visible(b)
+	assert.Nil(t, seen.Assessments)
+	assert.Nil(t, seen.Decisions)
+	assert.Nil(t, seen.AuthorityNotifications)
+	assert.Nil(t, seen.Closure, "the reason for closing is the controller's")
+	assert.Zero(t, seen.Alerting)
+	assert.Zero(t, seen.Version, "would count the trail entries hidden from the supplier")
+	assert.Zero(t, seen.TrailHash)
+	assert.Equal(t, b.Questions, seen.Questions, "the supplier's own questions stay")
+	assert.Equal(t, b.Report, seen.Report)
+	assert.NotNil(t, b.Assessments, "the stored breach is not changed")
+	assert.Same(t, b, SideController.Visible(b))
+
+	hidden := []Action{ActionAssessed, ActionDecided, ActionAuthorityNotification, ActionClosed, ActionAwarenessMoved}
+	events := []Event{{Seq: 1, Action: ActionFiled, Hash: "h1"}}
+	for i, action := range hidden {
+		events = append(events, Event{Seq: i + 2, Action: action, PrevHash: "h", Hash: "h"})
+	}
+	events = append(events, Event{Seq: 9, Action: ActionQuestionAsked, PrevHash: "h", Hash: "h9"})
+	assert.Equal(t, []Event{{Action: ActionFiled}, {Action: ActionQuestionAsked}}, SideSupplier.VisibleEvents(slices.Clone(events)),
+		"every entry of the deliberation is left out, and numbers and hashes that would show where")
+	assert.Equal(t, events, SideController.VisibleEvents(slices.Clone(events)))
 }
 
 func TestMailAudienceAddressesAndThreads(t *testing.T) {

@@ -117,7 +117,7 @@ func (c *Composer) document(n breach.Notice) (document, error) {
 	case breach.NoticeDigest:
 		return c.digest(n), nil
 	case breach.NoticeStatus, breach.NoticeAssessment, breach.NoticeDecision, breach.NoticeNotification, breach.NoticeClosed:
-		return c.handling(n), nil
+		return c.handling(n)
 	case breach.NoticeQuestion, breach.NoticeAnswer:
 		return c.question(n)
 	case breach.NoticeBounce:

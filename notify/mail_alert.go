@@ -1,9 +1,10 @@
 package notify
 
 import (
+	"fmt"
+
 	"datalek/breach"
 	"datalek/breach/nl"
-	"fmt"
 )
 
 // The mails of the clocks: reminders and overdue alerts, and the digest.

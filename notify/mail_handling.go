@@ -1,18 +1,23 @@
 package notify
 
 import (
-	"datalek/breach"
-	"datalek/breach/nl"
 	"fmt"
 	"strings"
+
+	"datalek/breach"
+	"datalek/breach/nl"
 )
 
 // The mails of triage and decision, the questions to the supplier, and
 // what they show of the handling.
 
 // handling covers the notices of triage and decision: what was recorded,
-// with the breach's handling as it now stands.
-func (c *Composer) handling(n breach.Notice) document {
+// with the breach's handling as it now stands. They are the controller's
+// alone: for any other audience there is nothing to compose.
+func (c *Composer) handling(n breach.Notice) (document, error) {
+	if n.Side() != breach.SideController {
+		return document{}, fmt.Errorf("notice %s (%s) is the controller's, not for audience %q", n.ID, n.Kind, n.Audience)
+	}
 	b := n.Breach
 	d := document{Link: c.link(b)}
 	switch n.Kind {
@@ -52,7 +57,7 @@ func (c *Composer) handling(n breach.Notice) document {
 		}
 	}
 	d.Sections = append(d.Sections, handlingSection(b), deadlineSection(n))
-	return d
+	return d, nil
 }
 
 // bounce tells the privacy mailbox that a mail to someone else was refused.
@@ -155,7 +160,7 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 	case n.Kind == breach.NoticeQuestion:
 		d.Subject = subject(b, fmt.Sprintf("Vraag %s gesteld aan %s (antwoord uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
 		d.Intro = []string{fmt.Sprintf("%s heeft %s een vraag gesteld.", actorName(n), b.Organisation)}
-		if b.Reporter.Email == "" {
+		if n.Audience == breach.AudienceMailboxForReporter {
 			d.Intro = append(d.Intro, noEmail(b))
 		}
 		return d, nil

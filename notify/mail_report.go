@@ -1,10 +1,11 @@
 package notify
 
 import (
-	"datalek/breach"
-	"datalek/breach/nl"
 	"fmt"
 	"time"
+
+	"datalek/breach"
+	"datalek/breach/nl"
 )
 
 // The mails about the report itself: filed, acknowledged, changed, the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -130,6 +131,7 @@ func setAudience(rec map[string]json.RawMessage, snapshot json.RawMessage) error
 		return fmt.Errorf("notice: %w", err)
 	}
 	var facts struct {
+		ID    string            `json:"id"`
 		Kind  breach.NoticeKind `json:"kind"`
 		To    []string          `json:"to"`
 		Alert *breach.Alert     `json:"alert"`
@@ -145,7 +147,7 @@ func setAudience(rec map[string]json.RawMessage, snapshot json.RawMessage) error
 			return fmt.Errorf("breach_snapshot: %w", err)
 		}
 	}
-	n["audience"], _ = json.Marshal(inferAudience(facts.Kind, facts.To, facts.Alert, b.Reporter.Email))
+	n["audience"], _ = json.Marshal(inferAudience(facts.ID, facts.Kind, facts.To, facts.Alert, b.Reporter.Email))
 	if bounced, ok := n["bounced"]; ok && string(bounced) != "null" {
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(bounced, &m); err != nil {
@@ -160,19 +162,25 @@ func setAudience(rec map[string]json.RawMessage, snapshot json.RawMessage) error
 }
 
 // inferAudience is who a layout-2 mail was for, which layout 2 left to be
-// guessed from its addresses: the reporter when it went to the report's
-// address; the mailbox in place of the reporter for a reminder the reporter
-// would have had; the mailbox otherwise. Only this migration guesses: since
-// layout 3 the domain records the audience when it queues a mail.
-func inferAudience(kind breach.NoticeKind, to []string, alert *breach.Alert, reporterEmail string) breach.Audience {
+// guessed. Its kind says whether it was meant for the reporter (the
+// acknowledgement, the reporter's copy of a question, the reminders before
+// the supplier's own deadlines); such a mail went to the report's address
+// when there was one, and otherwise to the mailbox to pass on. Every other
+// mail was the mailbox's, whatever its addresses. Only this migration
+// guesses: since layout 3 the domain records the audience when it queues a
+// mail.
+func inferAudience(id string, kind breach.NoticeKind, to []string, alert *breach.Alert, reporterEmail string) breach.Audience {
+	forReporter := kind == breach.NoticeAcknowledged ||
+		(kind == breach.NoticeQuestion && strings.HasSuffix(id, ".reporter")) ||
+		(kind == breach.NoticeAlert && alert != nil &&
+			(alert.Kind == breach.AlertProcessorReminder || alert.Kind == breach.AlertQuestionReminder))
 	switch {
+	case !forReporter:
+		return breach.AudienceMailbox
 	case reporterEmail != "" && slices.Contains(to, reporterEmail):
 		return breach.AudienceReporter
-	case kind == breach.NoticeAlert && alert != nil &&
-		(alert.Kind == breach.AlertProcessorReminder || alert.Kind == breach.AlertQuestionReminder):
-		return breach.AudienceMailboxForReporter
 	}
-	return breach.AudienceMailbox
+	return breach.AudienceMailboxForReporter
 }
 
 // migrate creates the buckets of a new database and upgrades an old one. It

@@ -10,7 +10,7 @@ import (
 	"datalek/breach"
 )
 
-// PutToken implements breach.Store. Replacing a token removes its old hash,
+// PutToken implements breach.TokenStore. Replacing a token removes its old hash,
 // so a changed bootstrap secret invalidates the previous one.
 func (db *DB) PutToken(ctx context.Context, t *breach.Token) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
@@ -44,7 +44,7 @@ func getToken(tx *bolt.Tx, hash []byte) (*breach.Token, error) {
 	return &t, nil
 }
 
-// FindTokenByHash implements breach.Store.
+// FindTokenByHash implements breach.TokenStore.
 func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*breach.Token, error) {
 	var t *breach.Token
 	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
@@ -54,7 +54,7 @@ func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*breach.Token, 
 	return t, err
 }
 
-// ListTokens implements breach.Store.
+// ListTokens implements breach.TokenStore.
 func (db *DB) ListTokens(ctx context.Context) ([]*breach.Token, error) {
 	tokens := []*breach.Token{}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -69,7 +69,7 @@ func (db *DB) ListTokens(ctx context.Context) ([]*breach.Token, error) {
 	return tokens, err
 }
 
-// RevokeToken implements breach.Store. Revoking twice keeps the first time.
+// RevokeToken implements breach.TokenStore. Revoking twice keeps the first time.
 func (db *DB) RevokeToken(ctx context.Context, id string, at time.Time) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		hash := tx.Bucket(bucketTokenIDs).Get([]byte(id))
@@ -87,7 +87,7 @@ func (db *DB) RevokeToken(ctx context.Context, id string, at time.Time) error {
 	})
 }
 
-// OrganisationExists implements breach.Store. Tokens are few, so they are
+// OrganisationExists implements breach.TokenStore. Tokens are few, so they are
 // read whole.
 func (db *DB) OrganisationExists(ctx context.Context, org string) (bool, error) {
 	tokens, err := db.ListTokens(ctx)

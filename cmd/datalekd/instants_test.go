@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"datalek/breach"
 	"datalek/breach/breachtest"
 )
 
@@ -104,5 +106,31 @@ func mailText(t *testing.T, eml string) string {
 			require.NoError(t, err)
 			return string(text)
 		}
+	}
+}
+
+func TestDigestDue(t *testing.T) {
+	for _, tc := range []struct {
+		spec string
+		now  time.Time
+		due  bool
+	}{
+		{"CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", amsterdam(2026, time.November, 23, 7, 59), false},
+		{"CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", amsterdam(2026, time.November, 23, 8, 0), true},
+		{"CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", amsterdam(2026, time.November, 23, 23, 59), true},
+		{"CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", amsterdam(2026, time.November, 21, 12, 0), false}, // Saturday
+		{"0 8 * * 1-5", amsterdam(2026, time.November, 23, 8, 0), true},                            // no CRON_TZ: Amsterdam
+		{"0 8 * * 1-5", amsterdam(2026, time.November, 23, 7, 30), false},
+		{"0 23 * * *", time.Date(2026, time.November, 23, 22, 0, 0, 0, time.UTC), true}, // 23:00 CET
+		{"0 8 * * *", amsterdam(2027, time.March, 28, 8, 0), true},                      // the day summer time starts
+		{"0 8 * * *", amsterdam(2027, time.March, 28, 7, 59), false},
+		{"30 2 * * *", amsterdam(2027, time.March, 28, 12, 0), false},                   // 02:30 does not exist that night
+		{"30 2 * * *", time.Date(2026, time.October, 25, 0, 45, 0, 0, time.UTC), true},  // 02:45 CEST, the first 02:30 past
+		{"30 2 * * *", time.Date(2026, time.October, 25, 0, 15, 0, 0, time.UTC), false}, // 02:15 CEST
+		{"0 0 30 2 *", amsterdam(2026, time.November, 23, 12, 0), false},                // a date that never comes
+	} {
+		sched, err := cron.ParseStandard(tc.spec)
+		require.NoError(t, err)
+		assert.Equal(t, tc.due, digestDue(sched, tc.now), "%s at %s", tc.spec, tc.now.In(breach.Amsterdam))
 	}
 }

@@ -196,11 +196,14 @@ func (m *Main) startClocks(ctx context.Context) (err error) {
 	m.sweep()
 	m.digest()
 	logger := cronLogger{m.Logger}
-	m.cron = cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
+	// A spec without CRON_TZ is read in Europe/Amsterdam, as digestDue reads
+	// it, whatever the host's zone.
+	m.cron = cron.New(cron.WithLocation(breach.Amsterdam),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
 	if _, err := m.cron.AddFunc(m.Config.Sweep, m.sweep); err != nil {
 		return fmt.Errorf("sweep schedule: %w", err)
 	}
-	if _, err := m.cron.AddFunc(m.Config.Digest, m.digest); err != nil {
+	if _, err := m.cron.AddFunc(m.Config.Digest, m.scheduledDigest); err != nil {
 		return fmt.Errorf("digest schedule: %w", err)
 	}
 	m.cron.Start()
@@ -221,20 +224,32 @@ func (m *Main) sweep() {
 // today has passed by the service's clock. cron only triggers it; the clock
 // decides, so the same call catches up at start-up a digest missed while the
 // service was down, and a digest already queued today is not queued again.
-func (m *Main) digest() {
+// It reports whether today's digest was due.
+func (m *Main) digest() (due bool) {
 	now := m.Service.Now()
 	if !digestDue(m.digestSchedule, now) {
-		return
+		return false
 	}
 	if queued, err := m.Service.Digest(context.Background()); err != nil {
 		m.Logger.Error("digest", "err", err)
 	} else if queued {
 		m.Logger.Info("digest queued")
 	}
+	return true
+}
+
+// scheduledDigest is the digest as cron triggers it: at its time, so a
+// digest that is not due then means cron and the service's clock disagree.
+func (m *Main) scheduledDigest() {
+	if !m.digest() {
+		m.Logger.Warn("digest triggered but not due by the service's clock; check DATALEK_DIGEST and the host's clock",
+			"now", m.Service.Now().UTC().Format(time.RFC3339))
+	}
 }
 
 // digestDue reports whether sched has a time today (Europe/Amsterdam) that
-// is not after now.
+// is not after now. A time that today does not have (02:30 on the night
+// summer time starts) is no digest that day, as cron itself skips it.
 func digestDue(sched cron.Schedule, now time.Time) bool {
 	day := now.In(breach.Amsterdam)
 	midnight := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, breach.Amsterdam)

@@ -1,0 +1,88 @@
+package notify_test
+
+import (
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"datalek/breach"
+	"datalek/breach/breachtest"
+	"datalek/notify"
+)
+
+// TestSupplierMailShowsNoDeliberation composes every kind of mail about a
+// breach full of the controller's deliberation for each audience: what goes
+// to the reporter, or to the mailbox to be passed on, shows none of it,
+// whatever the kind; what the mailbox keeps does. The secrets are markers
+// that only the deliberation holds.
+func TestSupplierMailShowsNoDeliberation(t *testing.T) {
+	at := time.Date(2026, time.November, 23, 8, 30, 0, 0, time.UTC)
+	b := &breach.Breach{ID: "b1", Reference: "DL-2026-0001", Organisation: "Acme BV", Status: breach.StatusClosed,
+		Stage: breach.StageComplete, ReceivedAt: at.Add(-2 * time.Hour), AwareAt: at.Add(-30 * time.Hour),
+		Report:      breachtest.ExampleFiling(at).Report,
+		Assessments: []breach.Assessment{{Seq: 1, Risk: breach.RiskHigh, Reasoning: "GEHEIM-BEOORDELING", Consequences: "GEHEIM-GEVOLGEN"}},
+		Decisions: []breach.Decision{{Seq: 1, NotifyAuthority: false, AuthorityReasoning: "GEHEIM-BESLUIT",
+			InformSubjects: breach.InformNo, SubjectsReasoning: "GEHEIM-BETROKKENEN"}},
+		AuthorityNotifications: []breach.AuthorityNotification{{Seq: 1, Phase: breach.PhaseInitial, Reference: "GEHEIM-AP-NUMMER", SubmittedAt: at}},
+		Closure:                &breach.Closure{Outcome: breach.OutcomeHandled, Reason: "GEHEIM-AFSLUITING", ClosedAt: at},
+		Questions:              []breach.Question{{ID: "q1", Question: "Hoeveel brieven?", AskedAt: at, DueAt: at.Add(24 * time.Hour)}},
+	}
+	secrets := []string{"GEHEIM-", "72 uur na bewustwording"}
+	kinds := []breach.NoticeKind{breach.NoticeFiled, breach.NoticeAcknowledged, breach.NoticeAmended, breach.NoticeStatus,
+		breach.NoticeAssessment, breach.NoticeDecision, breach.NoticeClosed, breach.NoticeQuestion, breach.NoticeAnswer}
+	var notices []breach.Notice
+	for _, kind := range kinds {
+		notices = append(notices, breach.Notice{ID: "b1.9." + string(kind), Kind: kind, Breach: b, At: at, Question: &b.Questions[0]})
+	}
+	for _, kind := range []breach.AlertKind{breach.AlertProcessorReminder, breach.AlertProcessorOverdue, breach.AlertQuestionReminder} {
+		notices = append(notices, breach.Notice{ID: "b1.9.alert." + string(kind), Kind: breach.NoticeAlert, Breach: b, At: at,
+			Alert: &breach.Alert{Kind: kind, DueAt: at.Add(time.Hour), QuestionID: "q1"}, Question: &b.Questions[0]})
+	}
+	controllers := map[breach.NoticeKind]bool{breach.NoticeStatus: true, breach.NoticeAssessment: true,
+		breach.NoticeDecision: true, breach.NoticeClosed: true}
+	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
+	for _, n := range notices {
+		for _, aud := range []breach.Audience{breach.AudienceReporter, breach.AudienceMailboxForReporter, breach.AudienceMailbox} {
+			n.Audience, n.To = aud, []string{"x@example.org"}
+			m, err := composer.Compose(n)
+			if controllers[n.Kind] && aud != breach.AudienceMailbox {
+				require.Error(t, err, "%s is the controller's: not composed for %s", n.ID, aud)
+				continue
+			}
+			require.NoError(t, err, "%s to %s", n.ID, aud)
+			var sb strings.Builder
+			_, err = m.WriteTo(&sb)
+			require.NoError(t, err)
+			text, html := body(t, parse(t, sb.String()))
+			if aud == breach.AudienceMailbox {
+				continue
+			}
+			for _, secret := range secrets {
+				assert.NotContains(t, text, secret, "%s to %s", n.ID, aud)
+				assert.NotContains(t, html, secret, "%s to %s", n.ID, aud)
+			}
+		}
+	}
+	// The markers are there to be found: the mailbox's copy of the
+	// handling mails shows them.
+	n := breach.Notice{ID: "b1.9.closed", Kind: breach.NoticeClosed, Audience: breach.AudienceMailbox, To: []string{"x@example.org"}, Breach: b, At: at}
+	m, err := composer.Compose(n)
+	require.NoError(t, err)
+	var sb strings.Builder
+	_, err = m.WriteTo(&sb)
+	require.NoError(t, err)
+	text, _ := body(t, parse(t, sb.String()))
+	assert.Contains(t, text, "GEHEIM-AP-NUMMER")
+	assert.Contains(t, text, "72 uur na bewustwording")
+}
+
+func parse(t *testing.T, raw string) *mail.Message {
+	t.Helper()
+	m, err := mail.ReadMessage(strings.NewReader(raw))
+	require.NoError(t, err)
+	return m
+}
