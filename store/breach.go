@@ -126,7 +126,7 @@ func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices [
 	return moveEntries(tx.Bucket(bucketAlerts), b.ID, old.alerts, b.NextAlerts())
 }
 
-// CreateBreach implements breach.Store.
+// CreateBreach implements breach.BreachStore.
 func (db *DB) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.Idempotency) (*breach.Breach, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
@@ -232,7 +232,7 @@ func nextReference(tx *bolt.Tx, year int) (int, error) {
 	return int(n), meta.Put(key, u64(n))
 }
 
-// FindBreach implements breach.Store.
+// FindBreach implements breach.BreachStore.
 func (db *DB) FindBreach(ctx context.Context, scope breach.Scope, id string) (*breach.Breach, error) {
 	var b *breach.Breach
 	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
@@ -242,7 +242,7 @@ func (db *DB) FindBreach(ctx context.Context, scope breach.Scope, id string) (*b
 	return b, err
 }
 
-// UpdateBreach implements breach.Store.
+// UpdateBreach implements breach.BreachStore.
 func (db *DB) UpdateBreach(ctx context.Context, scope breach.Scope, id string, fn func(*breach.Breach) error) (*breach.Breach, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -288,7 +288,7 @@ func updateInTx(tx *bolt.Tx, scope breach.Scope, id string, fn func(*breach.Brea
 	return b, writeBreach(tx, b, events, b.PendingNotices(), old)
 }
 
-// ListEvents implements breach.Store.
+// ListEvents implements breach.BreachStore.
 func (db *DB) ListEvents(ctx context.Context, scope breach.Scope, id string) ([]breach.Event, error) {
 	var events []breach.Event
 	err := db.bolt.View(func(tx *bolt.Tx) error {

@@ -13,7 +13,7 @@ import (
 	"datalek/breach"
 )
 
-// ListBreaches implements breach.Store. It reads index entries in order and
+// ListBreaches implements breach.BreachStore. It reads index entries in order and
 // stops as soon as a page (plus one, to know whether more follow) is full.
 func (db *DB) ListBreaches(ctx context.Context, scope breach.Scope, f breach.BreachFilter) (*breach.BreachPage, error) {
 	phase, after, err := decodeCursor(f.Cursor)

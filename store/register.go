@@ -18,7 +18,7 @@ import (
 // writes to a slow client.
 const registerChunk = 256
 
-// EachBreach implements breach.Store.
+// EachBreach implements breach.BreachStore.
 func (db *DB) EachBreach(ctx context.Context, from, to *time.Time, fn func(*breach.Breach) error) error {
 	start := []byte{}
 	if from != nil {

@@ -70,7 +70,7 @@ func (db *DB) indexIDs(bucket, until []byte, max int) ([]string, error) {
 	return ids, err
 }
 
-// UpdateDue implements breach.Store: it reads the alert index from its start
+// UpdateDue implements breach.BreachStore: it reads the alert index from its start
 // up to now only, so a sweep costs what is due, not what is stored. Each due
 // breach is written, so its alert entry moves past now.
 func (db *DB) UpdateDue(ctx context.Context, now time.Time, fn func(*breach.Breach) error) (int, error) {
@@ -95,7 +95,7 @@ func (db *DB) UpdateDue(ctx context.Context, now time.Time, fn func(*breach.Brea
 	}
 }
 
-// UpdateRunning implements breach.Store: every breach with a clock that
+// UpdateRunning implements breach.BreachStore: every breach with a clock that
 // alerts (the alert index, questions included) is written, whether fn changed
 // it or not.
 func (db *DB) UpdateRunning(ctx context.Context, fn func(*breach.Breach) error) (int, error) {
