@@ -15,7 +15,8 @@ import (
 	"datalek/breach"
 )
 
-// DB is the bbolt-backed store. It implements breach.Store: the breaches, the tokens and the outbox.
+// DB is the bbolt-backed store. It implements breach.Store: the breaches,
+// the tokens and the outbox.
 type DB struct {
 	bolt      *bolt.DB
 	committer *committer

@@ -76,7 +76,8 @@ func decodeMail(tx *bolt.Tx, v []byte) (outboxRecord, error) {
 	return rec, nil
 }
 
-// EnqueueNotice implements breach.Outbox. The notice is about no single change, so it carries no breach snapshot: n.Breach is not stored.
+// EnqueueNotice implements breach.Outbox. The notice is about no single
+// change, so no snapshot is kept for it: n.Breach is not stored.
 func (db *DB) EnqueueNotice(ctx context.Context, n breach.Notice, once string) (bool, error) {
 	queued := false
 	err := db.Commit(func(tx *bolt.Tx) error {
