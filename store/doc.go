@@ -11,7 +11,7 @@
 //
 // Bucket layout, version 3 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test; the stored
-// JSON of every record is pinned by TestStoredLayout (testdata/layout). "BE"
+// JSON of every record is pinned by TestStoredLayout (testdata/layout/v<version>). "BE"
 // is big-endian; "ns" is nanoseconds since 1970 UTC, so keys sort by time.
 //
 //	meta/

@@ -20,11 +20,18 @@ import (
 	"datalek/store"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of the stored layout in testdata/layout")
+var update = flag.Bool("update", false, "write the golden files of a new stored layout in testdata/layout/v<LayoutVersion>")
 
-// goldenBuckets are the buckets of JSON records whose stored form the golden
-// files hold: a renamed tag in any of them makes existing files unreadable.
-var goldenBuckets = []string{"breaches", "events", "snapshots", "outbox", "mail_sent", "mail_dead"}
+// goldenBuckets are the buckets whose stored form the golden files hold: a
+// renamed tag in any of them makes existing files unreadable, and a changed
+// key or value encoding does the same. The index buckets hold empty values
+// under keys drawn in doc.go.
+var goldenBuckets = []string{"meta", "breaches", "events", "snapshots", "outbox", "mail_sent", "mail_dead",
+	"idempotency", "tokens", "token_ids"}
+
+// goldenDir holds the golden files of the current layout version; those of
+// earlier versions stay beside it, as what files of that version held.
+var goldenDir = filepath.Join("testdata", "layout", fmt.Sprintf("v%d", store.LayoutVersion))
 
 // The golden breach has a fixed ID and fixed times, and every field filled,
 // so that every JSON tag of the stored types appears in the golden files.
@@ -126,8 +133,13 @@ func goldenNotices(b *breach.Breach) []breach.Notice {
 func writeGoldenLayout(t *testing.T, db *store.DB) {
 	t.Helper()
 	b := goldenBreach()
-	_, err := db.CreateBreachWithTrail(b, goldenEvents(b), goldenNotices(b))
+	idem := &breach.Idempotency{Scope: "org:Acme BV", Key: "acme-incident-2026-117", Fingerprint: "f1ngerpr1nt",
+		BreachID: goldenID, CreatedAt: golden}
+	_, err := db.CreateBreachWithTrail(b, goldenEvents(b), goldenNotices(b), idem)
 	require.NoError(t, err)
+	require.NoError(t, db.PutToken(ctx, &breach.Token{ID: "tok-acme", Name: "acme-prod", Role: breach.RoleSupplier,
+		Organisation: "Acme BV", Hash: "5ha256hex0f7hesecret", CreatedAt: goldenAt(-24 * time.Hour), CreatedBy: "bootstrap (admin)"}))
+	require.NoError(t, db.RevokeToken(ctx, "tok-acme", goldenAt(60*time.Hour)))
 	digest := breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, Audience: breach.AudienceMailbox, To: []string{"datalekken@example.org"},
 		At: goldenAt(24 * time.Hour), Breaches: []*breach.Breach{goldenBreach()}}
 	queued, err := db.EnqueueNotice(ctx, digest, "digest/2026-11-21")
@@ -143,10 +155,12 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 }
 
 // storedRecord is a record as the golden files show it: its key, with the
-// bytes that are not printable written as \xNN, and its value.
+// bytes that are not printable written as \xNN, and its value: as JSON
+// when it is, else as bytes written the same way.
 type storedRecord struct {
 	Key   string          `json:"key"`
-	Value json.RawMessage `json:"value"`
+	Value json.RawMessage `json:"value,omitempty"`
+	Bytes *string         `json:"bytes,omitempty"`
 }
 
 func printableKey(k []byte) string {
@@ -167,7 +181,14 @@ func readBucket(t *testing.T, db *store.DB, name string) []byte {
 	records := []storedRecord{}
 	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(name)).ForEach(func(k, v []byte) error {
-			records = append(records, storedRecord{printableKey(k), append(json.RawMessage(nil), v...)})
+			r := storedRecord{Key: printableKey(k)}
+			if json.Valid(v) {
+				r.Value = append(json.RawMessage(nil), v...)
+			} else {
+				b := printableKey(v)
+				r.Bytes = &b
+			}
+			records = append(records, r)
 			return nil
 		})
 	}))
@@ -186,8 +207,14 @@ func TestStoredLayout(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	writeGoldenLayout(t, db)
 
+	if *update {
+		_, err := os.Stat(goldenDir)
+		require.True(t, os.IsNotExist(err), "%s exists: a layout version's golden files are what files of that version hold, "+
+			"and do not change; bump LayoutVersion (with a migration) for a new layout, or remove %s only if layout %d never shipped",
+			goldenDir, goldenDir, store.LayoutVersion)
+	}
 	for _, name := range goldenBuckets {
-		path := filepath.Join("testdata", "layout", name+".json")
+		path := filepath.Join(goldenDir, name+".json")
 		got := readBucket(t, db, name)
 		if *update {
 			require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
@@ -197,7 +224,7 @@ func TestStoredLayout(t *testing.T) {
 		want, err := os.ReadFile(path)
 		require.NoError(t, err, "no golden file: run go test ./store/ -run TestStoredLayout -update")
 		if string(want) != string(got) {
-			assert.Fail(t, fmt.Sprintf("%s: a stored JSON tag changed (layout version %d). Bump LayoutVersion, "+
+			assert.Fail(t, fmt.Sprintf("%s: a stored JSON tag or encoding changed (layout version %d). Bump LayoutVersion, "+
 				"add a migration in migrate.go (with a test), then run go test ./store/ -run TestStoredLayout -update", name, store.LayoutVersion),
 				"%s, - golden, + stored now:\n%s", path, lineDiff(string(want), string(got)))
 		}
@@ -244,14 +271,14 @@ func lineDiff(want, got string) string {
 func TestStoredLayoutCoversEveryTag(t *testing.T) {
 	seen := map[string]bool{}
 	for _, name := range goldenBuckets {
-		data, err := os.ReadFile(filepath.Join("testdata", "layout", name+".json"))
+		data, err := os.ReadFile(filepath.Join(goldenDir, name+".json"))
 		require.NoError(t, err)
 		var v any
 		require.NoError(t, json.Unmarshal(data, &v))
 		collectKeys(v, seen)
 	}
 	tags := map[string]bool{}
-	for _, v := range []any{breach.Breach{}, breach.Event{}, breach.OutboxMail{}} {
+	for _, v := range []any{breach.Breach{}, breach.Event{}, breach.OutboxMail{}, breach.Token{}, breach.Idempotency{}} {
 		collectTags(reflect.TypeOf(v), tags, map[reflect.Type]bool{})
 	}
 	delete(tags, "breach") // Notice.Breach is stored as the mail's snapshot, never in the mail
@@ -263,8 +290,8 @@ func TestStoredLayoutCoversEveryTag(t *testing.T) {
 	}
 	slices.Sort(missing)
 	assert.Empty(t, missing, "tags of the stored types that the golden files do not show. A renamed tag: see "+
-		"TestStoredLayout. A new field: fill it in goldenBreach, goldenEvents or goldenNotices (layout_test.go), "+
-		"then run go test ./store/ -run TestStoredLayout -update")
+		"TestStoredLayout. A new field: fill it in writeGoldenLayout (layout_test.go), bump LayoutVersion with a "+
+		"migration, then run go test ./store/ -run TestStoredLayout -update")
 }
 
 // collectKeys adds the name of every object member in v, at any depth.
