@@ -37,6 +37,7 @@ type testAPI struct {
 	logs *bytes.Buffer
 	// closed is set by a test that closes DB itself to make the store fail.
 	closed bool
+	srv    *api.Server
 }
 
 func newTestAPI(t testing.TB) *testAPI {
@@ -48,6 +49,8 @@ func newTestAPI(t testing.TB) *testAPI {
 	svc.Now = func() time.Time { return ta.Now }
 	require.NoError(t, svc.BootstrapAdmin(context.Background(), adminSecret))
 	srv := api.NewServer(svc, slog.New(slog.NewTextHandler(ta.logs, nil)), api.DefaultBodyLimit)
+	srv.SetWriteLimit(api.WriteLimit{}) // tests write fast; TestWritesAreLimitedPerToken tests the limit
+	ta.srv = srv
 	srv.Ping = db.Ping
 	hs := httptest.NewServer(srv.Echo)
 	ta.URL = hs.URL

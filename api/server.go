@@ -31,6 +31,9 @@ type Server struct {
 	// service reports itself not ready: a mail that does not leave is the
 	// worst failure this service can have.
 	MaxMailAge time.Duration
+
+	writes     middleware.RateLimiterStore // per token; nil is no limit
+	retryAfter int                         // seconds, for a refused write
 }
 
 // DefaultMaxMailAge is MaxMailAge unless configured.
@@ -82,6 +85,8 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	// anonymous caller learns nothing of the routes; as server middleware (not
 	// group middleware) it leaves echo's 405 for a wrong method intact.
 	e.Use(s.authenticate)
+	e.Use(s.limitWrites)
+	s.SetWriteLimit(DefaultWriteLimit)
 	v1 := e.Group(apiPrefix)
 	s.registerBreachRoutes(v1)
 	s.registerTriageRoutes(v1)

@@ -52,6 +52,7 @@ func TestRunIntake(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := api.NewServer(svc, slog.New(slog.DiscardHandler), api.DefaultBodyLimit)
+	srv.SetWriteLimit(api.WriteLimit{}) // the load generator files as fast as it can
 	ts := httptest.NewServer(srv.Echo)
 	t.Cleanup(ts.Close)
 

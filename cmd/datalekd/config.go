@@ -1,10 +1,12 @@
 package main
 
 import (
+	"datalek/api"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/mail"
 	"net/url"
@@ -36,6 +38,11 @@ type Config struct {
 	AuthorityReminders []time.Duration
 	QuestionReminders  []time.Duration
 	MailMaxAge         time.Duration
+	// WriteLimit is how often one token may write (0 per second: no limit).
+	WriteLimit api.WriteLimit
+	// MaxConnections bounds open connections in all and from one client
+	// address (0: no bound from one address, for a proxy in front).
+	MaxConnections, MaxClientConnections int
 }
 
 // setting describes one configuration setting for flags, environment and
@@ -53,6 +60,7 @@ const minAdminTokenLength = 24
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var c Config
 	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge string
+	var writeRate, writeBurst, maxConns, maxClientConns string
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -68,6 +76,10 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"question-reminders", "DATALEK_QUESTION_REMINDERS", "2h", "reminders to the reporter before a question's due time", &questionReminders},
 		{"mail-max-age", "DATALEK_MAIL_MAX_AGE", "15m", "age of the oldest unsent mail at which /readyz reports not ready", &mailMaxAge},
 		{"body-limit", "DATALEK_BODY_LIMIT", "1M", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
+		{"write-rate", "DATALEK_WRITE_RATE", "1", "writes per second one token may sustain; 0 is no limit", &writeRate},
+		{"write-burst", "DATALEK_WRITE_BURST", "60", "writes one token may make at once before the rate applies", &writeBurst},
+		{"max-connections", "DATALEK_MAX_CONNECTIONS", "1024", "open connections in all", &maxConns},
+		{"max-client-connections", "DATALEK_MAX_CLIENT_CONNECTIONS", "128", "open connections from one client address; 0 is no bound (behind a proxy)", &maxClientConns},
 	}
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
@@ -113,6 +125,11 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if c.MailMaxAge, errMaxAge = time.ParseDuration(mailMaxAge); errMaxAge == nil && c.MailMaxAge <= 0 {
 		errMaxAge = errors.New("must be positive")
 	}
+	var errRate, errBurst, errConns, errClientConns error
+	c.WriteLimit.PerSecond, errRate = nonNegativeFloat(writeRate)
+	c.WriteLimit.Burst, errBurst = count(writeBurst, 1)
+	c.MaxConnections, errConns = count(maxConns, 1)
+	c.MaxClientConnections, errClientConns = count(maxClientConns, 0)
 	check := func(dst *string, err error) error {
 		if err != nil {
 			return fmt.Errorf("invalid %s: %w", name[dst], err)
@@ -134,6 +151,10 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&questionReminders, errQuestion),
 		check(&mailMaxAge, errMaxAge),
 		check(&c.BodyLimit, validSize(c.BodyLimit)),
+		check(&writeRate, errRate),
+		check(&writeBurst, errBurst),
+		check(&maxConns, errConns),
+		check(&maxClientConns, errClientConns),
 	)
 }
 
@@ -257,4 +278,22 @@ func validSize(s string) error {
 		return fmt.Errorf("%q is not a size such as 512K or 1M", s)
 	}
 	return nil
+}
+
+// nonNegativeFloat parses a rate: a number, 0 or more.
+func nonNegativeFloat(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, errors.New("must be a number, 0 or more")
+	}
+	return v, nil
+}
+
+// count parses a whole number of at least least.
+func count(s string, least int) (int, error) {
+	v, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || v < least {
+		return 0, fmt.Errorf("must be a whole number, %d or more", least)
+	}
+	return v, nil
 }

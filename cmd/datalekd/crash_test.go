@@ -186,6 +186,7 @@ func startDatalekd(t *testing.T, bin, dataDir string) *datalekd {
 		"DATALEK_ADDR=127.0.0.1:0",
 		"DATALEK_DATA_DIR="+dataDir,
 		"DATALEK_ADMIN_TOKEN="+crashAdminToken,
+		"DATALEK_WRITE_RATE=0", // one supplier token files as fast as 32 clients can
 	)
 	cmd.Stdout = log
 	cmd.Stderr = log

@@ -124,10 +124,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.API = api.NewServer(m.Service, m.Logger, cfg.BodyLimit)
 	m.API.Ping = m.DB.Ping
 	m.API.MaxMailAge = cfg.MailMaxAge
+	m.API.SetWriteLimit(cfg.WriteLimit)
 
 	if m.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return err
 	}
+	m.listener = limitConnections(m.listener, cfg.MaxConnections, cfg.MaxClientConnections)
 	m.server = &http.Server{
 		Handler:           m.API.Echo,
 		ReadHeaderTimeout: 10 * time.Second,

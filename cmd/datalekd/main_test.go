@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"datalek/api"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -32,7 +33,9 @@ func TestParseConfig(t *testing.T) {
 		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
 		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
 		QuestionReminders:  []time.Duration{2 * time.Hour},
-		MailMaxAge:         15 * time.Minute}, c,
+		MailMaxAge:         15 * time.Minute,
+		WriteLimit:         api.WriteLimit{PerSecond: 1, Burst: 60},
+		MaxConnections:     1024, MaxClientConnections: 128}, c,
 		"no configuration at all is a working configuration")
 
 	c, err = ParseConfig([]string{"-addr", "127.0.0.1:9000"}, env(map[string]string{
@@ -62,6 +65,10 @@ func TestParseConfig(t *testing.T) {
 		{map[string]string{"DATALEK_BASE_URL": "/relative"}, nil, "DATALEK_BASE_URL"},
 		{map[string]string{"DATALEK_SWEEP": "every minute"}, nil, "DATALEK_SWEEP"},
 		{map[string]string{"DATALEK_BODY_LIMIT": "lots"}, nil, "DATALEK_BODY_LIMIT"},
+		{map[string]string{"DATALEK_WRITE_RATE": "-1"}, nil, "DATALEK_WRITE_RATE"},
+		{map[string]string{"DATALEK_WRITE_BURST": "0"}, nil, "DATALEK_WRITE_BURST"},
+		{map[string]string{"DATALEK_MAX_CONNECTIONS": "many"}, nil, "DATALEK_MAX_CONNECTIONS"},
+		{map[string]string{"DATALEK_MAX_CLIENT_CONNECTIONS": "-3"}, nil, "DATALEK_MAX_CLIENT_CONNECTIONS"},
 	}
 	for _, b := range bad {
 		_, err := ParseConfig(b.args, env(b.vars), io.Discard)
