@@ -17,6 +17,7 @@ bench:
 fuzz:
 	go test -run '^$$' -fuzz FuzzDecodeFiling -fuzztime 5m ./api/
 
-# load: against a service started with `make run` (DATALEK_ADMIN_TOKEN set).
+# load: against a service started with `make run` (DATALEK_ADMIN_TOKEN set, and
+# DATALEK_WRITE_RATE=0: the load generator files with one token as fast as it can).
 load:
 	go run ./cmd/datalek-load -n 20000 -c 64 -baseline -raw-dir ./data
