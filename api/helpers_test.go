@@ -37,6 +37,10 @@ type testAPI struct {
 	logs *bytes.Buffer
 	// closed is set by a test that closes DB itself to make the store fail.
 	closed bool
+	// Service is the service behind the API, for what no route does (the sweep).
+	Service *breach.Service
+	// observe, when set, sees every request do sends and its response.
+	observe func(req *http.Request, res response)
 }
 
 func newTestAPI(t testing.TB) *testAPI {
@@ -46,6 +50,7 @@ func newTestAPI(t testing.TB) *testAPI {
 	ta := &testAPI{t: t, DB: db, Now: testStart, logs: &bytes.Buffer{}}
 	svc := breach.NewService(db)
 	svc.Now = func() time.Time { return ta.Now }
+	ta.Service = svc
 	require.NoError(t, svc.BootstrapAdmin(context.Background(), adminSecret))
 	srv := api.NewServer(svc, slog.New(slog.NewTextHandler(ta.logs, nil)), api.DefaultBodyLimit)
 	srv.Ping = db.Ping
@@ -107,7 +112,11 @@ func (ta *testAPI) do(method, path, token string, body any, headers ...string) r
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	require.NoError(ta.t, err)
-	return response{Status: res.StatusCode, Header: res.Header, Body: data}
+	out := response{Status: res.StatusCode, Header: res.Header, Body: data}
+	if ta.observe != nil {
+		ta.observe(req, out)
+	}
+	return out
 }
 
 // token issues a token through the API as the bootstrap admin.
