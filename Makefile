@@ -10,6 +10,7 @@ test:
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	go vet ./...
+	bash .ci/lint-openapi
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...

@@ -111,6 +111,9 @@ func (s *Server) handleBreachView(c echo.Context) error {
 func (s *Server) handleBreachPatch(c echo.Context) error {
 	var p breach.ReportPatch
 	if err := decodeBody(c, &p); err != nil {
+		if breach.ErrorCode(err) == breach.EINVALID {
+			return withValidation(err, p.Validate())
+		}
 		return err
 	}
 	b, err := s.Service.AmendBreach(c.Request().Context(), actor(c), c.Param("id"), p)
@@ -125,6 +128,9 @@ func (s *Server) handleBreachPatch(c echo.Context) error {
 func (s *Server) handleBreachUpdateCreate(c echo.Context) error {
 	var u breach.UpdateRequest
 	if err := decodeBody(c, &u); err != nil {
+		if breach.ErrorCode(err) == breach.EINVALID {
+			return withValidation(err, u.Validate())
+		}
 		return err
 	}
 	b, err := s.Service.AddUpdate(c.Request().Context(), actor(c), c.Param("id"), u)

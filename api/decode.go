@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"reflect"
@@ -35,11 +37,14 @@ func decodeBody(c echo.Context, dst any) error {
 	return decodeStrict(body, dst)
 }
 
-// decodeStrict decodes data into dst as decodeBody describes. A valid body,
-// the common case, is decoded once by encoding/json; only a bad one is taken
-// apart field by field to name every problem.
+// decodeStrict decodes data into dst as decodeBody describes. A JSON null is
+// a wrongly typed value (422), not an absent field: the document types no
+// field as nullable, and encoding/json would silently read it as "not
+// given". A valid body, the common case, is decoded once by encoding/json;
+// only a bad one is taken apart field by field to name every problem.
 func decodeStrict(data []byte, dst any) error {
-	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+	nulls := nullPaths(data)
+	if trimmed := bytes.TrimSpace(data); len(nulls) == 0 && len(trimmed) > 0 && trimmed[0] == '{' {
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(dst); err == nil {
@@ -83,11 +88,52 @@ func decodeStrict(data []byte, dst any) error {
 			path, msg := describeDecodeError(err)
 			invalid.Add(strings.TrimSuffix(name+"."+path, "."), "%s", msg)
 		}
+		for _, path := range nulls {
+			if path == name || strings.HasPrefix(path, name+".") || strings.HasPrefix(path, name+"[") {
+				invalid.Add(path, "mag niet null zijn: laat het veld weg of geef een waarde")
+			}
+		}
 	}
 	if len(unknown) > 0 {
 		return badRequest("De inhoud bevat velden die deze API niet kent.", unknown...)
 	}
 	return invalid.Err("Een of meer velden hebben een verkeerd type.")
+}
+
+// nullPaths returns the path of every null inside the JSON object data, such
+// as "reporter.email" or "sent_items[0].count", at most breach.MaxProblems;
+// none when data holds no null or is no valid JSON (decoding says so then).
+func nullPaths(data []byte) []string {
+	if !bytes.Contains(data, []byte("null")) {
+		return nil // the common case, found without parsing
+	}
+	var v any
+	if json.Unmarshal(data, &v) != nil {
+		return nil
+	}
+	var paths []string
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		if len(paths) >= breach.MaxProblems {
+			return
+		}
+		switch v := v.(type) {
+		case nil:
+			if path != "" { // a body that is null itself is no object: 400
+				paths = append(paths, path)
+			}
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				walk(v[k], strings.TrimPrefix(path+"."+k, "."))
+			}
+		case []any:
+			for i, item := range v {
+				walk(item, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	walk(v, "")
+	return paths
 }
 
 // withValidation adds to a decoding error the validation problems of the

@@ -38,6 +38,10 @@ type testAPI struct {
 	// closed is set by a test that closes DB itself to make the store fail.
 	closed bool
 	srv    *api.Server
+	// Service is the service behind the API, for what no route does (the sweep).
+	Service *breach.Service
+	// observe, when set, sees every request do sends and its response.
+	observe func(req *http.Request, res response)
 }
 
 func newTestAPI(t testing.TB) *testAPI {
@@ -47,6 +51,7 @@ func newTestAPI(t testing.TB) *testAPI {
 	ta := &testAPI{t: t, DB: db, Now: testStart, logs: &bytes.Buffer{}}
 	svc := breach.NewService(db)
 	svc.Now = func() time.Time { return ta.Now }
+	ta.Service = svc
 	require.NoError(t, svc.BootstrapAdmin(context.Background(), adminSecret))
 	srv := api.NewServer(svc, slog.New(slog.NewTextHandler(ta.logs, nil)), api.DefaultBodyLimit)
 	srv.SetWriteLimit(api.WriteLimit{}) // tests write fast; TestWritesAreLimitedPerToken tests the limit
@@ -110,7 +115,11 @@ func (ta *testAPI) do(method, path, token string, body any, headers ...string) r
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	require.NoError(ta.t, err)
-	return response{Status: res.StatusCode, Header: res.Header, Body: data}
+	out := response{Status: res.StatusCode, Header: res.Header, Body: data}
+	if ta.observe != nil {
+		ta.observe(req, out)
+	}
+	return out
 }
 
 // token issues a token through the API as the bootstrap admin.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -171,4 +173,43 @@ func TestOpenAPIRegisterColumns(t *testing.T) {
 		want = append(want, c.Key)
 	}
 	assert.Equal(t, want, keys)
+}
+
+// What Redocly's lint (.ci/lint-openapi) asks of the document, checked by
+// go test too: every example of a schema is valid against it, the document
+// names its servers and its licence, and no component is left unused
+// (issue 8, number 9).
+func TestOpenAPIExamplesServersLicenceAndComponents(t *testing.T) {
+	s := api.NewServer(breach.NewService(nil), slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultBodyLimit)
+	rec := httptest.NewRecorder()
+	s.Echo.ServeHTTP(rec, httptest.NewRequest("GET", "/openapi.json", nil))
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(rec.Body.Bytes())
+	require.NoError(t, err)
+
+	assert.NotEmpty(t, doc.Servers, "servers")
+	if assert.NotNil(t, doc.Info.License, "info.license") {
+		assert.NotEmpty(t, doc.Info.License.Name)
+	}
+
+	checked := 0
+	for _, name := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
+		schema := doc.Components.Schemas[name].Value
+		for i, example := range schema.Examples {
+			checked++
+			assert.NoError(t, schema.VisitJSON(example, openapi3.EnableJSONSchema2020()), "example %d of %s", i, name)
+		}
+	}
+	assert.Positive(t, checked, "examples checked")
+
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &raw))
+	var refs []string
+	openAPIRefs(raw, &refs)
+	components := raw["components"].(map[string]any)
+	for _, kind := range []string{"schemas", "responses", "parameters", "headers"} {
+		for name := range components[kind].(map[string]any) {
+			assert.Contains(t, refs, "#/components/"+kind+"/"+name, "an unused component")
+		}
+	}
 }

@@ -97,7 +97,11 @@ func (s *Server) handleQuestionCreate(c echo.Context) error {
 // handleQuestionIndex serves GET /api/v1/breaches/{id}/questions: the
 // breach's questions; with ?open=true only those not answered yet.
 func (s *Server) handleQuestionIndex(c echo.Context) error {
-	qs, err := s.Service.ListQuestions(c.Request().Context(), actor(c), c.Param("id"), c.QueryParam("open") == "true")
+	open := c.QueryParam("open")
+	if open != "" && open != "true" && open != "false" {
+		return invalidParam("open", "moet true of false zijn")
+	}
+	qs, err := s.Service.ListQuestions(c.Request().Context(), actor(c), c.Param("id"), open == "true")
 	if err != nil {
 		return err
 	}

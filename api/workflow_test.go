@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,4 +180,52 @@ func TestSupplierSeesNoDeliberation(t *testing.T) {
 	res := w.do("POST", path+"/questions/q1/answer", other, map[string]any{"answer": "x"})
 	assert.Equal(t, http.StatusNotFound, res.Status)
 	assert.Equal(t, http.StatusForbidden, w.do("GET", "/api/v1/register", w.tokens["supplier"], nil).Status)
+}
+
+// The 72-hour clock is the controller's: a supplier sees neither its start
+// (also not after the adviser moved it), nor its alerts in the trail, nor an
+// updated_at that moves when staff record what the supplier cannot see
+// (issue 8, number 10).
+func TestSupplierSeesNoAuthorityClock(t *testing.T) {
+	w := newWorkflow(t)
+	id := w.must("supplier", "POST", "/api/v1/breaches", map[string]any{"stage": "preliminary", "title": "Laptop gestolen",
+		"detected_at": w.Now.Add(-time.Hour).Format(time.RFC3339), "reporter": map[string]string{"name": "P. de Vries", "email": "p@acme.example"}})["id"].(string)
+	path := "/api/v1/breaches/" + id
+	w.must("adviser", "PUT", path+"/awareness", map[string]any{"aware_at": w.Now.Add(-6 * time.Hour).Format(time.RFC3339), "reason": "Telefonisch gemeld"})
+	w.Now = w.Now.Add(70 * time.Hour) // past the 72 hours from the moved start
+	_, err := w.Service.Sweep(context.Background())
+	require.NoError(t, err)
+	w.must("adviser", "POST", path+"/assessments", riskAssessment)
+
+	staff := w.must("adviser", "GET", path, nil)
+	assert.Contains(t, staff, "aware_at")
+	assert.Contains(t, staff, "updated_at")
+	var staffAlerts []string
+	for _, e := range w.must("adviser", "GET", path+"/events", nil)["items"].([]any) {
+		if ev := e.(map[string]any); ev["action"] == "alert.raised" {
+			staffAlerts = append(staffAlerts, ev["message"].(string))
+		}
+	}
+	require.NotEmpty(t, staffAlerts)
+	assert.True(t, slices.ContainsFunc(staffAlerts, func(m string) bool { return strings.HasPrefix(m, "authority_overdue:") }), "%v", staffAlerts)
+
+	for _, got := range []map[string]any{
+		w.must("supplier", "GET", path, nil),
+		w.must("supplier", "GET", "/api/v1/breaches", nil)["items"].([]any)[0].(map[string]any),
+		w.must("supplier", "POST", path+"/updates", map[string]any{"message": "Alle brieven retour"}),
+	} {
+		for _, hidden := range []string{"aware_at", "updated_at", "alerting", "version", "trail_hash"} {
+			assert.NotContains(t, got, hidden)
+		}
+		assert.NotContains(t, got["deadlines"], "authority")
+	}
+	events := w.must("supplier", "GET", path+"/events", nil)["items"].([]any)
+	for _, e := range events {
+		ev := e.(map[string]any)
+		assert.NotContains(t, []string{"breach.awareness_moved", "breach.assessed"}, ev["action"])
+		assert.NotContains(t, fmt.Sprint(ev["message"]), "authority", "an alert of the 72 hours: %v", ev)
+	}
+	assert.True(t, slices.ContainsFunc(events, func(e any) bool {
+		return strings.HasPrefix(fmt.Sprint(e.(map[string]any)["message"]), "processor_overdue:")
+	}), "the supplier's own 24 hours stay in its trail")
 }

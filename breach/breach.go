@@ -126,8 +126,8 @@ type Breach struct {
 	Status       Status     `json:"status"`
 	ReceivedAt   time.Time  `json:"received_at"`
 	CompletedAt  *time.Time `json:"completed_at,omitempty"`
-	AwareAt      time.Time  `json:"aware_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	AwareAt      time.Time  `json:"aware_at,omitzero"`   // zero only in a supplier's view (Side.Visible)
+	UpdatedAt    time.Time  `json:"updated_at,omitzero"` // zero only in a supplier's view (Side.Visible)
 	Report
 	Updates []Update `json:"updates"`
 	// Alerting is where each clock's reminders and alerts stand.

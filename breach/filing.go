@@ -119,13 +119,21 @@ type UpdateRequest struct {
 	ReportPatch
 }
 
-// AddUpdate records a development. Errors: as AmendBreach; EINVALID without a
-// message.
-func (s *Service) AddUpdate(ctx context.Context, a Actor, id string, u UpdateRequest) (*Breach, error) {
+// Validate checks what an update tells by itself: its message, and that it
+// removes no field (ReportPatch.Validate). It returns an EINVALID *Error
+// naming every offending field.
+func (u *UpdateRequest) Validate() error {
 	var p Problems
 	u.Message = strings.TrimSpace(u.Message)
 	text(&p, "message", u.Message, maxText, true)
-	if err := p.Err("De ontwikkeling is niet geldig."); err != nil {
+	p = append(p, u.removals()...)
+	return p.Err("De ontwikkeling is niet geldig.")
+}
+
+// AddUpdate records a development. Errors: as AmendBreach; EINVALID without a
+// message.
+func (s *Service) AddUpdate(ctx context.Context, a Actor, id string, u UpdateRequest) (*Breach, error) {
+	if err := u.Validate(); err != nil {
 		return nil, err
 	}
 	return s.changeReport(ctx, a, id, u.ReportPatch, u.Message)
@@ -142,7 +150,12 @@ func (s *Service) changeReport(ctx context.Context, a Actor, id string, patch Re
 			return Errorf(ECONFLICT, "Datalek %s heeft status %q en kan niet meer worden gewijzigd.", b.Reference, b.Status)
 		}
 		r, changes := patch.apply(b.Report)
-		p := r.problems(now, b.Stage == StageComplete)
+		p := patch.removals() // before the rules of what the emptied field would leave
+		for _, f := range r.problems(now, b.Stage == StageComplete) {
+			if !p.Has(f.Field) {
+				p.Add(f.Field, "%s", f.Message)
+			}
+		}
 		if patch.DetectedAt != nil && !patch.DetectedAt.Equal(b.DetectedAt) {
 			p.Add("detected_at", "kan na de melding niet meer worden gewijzigd: het bepaalt de 24-uurstermijn; licht een correctie toe in een ontwikkeling")
 		}

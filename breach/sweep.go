@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -39,12 +40,29 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// alertSummary is the message of an alert.raised entry of the trail: it
+// starts with the alert's kind, which alertClockOf reads back.
 func alertSummary(a Alert) string {
 	s := fmt.Sprintf("%s: termijn %s verloopt op %s", a.Kind, a.Clock, a.DueAt.Format(time.RFC3339))
 	if a.Collapsed > 0 {
 		s += fmt.Sprintf(" (vervangt %d eerdere, tijdens een onderbreking gemiste waarschuwingen)", a.Collapsed)
 	}
 	return s
+}
+
+// alertClockOf is the clock an alert.raised entry is about, read from the
+// kind its message starts with, as every trail has it; an entry whose kind
+// it cannot read counts as the 72 hours', so that a supplier sees the least.
+// A question's clock is named without its question.
+func alertClockOf(e Event) Clock {
+	kind, _, _ := strings.Cut(e.Message, ":")
+	switch AlertKind(kind) {
+	case AlertProcessorReminder, AlertProcessorOverdue:
+		return ClockProcessor
+	case AlertQuestionReminder, AlertQuestionOverdue:
+		return questionClock("")
+	}
+	return ClockAuthority
 }
 
 // Reschedule brings every running clock's next alert in line with the

@@ -281,6 +281,35 @@ type ReportPatch struct {
 	ContractReference *string      `json:"contract_reference,omitempty"`
 }
 
+// Validate checks what a patch tells by itself: a field given empty (text
+// of spaces only, no personal-data category) would remove what the report
+// has, and a field can be corrected, not removed. It returns an EINVALID
+// *Error naming every such field.
+func (pt *ReportPatch) Validate() error { return pt.removals().Err("De wijziging is niet geldig.") }
+
+func (pt *ReportPatch) removals() Problems {
+	var p Problems
+	for _, f := range []struct {
+		field string
+		empty bool
+	}{
+		{"title", givenBlank(pt.Title)},
+		{"cause", givenBlank(pt.Cause)},
+		{"personal_data", pt.PersonalData != nil && len(*pt.PersonalData) == 0},
+		{"item_disposition", pt.ItemDisposition != nil && *pt.ItemDisposition == ""},
+		{"measures", givenBlank(pt.Measures)},
+		{"contract_reference", givenBlank(pt.ContractReference)},
+	} {
+		if f.empty {
+			p.Add(f.field, "mag niet leeg zijn: een veld kan worden verbeterd, niet verwijderd; laat het weg om het te houden zoals het is")
+		}
+	}
+	return p
+}
+
+// givenBlank reports whether a text was given with nothing in it.
+func givenBlank(s *string) bool { return s != nil && strings.TrimSpace(*s) == "" }
+
 // apply returns the report with the patch applied and normalised, and the
 // changes it made: one per field whose normalised value differs, so that
 // sending back a value with other spacing records nothing.

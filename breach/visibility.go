@@ -10,9 +10,10 @@ import (
 // privacy mailbox) sees everything. The supplier's side (its tokens and its
 // reporter) sees the report, its own 24-hour clock, its questions and the
 // status; not the controller's deliberation (assessments, decisions, the
-// notification to the AP and its 72-hour clock, the reasons for closing),
-// which is the controller's alone. The zero Side is the supplier's, so a
-// reader nobody placed sees the least.
+// notification to the AP and its 72-hour clock with its start and its
+// alerts, the reasons for closing), which is the controller's alone, nor
+// anything that would show when the controller recorded it. The zero Side is
+// the supplier's, so a reader nobody placed sees the least.
 //
 // This file is the only place that decides it: adapters ask, never decide.
 type Side int
@@ -60,7 +61,11 @@ func (s Side) SeesDeliberation() bool { return s == SideController }
 var supplierHiddenActions = []Action{ActionAssessed, ActionDecided, ActionAuthorityNotification, ActionClosed, ActionAwarenessMoved}
 
 // Visible returns the breach as the side may see it: whole for the
-// controller, a copy without the deliberation for a supplier.
+// controller, a copy without the deliberation for a supplier. The supplier's
+// copy has no aware_at (the start of the 72 hours) and no updated_at, which
+// moves with every entry of the trail, those hidden from the supplier too:
+// the time of the last change a supplier may see is not kept apart, so it
+// is left out rather than shown wrong.
 func (s Side) Visible(b *Breach) *Breach {
 	if s == SideController || b == nil {
 		return b
@@ -68,6 +73,7 @@ func (s Side) Visible(b *Breach) *Breach {
 	c := *b
 	c.Assessments, c.Decisions, c.AuthorityNotifications, c.Closure = nil, nil, nil, nil
 	c.Alerting = Alerting{}
+	c.AwareAt, c.UpdatedAt = time.Time{}, time.Time{}
 	c.Version, c.TrailHash = 0, "" // would count the entries hidden from the trail
 	return &c
 }
@@ -77,11 +83,25 @@ func (s Side) VisibleEvents(events []Event) []Event {
 	if s == SideController {
 		return events
 	}
-	visible := slices.DeleteFunc(events, func(e Event) bool { return slices.Contains(supplierHiddenActions, e.Action) })
+	visible := slices.DeleteFunc(events, func(e Event) bool { return !s.seesEvent(e) })
 	for i := range visible { // numbers and hashes would show where entries were left out
 		visible[i].Seq, visible[i].PrevHash, visible[i].Hash = 0, "", ""
 	}
 	return visible
+}
+
+// seesEvent reports whether the side may see an entry of the trail: not the
+// deliberation, nor an alert of a clock it may not see.
+func (s Side) seesEvent(e Event) bool {
+	switch {
+	case s == SideController:
+		return true
+	case slices.Contains(supplierHiddenActions, e.Action):
+		return false
+	case e.Action == ActionAlertRaised:
+		return s.SeesClock(alertClockOf(e))
+	}
+	return true
 }
 
 // SeesClock reports whether the side may see a clock: the supplier sees only

@@ -1,7 +1,9 @@
 package breach
 
 import (
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,4 +110,42 @@ func TestMailAudienceAddressesAndThreads(t *testing.T) {
 	assert.Equal(t, AudienceMailboxForReporter, b.reporterAudience())
 	assert.Equal(t, AudienceMailboxForReporter, b.alertAudience(Alert{Kind: AlertProcessorReminder}))
 	assert.Equal(t, AudienceMailbox, b.alertAudience(Alert{Kind: AlertProcessorOverdue}))
+}
+
+// A supplier does not see the controller's 72-hour clock: not its start,
+// not its alerts in the trail, not when the controller last recorded
+// something (issue 8, number 10).
+func TestSupplierSeesNoAuthorityClock(t *testing.T) {
+	received := time.Date(2026, time.November, 23, 8, 30, 0, 0, time.UTC)
+	b := started(received.Add(-time.Hour), received, false)
+	b.AwareAt, b.UpdatedAt = received.Add(-5*time.Hour), received.Add(30*time.Hour)
+
+	seen := SideSupplier.Visible(b)
+	assert.Zero(t, seen.AwareAt, "the start of the 72 hours")
+	assert.Zero(t, seen.UpdatedAt, "moves when staff record what the supplier cannot see")
+	data, err := json.Marshal(seen)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), `"aware_at"`)
+	assert.NotContains(t, string(data), `"updated_at"`)
+	assert.Equal(t, received.Add(-5*time.Hour), SideController.Visible(b).AwareAt)
+
+	alert := func(a Alert) Event { return Event{Action: ActionAlertRaised, Actor: System, Message: alertSummary(a)} }
+	due := received.Add(72 * time.Hour)
+	events := []Event{
+		{Action: ActionFiled},
+		alert(Alert{Kind: AlertProcessorReminder, Clock: ClockProcessor, DueAt: due}),
+		alert(Alert{Kind: AlertAuthorityReminder, Clock: ClockAuthority, DueAt: due}),
+		alert(Alert{Kind: AlertProcessorOverdue, Clock: ClockProcessor, DueAt: due, Collapsed: 2}),
+		alert(Alert{Kind: AlertAuthorityOverdue, Clock: ClockAuthority, DueAt: due}),
+		alert(Alert{Kind: AlertQuestionReminder, Clock: questionClock("q1"), DueAt: due, QuestionID: "q1"}),
+		{Action: ActionAlertRaised, Message: "something unreadable"},
+	}
+	var kinds []string
+	for _, e := range SideSupplier.VisibleEvents(slices.Clone(events)) {
+		kind, _, _ := strings.Cut(e.Message, ":")
+		kinds = append(kinds, string(e.Action)+" "+kind)
+	}
+	assert.Equal(t, []string{"breach.filed ", "alert.raised processor_reminder", "alert.raised processor_overdue",
+		"alert.raised question_reminder"}, kinds)
+	assert.Len(t, SideController.VisibleEvents(slices.Clone(events)), len(events))
 }

@@ -101,7 +101,8 @@ func TestDecisionStopsTheAuthorityRemindersAndQuestionsHaveTheirOwn(t *testing.T
 	svc, c := newService(db)
 	acme := supplier("Acme BV")
 	controller := breach.Actor{TokenID: "tok-ctl", Name: "verantwoordelijke", Role: breach.RoleController}
-	b := file(t, svc, acme, filing("volledig", start.Add(-time.Hour)))
+	b, err := svc.FindBreach(ctx, adviser, file(t, svc, acme, filing("volledig", start.Add(-time.Hour))).ID) // a supplier's view has no aware_at
+	require.NoError(t, err)
 	kinds := func(id string) []string {
 		events, err := svc.ListEvents(ctx, adviser, id)
 		require.NoError(t, err)
@@ -116,7 +117,7 @@ func TestDecisionStopsTheAuthorityRemindersAndQuestionsHaveTheirOwn(t *testing.T
 	}
 
 	c.t = b.AuthorityDue().Add(-48 * time.Hour)
-	_, err := svc.Sweep(ctx)
+	_, err = svc.Sweep(ctx)
 	require.NoError(t, err)
 	require.Equal(t, []string{"authority_reminder"}, kinds(b.ID))
 
