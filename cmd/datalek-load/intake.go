@@ -36,11 +36,11 @@ func newClient(c int) *http.Client {
 	return &http.Client{Transport: t, Timeout: time.Minute}
 }
 
-// supplierToken creates a supplier token for loadOrganisation with the admin
-// token and returns its secret.
-func supplierToken(ctx context.Context, client *http.Client, baseURL, adminToken string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"role": "supplier", "organisation": loadOrganisation,
-		"name": "load-" + time.Now().UTC().Format("20060102T150405.000Z")})
+// supplierToken creates a supplier token for org with the admin token and
+// returns its secret.
+func supplierToken(ctx context.Context, client *http.Client, baseURL, adminToken, org string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"role": "supplier", "organisation": org,
+		"name": "load-" + time.Now().UTC().Format("20060102T150405.000000Z")})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/api/v1/tokens", bytes.NewReader(body))
 	if err != nil {
 		return "", err
@@ -85,7 +85,7 @@ func runIntake(ctx context.Context, cfg config) (result, error) {
 			return result{}, errors.New("give a supplier token (-token) or an admin token (-admin-token or DATALEK_ADMIN_TOKEN)")
 		}
 		var err error
-		if token, err = supplierToken(ctx, client, baseURL, cfg.AdminToken); err != nil {
+		if token, err = supplierToken(ctx, client, baseURL, cfg.AdminToken, loadOrganisation); err != nil {
 			return result{}, err
 		}
 		cfg.logf("intake: created a supplier token for %q", loadOrganisation)

@@ -20,11 +20,20 @@
 // With -baseline, intake mode first measures both raw rates (same -n and -c)
 // and then the intake, and prints the ratio intake/raw for each.
 //
+// With -abuse it runs -honest suppliers, each with its own token, filing one
+// report every -honest-every, beside one abusive supplier that for -duration
+// files the largest reports it can, corrects them as fast as it can and
+// holds -idle idle connections from another local address (-abuse-from),
+// and prints the honest filings' latency, what became of the abuser's
+// writes and connections, and how much -data-dir grew per 1,000 stored
+// changes.
+//
 // Usage:
 //
 //	go run ./cmd/datalek-load -admin-token $DATALEK_ADMIN_TOKEN -n 20000 -c 64 -baseline
 //	go run ./cmd/datalek-load -url http://127.0.0.1:18181 -token dl_... -n 5000 -c 32
 //	go run ./cmd/datalek-load -raw -raw-dir ./data -n 20000 -c 64
+//	go run ./cmd/datalek-load -abuse -honest 16 -idle 10000 -duration 60s -data-dir ./data
 //
 // Put -raw-dir on the same disk as the service's data directory, or the ratio
 // compares two disks. It exits 1 when any request failed.
@@ -37,6 +46,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -52,6 +62,14 @@ func main() {
 	raw := fs.Bool("raw", false, "measure the raw durable bbolt write rate instead of the intake")
 	fs.StringVar(&cfg.RawDir, "raw-dir", ".", "directory under which the raw bbolt measurement makes its temporary directory (use the service's disk)")
 	baseline := fs.Bool("baseline", false, "in intake mode, first measure raw bbolt and print the ratio intake/raw")
+	abuse := fs.Bool("abuse", false, "run honest suppliers beside an abusive one instead of the intake")
+	acfg := abuseConfig{}
+	fs.DurationVar(&acfg.Duration, "duration", time.Minute, "length of the abuse run")
+	fs.IntVar(&acfg.Honest, "honest", 16, "honest suppliers in the abuse run")
+	fs.DurationVar(&acfg.HonestEvery, "honest-every", time.Second, "how often each honest supplier files")
+	fs.IntVar(&acfg.Idle, "idle", 10000, "idle connections the abuser opens")
+	fs.StringVar(&acfg.AbuseFrom, "abuse-from", "127.0.0.2", "local address of the abuser, another client than the honest ones")
+	fs.StringVar(&acfg.DataDir, "data-dir", "", "the service's data directory, to measure its growth in the abuse run")
 	_ = fs.Parse(os.Args[1:])
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "datalek-load: unexpected argument %q\n", fs.Arg(0))
@@ -61,6 +79,16 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *abuse {
+		acfg.config = cfg
+		r, err := runAbuse(ctx, acfg)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "datalek-load:", err)
+			os.Exit(1)
+		}
+		fmt.Println(r)
+		return
+	}
 	failed, err := run(ctx, cfg, *raw, *baseline, os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "datalek-load:", err)

@@ -113,3 +113,38 @@ func TestPercentile(t *testing.T) {
 		t.Errorf("percentile of one = %d", got)
 	}
 }
+
+func TestRunAbuse(t *testing.T) {
+	ctx := t.Context()
+	const admin = "load-test-admin-secret-0123456789"
+	dir := t.TempDir()
+	db, err := store.Open(filepath.Join(dir, "datalek.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := breach.NewService(db)
+	if err := svc.BootstrapAdmin(ctx, admin); err != nil {
+		t.Fatal(err)
+	}
+	srv := api.NewServer(svc, slog.New(slog.DiscardHandler), api.DefaultBodyLimit)
+	srv.SetWriteLimit(api.WriteLimit{PerSecond: 1, Burst: 5})
+	ts := httptest.NewServer(srv.Echo)
+	t.Cleanup(ts.Close)
+
+	r, err := runAbuse(ctx, abuseConfig{config: config{URL: ts.URL, AdminToken: admin}, Duration: 2 * time.Second,
+		Honest: 2, HonestEvery: 500 * time.Millisecond, Idle: 20, AbuseFrom: "127.0.0.2", DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", r)
+	if r.Honest.OK == 0 || r.Honest.ErrorCount() != 0 {
+		t.Errorf("honest filings: %s", r.Honest)
+	}
+	if r.AbuserWrites["429"] == 0 || r.AbuserWrites["ok"] == 0 {
+		t.Errorf("the abuser's writes %v: want some stored and some refused by the limit", r.AbuserWrites)
+	}
+	if r.IdleHeld+r.IdleRefused != 20 || r.Changes < r.Honest.OK || r.Growth <= 0 {
+		t.Errorf("implausible figures: %+v", r)
+	}
+}
