@@ -353,19 +353,6 @@ func TestReopenKeepsEverything(t *testing.T) {
 	assert.Equal(t, "DL-2026-0002", next.Reference, "the reference counter survives a restart")
 }
 
-func TestOpenRefusesNewerLayout(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "datalek.db")
-	db, err := store.Open(path)
-	require.NoError(t, err)
-	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("layout_version"), []byte("99"))
-	}))
-	require.NoError(t, db.Close())
-	_, err = store.Open(path)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "layout version 99")
-}
-
 func TestOpenFailsFastWhenInUse(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "datalek.db")
 	db, err := store.Open(path)
