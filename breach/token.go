@@ -134,8 +134,11 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 func NewSecret() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
-	return "dlk_" + base64.RawURLEncoding.EncodeToString(b[:])
+	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 }
+
+// tokenPrefix begins every secret the service issues.
+const tokenPrefix = "dlk_"
 
 // HashSecret is how a token secret is stored. The secret is random and long,
 // so a fast hash is as safe as a slow one and keeps every request cheap.
