@@ -19,6 +19,9 @@ import (
 type DB struct {
 	bolt      *bolt.DB
 	committer *committer
+	// drawReference draws a breach's reference (breach.NewReference); tests
+	// replace it to draw what they need.
+	drawReference func(year int) string
 }
 
 var _ breach.Store = (*DB)(nil)
@@ -55,7 +58,7 @@ func Open(path string) (*DB, error) {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 	}
-	return &DB{bolt: bdb, committer: newCommitter(bdb)}, nil
+	return &DB{bolt: bdb, committer: newCommitter(bdb), drawReference: breach.NewReference}, nil
 }
 
 // Close waits for queued writes and closes the database; every committed

@@ -9,15 +9,17 @@
 // commit) and concurrent writers are group-committed (Commit), so throughput
 // is not one fsync per request.
 //
-// Bucket layout, version 3 (meta/layout_version). A change to this layout
+// Bucket layout, version 4 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test; the stored
 // JSON of every record is pinned by TestStoredLayout (testdata/layout). "BE"
 // is big-endian; "ns" is nanoseconds since 1970 UTC, so keys sort by time.
 //
 //	meta/
-//	    layout_version            -> decimal layout version ("3")
+//	    layout_version            -> decimal layout version ("4")
 //	    ref/<yyyy>                -> uint64 BE: breaches received in that year
-//	                                 (Europe/Amsterdam), for references DL-yyyy-nnnn
+//	                                 (Europe/Amsterdam), for the counted references
+//	                                 DL-yyyy-nnnn of versions 1 to 3; no longer
+//	                                 written since version 4, which draws them
 //	    once/<once key>           -> ns uint64 BE: when a once-only mail was queued
 //	                                 (once/digest/<yyyy-mm-dd>, the daily digest;
 //	                                 since version 2)
@@ -68,6 +70,11 @@
 //	                                 it to that version left it (the same bytes as
 //	                                 breaches/<id> then); one for all the mails of
 //	                                 that change, bounces included, never deleted
+//	references/                                                      (since version 4)
+//	    <reference>               -> breach ID; every breach's reference, counted
+//	                                 (DL-2026-0042, before version 4) or drawn at
+//	                                 random (DL-2026-K7QM4), so that a drawn one is
+//	                                 never given twice
 //	idempotency/
 //	    <scope>\x00<key>          -> breach.Idempotency as JSON; scope is the key's
 //	                                 owner (breach.Idempotency.Scope)

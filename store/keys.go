@@ -32,10 +32,11 @@ var (
 	bucketOutboxDue   = []byte("outbox_due")
 	bucketOrgDeadline = []byte("by_organisation_deadline")
 	bucketSnapshots   = []byte("snapshots")
+	bucketReferences  = []byte("references")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
-		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots}
+		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences}
 
 	keyLayoutVersion = []byte("layout_version")
 )

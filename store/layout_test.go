@@ -44,7 +44,7 @@ func goldenActor() breach.Actor {
 
 func goldenBreach() *breach.Breach {
 	return &breach.Breach{
-		ID: goldenID, Organisation: "Acme BV", Stage: breach.StageComplete, Status: breach.StatusClosed,
+		ID: goldenID, Reference: "DL-2026-K7QM4", Organisation: "Acme BV", Stage: breach.StageComplete, Status: breach.StatusClosed,
 		ReceivedAt: golden, CompletedAt: ptr(golden), AwareAt: goldenAt(time.Hour), UpdatedAt: goldenAt(50 * time.Hour),
 		Report: breach.Report{
 			Title: "Brieven naar verkeerd adres verstuurd", DetectedAt: goldenAt(-time.Hour), StartedAt: ptr(goldenAt(-2 * time.Hour)),
