@@ -79,7 +79,15 @@
 //	    <scope>\x00<key>          -> breach.Idempotency as JSON; scope is the key's
 //	                                 owner (breach.Idempotency.Scope)
 //	tokens/
-//	    <sha256 hex of secret>    -> breach.Token as JSON (never the secret)
+//	    <sha256 hex of secret>    -> breach.Token as JSON (never the secret): an
+//	                                 issued token, whose secret is random
+//	    $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>
+//	                              -> breach.Token as JSON: the bootstrap admin
+//	                                 token, under the argon2id hash of the operator
+//	                                 secret (since version 4; before, under its
+//	                                 sha256 hex, which start-up with the secret
+//	                                 replaces; no migration, for want of the secret)
 //	token_ids/
-//	    <token id>                -> sha256 hex, to revoke or replace by ID
+//	    <token id>                -> the token's key in tokens/, to revoke or
+//	                                 replace by ID
 package store
