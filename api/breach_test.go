@@ -23,7 +23,7 @@ func TestSupplierFilesReadsUpdatesAndSeesTrail(t *testing.T) {
 	complete := res.JSON(t)
 	id := complete["id"].(string)
 	assert.Equal(t, "/api/v1/breaches/"+id, res.Header.Get("Location"))
-	assert.Regexp(t, `^DL-\d{4}-0001$`, complete["reference"])
+	assert.Regexp(t, `^DL-\d{4}-[B-X][B-X2-9]{4}$`, complete["reference"])
 	assert.Equal(t, "complete", complete["stage"])
 	assert.Equal(t, "new", complete["status"])
 	assert.Equal(t, "Acme BV", complete["organisation"])

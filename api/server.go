@@ -76,10 +76,11 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY"}))
 	e.Use(middleware.BodyLimit(bodyLimit))
+	e.Use(noStore)
 
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
-	e.GET("/openapi.json", s.handleOpenAPI)
+	e.GET(openAPIPath, s.handleOpenAPI)
 
 	// Authentication runs for every /api/v1 path, matched or not, so that an
 	// anonymous caller learns nothing of the routes; as server middleware (not

@@ -230,7 +230,6 @@ func (s *Server) handleRegister(c echo.Context) error {
 	)
 	begin := func() error { // headers go out with the first byte, after every check passed
 		started = true
-		w.Header().Set(echo.HeaderCacheControl, "no-store")
 		if format == "csv" {
 			w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 			w.Header().Set(echo.HeaderContentDisposition, `attachment; filename="datalekregister-`+s.now().In(breach.Amsterdam).Format(time.DateOnly)+`.csv"`)

@@ -9,6 +9,7 @@ package breach
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"time"
 )
 
@@ -149,5 +150,25 @@ type Breach struct {
 	notices []Notice // queued but not yet in the outbox
 }
 
-// Reference formats the human reference of the n-th breach received in year.
-func Reference(year, n int) string { return fmt.Sprintf("DL-%d-%04d", year, n) }
+// NewReference draws a human reference for a breach received in year:
+// DL-<year>-<five characters>, such as DL-2026-K7QM4. It is drawn at random
+// rather than counted, so that a supplier cannot tell from its own
+// references how many breaches others reported; the store keeps them
+// unique. The characters are capitals without vowels (no words are spelt)
+// and digits 2 to 9, leaving out what is easily mistaken when read out on
+// the phone or written down (0 and O, 1, I and L, 5 and S, 2 and Z keep
+// only their digit); the first is a letter,
+// so that a new reference never looks like one counted before layout 4
+// (DL-2026-0042), which stay as they were. About 6.6 million per year.
+func NewReference(year int) string {
+	b := []byte{referenceLetters[rand.IntN(len(referenceLetters))]}
+	for range 4 {
+		b = append(b, referenceChars[rand.IntN(len(referenceChars))])
+	}
+	return fmt.Sprintf("DL-%d-%s", year, b)
+}
+
+const (
+	referenceLetters = "BCDFGHJKMNPQRTVWX"
+	referenceChars   = referenceLetters + "23456789"
+)

@@ -68,9 +68,7 @@ func (f *BreachFilter) Validate(a Actor) error {
 			p.Add("severity", hidden)
 		}
 	}
-	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
-		p.Add("to", "moet na from liggen")
-	}
+	periodProblems(&p, f.From, f.To)
 	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
 		p.Add("status", "onbekende status %q", f.Status)
 	}

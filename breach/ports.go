@@ -40,7 +40,18 @@ type BreachStore interface {
 type TokenStore interface {
 	// PutToken stores a token, replacing any token with the same ID.
 	PutToken(ctx context.Context, t *Token) error
+	// FindTokenByHash finds a token by the key it is stored under: the
+	// HashSecret of an issued token's secret, or the Hash of a token read
+	// before. Errors: ENOTFOUND.
 	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
+	// PutBootstrapToken stores t as the bootstrap admin token (its ID is
+	// BootstrapTokenID) under a slow hash of secret, replacing the token with
+	// that ID, and sets t.Hash to the key it is stored under.
+	PutBootstrapToken(ctx context.Context, t *Token, secret string) error
+	// FindBootstrapToken returns the bootstrap admin token stored under a
+	// slow hash if secret is its secret. It is slow by design.
+	// Errors: ENOTFOUND.
+	FindBootstrapToken(ctx context.Context, secret string) (*Token, error)
 	// OrganisationExists reports whether a supplier token was ever issued for
 	// org: staff can file only for a supplier the service knows.
 	OrganisationExists(ctx context.Context, org string) (bool, error)

@@ -16,8 +16,9 @@ func (s *Service) Register(ctx context.Context, a Actor, from, to *time.Time, fn
 	if err := requireRole(a, RoleAdviser, RoleController); err != nil {
 		return err
 	}
-	if from != nil && to != nil && !from.Before(*to) {
-		return (Problems{{Field: "to", Message: "moet na from liggen"}}).Err("De periode is niet geldig.")
+	var p Problems
+	if periodProblems(&p, from, to); len(p) > 0 {
+		return p.Err("De periode is niet geldig.")
 	}
 	now := s.now()
 	return s.Breaches.EachBreach(ctx, from, to, func(b *Breach) error { return fn(b, now) })

@@ -20,6 +20,8 @@ type Service struct {
 	// MailQueued, when set, is called after a change put mail in the outbox,
 	// so that the relay need not wait for its next poll.
 	MailQueued func()
+
+	operator operatorSecret
 }
 
 // DefaultMailTo is the privacy adviser's mailbox of Bijlage 3.

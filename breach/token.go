@@ -9,6 +9,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -93,31 +94,56 @@ const BootstrapTokenID = "bootstrap-admin"
 // to a bootstrap token that an admin revoked; it stays revoked.
 var ErrBootstrapRevoked = errors.New("the bootstrap admin token of this DATALEK_ADMIN_TOKEN was revoked; it stays revoked: set a new secret to bootstrap again")
 
-// BootstrapAdmin stores secret, hashed, as the bootstrap admin token,
-// replacing the one of an earlier secret. The same secret again changes
-// nothing, and a revoked one is not brought back (ErrBootstrapRevoked).
+// BootstrapAdmin stores secret, under a slow hash, as the bootstrap admin
+// token, replacing the one of an earlier secret. The same secret again
+// changes nothing, and a revoked one is not brought back
+// (ErrBootstrapRevoked). A bootstrap token stored before layout 4, under the
+// fast HashSecret, is stored again under the slow hash, as it was. It costs
+// one or two slow hashes, once at start-up.
 func (s *Service) BootstrapAdmin(ctx context.Context, secret string) error {
-	hash := HashSecret(secret)
-	existing, err := s.Tokens.FindTokenByHash(ctx, hash)
+	t, err := s.Tokens.FindTokenByHash(ctx, HashSecret(secret))
 	switch {
-	case err == nil && existing.RevokedAt != nil:
-		return ErrBootstrapRevoked
+	case err == nil && t.ID == BootstrapTokenID: // stored before layout 4
+		err = s.Tokens.PutBootstrapToken(ctx, t, secret)
 	case err == nil:
-		return nil
-	case ErrorCode(err) != ENOTFOUND:
+		return errors.New("the operator secret is an issued token's secret")
+	case ErrorCode(err) == ENOTFOUND:
+		if t, err = s.Tokens.FindBootstrapToken(ctx, secret); ErrorCode(err) == ENOTFOUND {
+			t = &Token{ID: BootstrapTokenID, Name: "bootstrap", Role: RoleAdmin, CreatedAt: s.now(), CreatedBy: "DATALEK_ADMIN_TOKEN"}
+			err = s.Tokens.PutBootstrapToken(ctx, t, secret)
+		}
+	}
+	if err != nil {
 		return err
 	}
-	return s.Tokens.PutToken(ctx, &Token{ID: BootstrapTokenID, Name: "bootstrap", Role: RoleAdmin,
-		Hash: hash, CreatedAt: s.now(), CreatedBy: "DATALEK_ADMIN_TOKEN"})
+	if t.RevokedAt != nil {
+		return ErrBootstrapRevoked
+	}
+	s.operator.remember(secret, t.Hash)
+	return nil
 }
 
-// Authenticate returns the actor for a bearer secret. Errors: EUNAUTHORIZED.
+// Authenticate returns the actor for a bearer secret. Issued tokens are
+// found by the fast HashSecret of their secret, and so is the operator
+// secret once the service has verified it (at start-up, or on its first use
+// after a start without it). Any other secret is checked against the slow
+// hash of the bootstrap token: one check at a time, and a secret that
+// arrives while one runs is refused without a check, so that guesses cost
+// an attacker a slow hash each and cannot take the machine.
+// Errors: EUNAUTHORIZED.
 func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error) {
 	denied := Errorf(EUNAUTHORIZED, "Geen geldig token.")
 	if secret == "" {
 		return Actor{}, denied
 	}
-	t, err := s.Tokens.FindTokenByHash(ctx, HashSecret(secret))
+	hash := HashSecret(secret)
+	if key, ok := s.operator.verified(hash); ok {
+		hash = key
+	}
+	t, err := s.Tokens.FindTokenByHash(ctx, hash)
+	if ErrorCode(err) == ENOTFOUND && !strings.HasPrefix(secret, tokenPrefix) {
+		t, err = s.checkOperatorSecret(ctx, secret)
+	}
 	switch {
 	case ErrorCode(err) == ENOTFOUND:
 		return Actor{}, denied
@@ -129,16 +155,60 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 	return t.Actor(), nil
 }
 
+// checkOperatorSecret checks secret against the bootstrap token's slow
+// hash, unless a check is running already. Errors: ENOTFOUND.
+func (s *Service) checkOperatorSecret(ctx context.Context, secret string) (*Token, error) {
+	if !s.operator.checking.TryLock() {
+		return nil, Errorf(ENOTFOUND, "Geen geldig token.")
+	}
+	defer s.operator.checking.Unlock()
+	t, err := s.Tokens.FindBootstrapToken(ctx, secret)
+	if err == nil {
+		s.operator.remember(secret, t.Hash)
+	}
+	return t, err
+}
+
+// operatorSecret is what a service knows of the operator secret: the fast
+// hash of the secret it verified last against the slow one, and the key of
+// the bootstrap token it belongs to. It is kept in memory only.
+type operatorSecret struct {
+	mu       sync.Mutex
+	hash     string // HashSecret of the verified secret
+	key      string // the bootstrap token's key in the store
+	checking sync.Mutex
+}
+
+func (o *operatorSecret) remember(secret, key string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.hash, o.key = HashSecret(secret), key
+}
+
+func (o *operatorSecret) verified(hash string) (key string, ok bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.key, o.hash != "" && o.hash == hash
+}
+
 // NewSecret returns a new token secret: 256 random bits with a recognisable
 // prefix, so that a leaked one is easy to find in a secret scan.
 func NewSecret() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
-	return "dlk_" + base64.RawURLEncoding.EncodeToString(b[:])
+	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// HashSecret is how a token secret is stored. The secret is random and long,
-// so a fast hash is as safe as a slow one and keeps every request cheap.
+// tokenPrefix begins every secret the service issues.
+const tokenPrefix = "dlk_"
+
+// HashSecret is how an issued token's secret is stored: SHA-256, a fast
+// hash. That is safe because the service draws the secret (NewSecret): 256
+// random bits, which no amount of hashing speed lets anyone guess, from the
+// file or over the network. A slow hash only protects a secret that could be
+// guessed, a person's choice: the operator secret, which the store keeps
+// under argon2id (TokenStore.PutBootstrapToken). The fast hash keeps every
+// request with an issued token cheap: one SHA-256 and one lookup.
 func HashSecret(secret string) string { return hashHex([]byte(secret)) }
 
 func hashHex(data []byte) string {

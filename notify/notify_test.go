@@ -126,7 +126,7 @@ func TestMailsOverRealSMTP(t *testing.T) {
 
 	filed := byTo[breach.DefaultMailTo]
 	require.NotNil(t, filed, "the report goes to datalekken@hetcak.nl")
-	assert.Equal(t, "[Datalek DL-2026-0001] Nieuwe melding van Acme BV: Brieven naar verkeerd adres verstuurd (voorlopig)", subjectOf(t, filed))
+	assert.Equal(t, "[Datalek "+b.Reference+"] Nieuwe melding van Acme BV: Brieven naar verkeerd adres verstuurd (voorlopig)", subjectOf(t, filed))
 	assert.Equal(t, "auto-generated", filed.Header.Get("Auto-Submitted"))
 	filedID := filed.Header.Get("Message-Id")
 	assert.Equal(t, "<datalek."+b.ID+".1.filed@datalek.cak.example>", filedID)
@@ -151,10 +151,10 @@ func TestMailsOverRealSMTP(t *testing.T) {
 
 	ack := byTo["j.jansen@acme.example"]
 	require.NotNil(t, ack, "the acknowledgement goes to the reporter")
-	assert.Equal(t, "[Datalek DL-2026-0001] Ontvangstbevestiging van uw melding", subjectOf(t, ack))
+	assert.Equal(t, "[Datalek "+b.Reference+"] Ontvangstbevestiging van uw melding", subjectOf(t, ack))
 	text, _ = body(t, ack)
 	assert.Contains(t, text, "Beste J. Jansen,")
-	assert.Contains(t, text, "ontvangen onder kenmerk DL-2026-0001")
+	assert.Contains(t, text, "ontvangen onder kenmerk "+b.Reference)
 	assert.Contains(t, text, "Wat er nu gebeurt")
 
 	// The 1-hour reminder goes to the reporter, in the reporter's thread; at
@@ -171,7 +171,7 @@ func TestMailsOverRealSMTP(t *testing.T) {
 	msgs = server.WaitFor(4, 5*time.Second)
 	reminder, escalation := msgs[2].Parsed(t), msgs[3].Parsed(t)
 	assert.Equal(t, []string{"j.jansen@acme.example"}, msgs[2].To)
-	assert.Equal(t, "[Datalek DL-2026-0001] Herinnering: volledige melding uiterlijk zaterdag 21 november 2026 09:00 (CET)", subjectOf(t, reminder))
+	assert.Equal(t, "[Datalek "+b.Reference+"] Herinnering: volledige melding uiterlijk zaterdag 21 november 2026 09:00 (CET)", subjectOf(t, reminder))
 	assert.Equal(t, ack.Header.Get("Message-Id"), reminder.Header.Get("In-Reply-To"))
 	text, _ = body(t, reminder)
 	assert.NotContains(t, text, "Autoriteit Persoonsgegevens", "the 72-hour clock is the controller's, not the reporter's")

@@ -7,10 +7,8 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -164,12 +162,10 @@ func (db *DB) createBreach(b *breach.Breach, pending []breach.Event, notices []b
 				return err
 			}
 		}
-		year := b.ReceivedAt.In(breach.Amsterdam).Year()
-		n, err := nextReference(tx, year)
-		if err != nil {
+		var err error
+		if b.Reference, err = newReference(tx, db.drawReference, b.ReceivedAt.In(breach.Amsterdam).Year(), b.ID); err != nil {
 			return err
 		}
-		b.Reference = breach.Reference(year, n)
 		if err := writeBreach(tx, b, events, notices, indexed{}); err != nil {
 			return err
 		}
@@ -218,18 +214,26 @@ func findIdempotent(tx *bolt.Tx, idem *breach.Idempotency) (*breach.Breach, erro
 	return getBreach(tx, breach.StaffScope(), prev.BreachID)
 }
 
-// nextReference counts a breach received in year and returns its number in
-// that year; the counter is in meta, written in the filing's transaction, so a
-// number is never given twice, not even across a crash.
-func nextReference(tx *bolt.Tx, year int) (int, error) {
-	meta := tx.Bucket(bucketMeta)
-	key := []byte("ref/" + strconv.Itoa(year))
-	var n uint64
-	if v := meta.Get(key); v != nil {
-		n = binary.BigEndian.Uint64(v)
+// maxReferenceDraws bounds the draws for a free reference. With millions of
+// references per year a draw is taken only when the store already holds a
+// sizeable share of them; a hundred taken ones in a row mean something is
+// wrong with the drawing.
+const maxReferenceDraws = 100
+
+// newReference draws a reference for breach id, received in year, that no
+// other breach has (draw is breach.NewReference), and records it in references/,
+// in the filing's transaction: a reference is never given twice, not even
+// across a crash, and the counted references of before layout 4 are in the
+// index too.
+func newReference(tx *bolt.Tx, draw func(year int) string, year int, id string) (string, error) {
+	refs := tx.Bucket(bucketReferences)
+	for range maxReferenceDraws {
+		ref := draw(year)
+		if refs.Get([]byte(ref)) == nil {
+			return ref, refs.Put([]byte(ref), []byte(id))
+		}
 	}
-	n++
-	return int(n), meta.Put(key, u64(n))
+	return "", fmt.Errorf("references %d: no free one in %d draws", year, maxReferenceDraws)
 }
 
 // FindBreach implements breach.BreachStore.

@@ -25,6 +25,7 @@ func (db *DB) Check() error {
 			string(bucketByReceived): {}, string(bucketByDeadline): {}, string(bucketAlerts): {},
 		}
 		orgIndex, orgDeadlines := map[string]map[string]bool{}, map[string]map[string]bool{}
+		references := map[string]string{} // reference -> breach ID
 		err := tx.Bucket(bucketBreaches).ForEach(func(k, v []byte) error {
 			var b breach.Breach
 			if err := json.Unmarshal(v, &b); err != nil {
@@ -35,6 +36,10 @@ func (db *DB) Check() error {
 				report("breach %s: stored under key %s", b.ID, k)
 			}
 			expected[string(bucketByReceived)][string(receivedKey(&b))] = true
+			if other, dup := references[b.Reference]; dup {
+				report("breach %s: reference %s is also breach %s's", b.ID, b.Reference, other)
+			}
+			references[b.Reference] = b.ID
 			if orgIndex[b.Organisation] == nil {
 				orgIndex[b.Organisation] = map[string]bool{}
 			}
@@ -77,6 +82,7 @@ func (db *DB) Check() error {
 			}
 			return nil
 		})
+		checkReferences(tx, references, report)
 		checkMail(tx, report)
 		return checkTokens(tx, report)
 	})
@@ -139,6 +145,23 @@ func checkMail(tx *bolt.Tx, report func(string, ...any)) {
 			report("%s %x: holds breach %s version %d", bucketSnapshots, k, b.ID, b.Version)
 		} else if !referenced[string(k)] {
 			report("%s: snapshot of breach %s version %d: no mail refers to it", bucketSnapshots, b.ID, b.Version)
+		}
+		return nil
+	})
+}
+
+// checkReferences verifies references/ against the breaches' references,
+// both ways.
+func checkReferences(tx *bolt.Tx, want map[string]string, report func(string, ...any)) {
+	have := tx.Bucket(bucketReferences)
+	for ref, id := range want {
+		if got := have.Get([]byte(ref)); string(got) != id {
+			report("%s: %s should be breach %s, is %q", bucketReferences, ref, id, got)
+		}
+	}
+	_ = have.ForEach(func(k, v []byte) error {
+		if _, ok := want[string(k)]; !ok {
+			report("%s: %s (breach %s) has no matching breach", bucketReferences, k, v)
 		}
 		return nil
 	})

@@ -20,6 +20,9 @@ import (
 type DB struct {
 	bolt      *bolt.DB
 	committer *committer
+	// drawReference draws a breach's reference (breach.NewReference); tests
+	// replace it to draw what they need.
+	drawReference func(year int) string
 }
 
 var _ breach.Store = (*DB)(nil)
@@ -32,9 +35,17 @@ func Options() *bolt.Options {
 }
 
 // Open opens (or creates) the database file at path and brings its layout to
-// the current version. It fails after a second if another process holds the
-// file, rather than hanging.
+// the current version. It first checks the file without writing to it (see
+// verify): a file cut short, another program's file, a newer layout or one
+// that fails bbolt's consistency check is refused with one line saying what
+// to do, and only a file that passed is migrated. A database of the current
+// layout is opened without any write. It fails after a second if another
+// process holds the file, rather than hanging.
 func Open(path string) (*DB, error) {
+	state, err := verify(path)
+	if err != nil {
+		return nil, err
+	}
 	bdb, err := bolt.Open(path, 0o600, Options())
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
@@ -42,11 +53,13 @@ func Open(path string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := bdb.Update(migrate); err != nil {
-		bdb.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+	if state != stateCurrent {
+		if err := bdb.Update(migrate); err != nil {
+			bdb.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
 	}
-	return &DB{bolt: bdb, committer: newCommitter(bdb)}, nil
+	return &DB{bolt: bdb, committer: newCommitter(bdb), drawReference: breach.NewReference}, nil
 }
 
 // Close waits for queued writes and closes the database; every committed

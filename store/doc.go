@@ -9,15 +9,17 @@
 // commit) and concurrent writers are group-committed (Commit), so throughput
 // is not one fsync per request.
 //
-// Bucket layout, version 3 (meta/layout_version). A change to this layout
+// Bucket layout, version 4 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test; the stored
 // JSON of every record is pinned by TestStoredLayout (testdata/layout/v<version>). "BE"
 // is big-endian; "ns" is nanoseconds since 1970 UTC, so keys sort by time.
 //
 //	meta/
-//	    layout_version            -> decimal layout version ("3")
+//	    layout_version            -> decimal layout version ("4")
 //	    ref/<yyyy>                -> uint64 BE: breaches received in that year
-//	                                 (Europe/Amsterdam), for references DL-yyyy-nnnn
+//	                                 (Europe/Amsterdam), for the counted references
+//	                                 DL-yyyy-nnnn of versions 1 to 3; no longer
+//	                                 written since version 4, which draws them
 //	    once/<once key>           -> ns uint64 BE: when a once-only mail was queued
 //	                                 (once/digest/<yyyy-mm-dd>, the daily digest;
 //	                                 since version 2)
@@ -68,11 +70,24 @@
 //	                                 it to that version left it (the same bytes as
 //	                                 breaches/<id> then); one for all the mails of
 //	                                 that change, bounces included, never deleted
+//	references/                                                      (since version 4)
+//	    <reference>               -> breach ID; every breach's reference, counted
+//	                                 (DL-2026-0042, before version 4) or drawn at
+//	                                 random (DL-2026-K7QM4), so that a drawn one is
+//	                                 never given twice
 //	idempotency/
 //	    <scope>\x00<key>          -> breach.Idempotency as JSON; scope is the key's
 //	                                 owner (breach.Idempotency.Scope)
 //	tokens/
-//	    <sha256 hex of secret>    -> breach.Token as JSON (never the secret)
+//	    <sha256 hex of secret>    -> breach.Token as JSON (never the secret): an
+//	                                 issued token, whose secret is random
+//	    $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>
+//	                              -> breach.Token as JSON: the bootstrap admin
+//	                                 token, under the argon2id hash of the operator
+//	                                 secret (since version 4; before, under its
+//	                                 sha256 hex, which start-up with the secret
+//	                                 replaces; no migration, for want of the secret)
 //	token_ids/
-//	    <token id>                -> sha256 hex, to revoke or replace by ID
+//	    <token id>                -> the token's key in tokens/, to revoke or
+//	                                 replace by ID
 package store

@@ -32,10 +32,11 @@ var (
 	bucketOutboxDue   = []byte("outbox_due")
 	bucketOrgDeadline = []byte("by_organisation_deadline")
 	bucketSnapshots   = []byte("snapshots")
+	bucketReferences  = []byte("references")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
-		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots}
+		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences}
 
 	keyLayoutVersion = []byte("layout_version")
 )
@@ -48,8 +49,10 @@ func u64(v uint64) []byte {
 }
 
 // timeKey encodes an instant as nanoseconds since the epoch, big-endian: a
-// key prefix that sorts by time. An instant before 1970 would wrap and sort
-// last; every instant this service stores is later.
+// key prefix that sorts by time. It holds 1970 to 2262 only: an instant
+// before 1970 would wrap and sort last, one after 2262 overflows. The domain
+// keeps every stored instant, and every bound of a period the store seeks,
+// within breach.EarliestInstant and breach.LatestInstant, inside that range.
 func timeKey(t time.Time) []byte { return u64(uint64(t.UnixNano())) }
 
 // receivedKey is a breach's key in by_received and by_organisation/<org>:

@@ -27,7 +27,7 @@ var update = flag.Bool("update", false, "write the golden files of a new stored 
 // key or value encoding does the same. The index buckets hold empty values
 // under keys drawn in doc.go.
 var goldenBuckets = []string{"meta", "breaches", "events", "snapshots", "outbox", "mail_sent", "mail_dead",
-	"idempotency", "tokens", "token_ids"}
+	"idempotency", "tokens", "token_ids", "references"}
 
 // goldenDir holds the golden files of the current layout version; those of
 // earlier versions stay beside it, as what files of that version held.
@@ -51,7 +51,7 @@ func goldenActor() breach.Actor {
 
 func goldenBreach() *breach.Breach {
 	return &breach.Breach{
-		ID: goldenID, Organisation: "Acme BV", Stage: breach.StageComplete, Status: breach.StatusClosed,
+		ID: goldenID, Reference: "DL-2026-K7QM4", Organisation: "Acme BV", Stage: breach.StageComplete, Status: breach.StatusClosed,
 		ReceivedAt: golden, CompletedAt: ptr(golden), AwareAt: goldenAt(time.Hour), UpdatedAt: goldenAt(50 * time.Hour),
 		Report: breach.Report{
 			Title: "Brieven naar verkeerd adres verstuurd", DetectedAt: goldenAt(-time.Hour), StartedAt: ptr(goldenAt(-2 * time.Hour)),

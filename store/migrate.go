@@ -14,7 +14,7 @@ import (
 )
 
 // LayoutVersion is the bucket layout this code reads and writes (see doc.go).
-const LayoutVersion = 3
+const LayoutVersion = 4
 
 // migrations[v] brings a database from layout v to v+1. Each needs a test
 // that opens a database of layout v and checks the result. New buckets are
@@ -22,6 +22,7 @@ const LayoutVersion = 3
 var migrations = map[int]func(*bolt.Tx) error{
 	1: migrateAlerts,
 	2: migrateSnapshots,
+	3: migrateReferences,
 }
 
 // migrateAlerts (1 → 2) gives every breach the alert state of its clocks, as
@@ -121,6 +122,27 @@ func migrateSnapshots(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// migrateReferences (3 → 4) indexes every breach's reference in
+// references/, so that the references drawn since layout 4 never repeat one
+// counted before. The counters meta/ref/<yyyy> stay as they are, unused.
+// Two breaches with one reference would mean the counter was broken, and
+// stop the migration rather than hide it.
+func migrateReferences(tx *bolt.Tx) error {
+	refs := tx.Bucket(bucketReferences)
+	return tx.Bucket(bucketBreaches).ForEach(func(k, v []byte) error {
+		var b struct {
+			Reference string `json:"reference"`
+		}
+		if err := json.Unmarshal(v, &b); err != nil {
+			return fmt.Errorf("breach %s: %w", k, err)
+		}
+		if other := refs.Get([]byte(b.Reference)); other != nil && !bytes.Equal(other, k) {
+			return fmt.Errorf("breach %s: reference %s is also breach %s's", k, b.Reference, other)
+		}
+		return refs.Put([]byte(b.Reference), k)
+	})
 }
 
 // setAudience sets the audience of a layout-2 mail record's notice, and of

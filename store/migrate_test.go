@@ -48,7 +48,7 @@ func rewriteJSON(bkt *bolt.Bucket, edit func(m map[string]json.RawMessage) error
 func downgradeToV1(t *testing.T, db *store.DB) {
 	t.Helper()
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{"alerts", "outbox", "outbox_due", "mail_sent", "mail_dead", "by_organisation_deadline", "snapshots"} {
+		for _, name := range []string{"alerts", "outbox", "outbox_due", "mail_sent", "mail_dead", "by_organisation_deadline", "snapshots", "references"} {
 			if err := tx.DeleteBucket([]byte(name)); err != nil {
 				return err
 			}
@@ -111,8 +111,10 @@ func downgradeToV2(t *testing.T, db *store.DB) {
 				return err
 			}
 		}
-		if err := tx.DeleteBucket([]byte("snapshots")); err != nil {
-			return err
+		for _, name := range []string{"snapshots", "references"} {
+			if err := tx.DeleteBucket([]byte(name)); err != nil {
+				return err
+			}
 		}
 		return tx.Bucket([]byte("meta")).Put([]byte("layout_version"), []byte("2"))
 	}))
@@ -239,7 +241,7 @@ func TestMigrateLayout2To3(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Check(), "every mail's snapshot is there, and every snapshot is some mail's")
-	assertLayoutVersion(t, db, 3)
+	assertLayoutVersion(t, db, store.LayoutVersion)
 
 	assert.Equal(t, 3, keyCount(t, db, "snapshots"),
 		"one per change: the first breach's filing (filed, acknowledged, bounce), the second's filing, its amendment")
@@ -271,4 +273,71 @@ func TestMigrateLayout2To3(t *testing.T) {
 	require.Equal(t, breach.NoticeBounce, got[3].Notice.Kind)
 	require.NotNil(t, got[3].Notice.Breach)
 	assert.Equal(t, sent.ID, got[3].Notice.Breach.ID, "the bounce shows the breach of the refused mail")
+}
+
+// downgradeToV3 turns a database into layout 3: references counted per year
+// (DL-2026-0001, …, in order of receipt), the count in meta/ref/<yyyy>, and
+// no references bucket.
+func downgradeToV3(t *testing.T, db *store.DB) {
+	t.Helper()
+	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
+		breaches := tx.Bucket([]byte("breaches"))
+		c := tx.Bucket([]byte("by_received")).Cursor()
+		n := 0
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			id := k[8:]
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(breaches.Get(id), &m); err != nil {
+				return err
+			}
+			n++
+			m["reference"], _ = json.Marshal(fmt.Sprintf("DL-2026-%04d", n))
+			data, err := json.Marshal(m)
+			if err != nil {
+				return err
+			}
+			if err := breaches.Put(id, data); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket([]byte("meta"))
+		if err := meta.Put([]byte("ref/2026"), binary.BigEndian.AppendUint64(nil, uint64(n))); err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket([]byte("references")); err != nil {
+			return err
+		}
+		return meta.Put([]byte("layout_version"), []byte("3"))
+	}))
+}
+
+func TestMigrateLayout3To4(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "datalek.db")
+	db, err := store.Open(path)
+	require.NoError(t, err)
+	svc, c := newService(db)
+	var ids []string
+	for i, org := range []string{"Acme BV", "Other BV", "Acme BV"} {
+		c.t = start.Add(time.Duration(i) * time.Minute)
+		ids = append(ids, file(t, svc, supplier(org), filing(fmt.Sprintf("Melding %d", i), start.Add(-time.Hour))).ID)
+	}
+	downgradeToV3(t, db)
+	require.NoError(t, db.Close())
+
+	db, err = store.Open(path) // migrates
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Check(), "every reference indexed, and only those")
+	assertLayoutVersion(t, db, 4)
+	svc, _ = newService(db)
+	for i, id := range ids {
+		b, err := svc.FindBreach(ctx, adviser, id)
+		require.NoError(t, err)
+		assert.Equal(t, fmt.Sprintf("DL-2026-%04d", i+1), b.Reference, "an existing reference stays as it was")
+	}
+
+	db.DrawReferences("DL-2026-0002", "DL-2026-BCDFG")
+	b := file(t, svc, supplier("Acme BV"), filing("Na de migratie", start.Add(-time.Hour)))
+	assert.Equal(t, "DL-2026-BCDFG", b.Reference, "a counted reference is taken: drawn again")
+	require.NoError(t, db.Check())
 }

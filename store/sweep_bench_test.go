@@ -30,7 +30,8 @@ func addStoppedBreaches(b *testing.B, db *store.DB, n int) {
 			for i := from; i < min(from+perTx, n); i++ {
 				rec := template
 				rec.ID = fmt.Sprintf("0000%022d", i) // sorts before new IDs, as old ones do
-				rec.Reference = breach.Reference(2020+i/200_000, i%200_000+1)
+				// Counted, as references were before layout 4.
+				rec.Reference = fmt.Sprintf("DL-%d-%04d", 2020+i/200_000, i%200_000+1)
 				data, err := json.Marshal(&rec)
 				if err != nil {
 					return err

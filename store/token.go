@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,18 +15,64 @@ import (
 // PutToken implements breach.TokenStore. Replacing a token removes its old hash,
 // so a changed bootstrap secret invalidates the previous one.
 func (db *DB) PutToken(ctx context.Context, t *breach.Token) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		ids, tokens := tx.Bucket(bucketTokenIDs), tx.Bucket(bucketTokens)
-		if old := ids.Get([]byte(t.ID)); old != nil {
-			if err := tokens.Delete(old); err != nil {
-				return err
-			}
-		}
-		if err := putJSON(tokens, []byte(t.Hash), t); err != nil {
+	return db.bolt.Update(func(tx *bolt.Tx) error { return putToken(tx, t) })
+}
+
+func putToken(tx *bolt.Tx, t *breach.Token) error {
+	ids, tokens := tx.Bucket(bucketTokenIDs), tx.Bucket(bucketTokens)
+	if old := ids.Get([]byte(t.ID)); old != nil {
+		if err := tokens.Delete(old); err != nil {
 			return err
 		}
-		return ids.Put([]byte(t.ID), []byte(t.Hash))
+	}
+	if err := putJSON(tokens, []byte(t.Hash), t); err != nil {
+		return err
+	}
+	return ids.Put([]byte(t.ID), []byte(t.Hash))
+}
+
+// PutBootstrapToken implements breach.Store: the token is stored under the
+// argon2id hash of secret (hashOperatorSecret), computed before the
+// transaction so that no writer waits for it.
+func (db *DB) PutBootstrapToken(ctx context.Context, t *breach.Token, secret string) error {
+	if t.ID != breach.BootstrapTokenID {
+		return fmt.Errorf("token %s: only the bootstrap token is kept under a slow hash", t.ID)
+	}
+	stored := *t
+	stored.Hash = hashOperatorSecret(secret)
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return putToken(tx, &stored) }); err != nil {
+		return err
+	}
+	t.Hash = stored.Hash
+	return nil
+}
+
+// FindBootstrapToken implements breach.Store. It reads the bootstrap token's
+// key and record in a read transaction and checks secret against the key
+// after it: the check is slow (verifyOperatorSecret). A bootstrap token
+// stored before layout 4 has a SHA-256 key and is not found here, but by
+// FindTokenByHash.
+func (db *DB) FindBootstrapToken(ctx context.Context, secret string) (*breach.Token, error) {
+	var t *breach.Token
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		key := tx.Bucket(bucketTokenIDs).Get([]byte(breach.BootstrapTokenID))
+		if key == nil || !bytes.HasPrefix(key, []byte(argonPrefix)) {
+			return tokenNotFound("")
+		}
+		t, err = getToken(tx, key)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	ok, err := verifyOperatorSecret(secret, t.Hash)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("token %s: %w", t.ID, err)
+	case !ok:
+		return nil, tokenNotFound("")
+	}
+	return t, nil
 }
 
 func tokenNotFound(what string) error {

@@ -128,12 +128,12 @@ func TestRunAbuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := api.NewServer(svc, slog.New(slog.DiscardHandler), api.DefaultBodyLimit)
-	srv.SetWriteLimit(api.WriteLimit{PerSecond: 1, Burst: 5})
+	srv.SetWriteLimit(api.WriteLimit{PerSecond: 0.01, Burst: 5}) // no refill within the run
 	ts := httptest.NewServer(srv.Echo)
 	t.Cleanup(ts.Close)
 
 	r, err := runAbuse(ctx, abuseConfig{config: config{URL: ts.URL, AdminToken: admin}, Duration: 2 * time.Second,
-		Honest: 2, HonestEvery: 500 * time.Millisecond, Idle: 20, AbuseFrom: "127.0.0.2", DataDir: dir})
+		Honest: 2, HonestEvery: time.Second, Idle: 20, AbuseFrom: "127.0.0.2", DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

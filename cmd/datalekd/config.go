@@ -16,6 +16,8 @@ import (
 
 	"github.com/labstack/gommon/bytes"
 	"github.com/robfig/cron/v3"
+
+	"datalek/breach"
 )
 
 // Config is the service's configuration. Each setting comes from its flag,
@@ -52,9 +54,6 @@ type setting struct {
 	dst                   *string
 }
 
-// minAdminTokenLength keeps a guessable operator secret out.
-const minAdminTokenLength = 24
-
 // ParseConfig reads the configuration from args and getenv. A bad setting is
 // an error naming the setting by its flag and variable.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
@@ -64,7 +63,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
-		{"admin-token", "DATALEK_ADMIN_TOKEN", "", "operator secret, stored hashed as an admin token (at least 24 characters); prefer the variable, a flag shows in the process list", &c.AdminToken},
+		{"admin-token", "DATALEK_ADMIN_TOKEN", "", "operator secret, stored hashed as an admin token (at least 24 random characters, e.g. openssl rand -hex 24); prefer the variable, a flag shows in the process list", &c.AdminToken},
 		{"smtp-url", "DATALEK_SMTP_URL", "", "smtp://user:pass@host:587?tls=starttls|tls|none; empty writes mail as .eml files", &c.SMTPURL},
 		{"mail-from", "DATALEK_MAIL_FROM", "datalek@localhost", "sender address of the mails", &c.MailFrom},
 		{"mail-to", "DATALEK_MAIL_TO", "datalekken@hetcak.nl", "privacy mailbox, comma-separated addresses", &mailTo},
@@ -185,11 +184,13 @@ func nonEmpty(s string) error {
 	return nil
 }
 
+// validAdminToken asks the domain whether the operator secret is strong
+// enough; its message never repeats the secret.
 func validAdminToken(s string) error {
-	if s != "" && len(s) < minAdminTokenLength {
-		return fmt.Errorf("must be at least %d characters", minAdminTokenLength)
+	if s == "" {
+		return nil
 	}
-	return nil
+	return breach.CheckOperatorSecret(s)
 }
 
 // validSMTPURL checks smtp://user:pass@host:port?tls=starttls|tls|none. The

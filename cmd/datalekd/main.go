@@ -95,6 +95,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	if err := checkDataDir(cfg.DataDir); err != nil {
+		return err
+	}
 	if m.DB, err = store.Open(filepath.Join(cfg.DataDir, DatabaseFile)); err != nil {
 		return err
 	}
