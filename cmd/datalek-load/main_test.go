@@ -128,12 +128,12 @@ func TestRunAbuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := api.NewServer(svc, slog.New(slog.DiscardHandler), api.DefaultBodyLimit)
-	srv.SetWriteLimit(api.WriteLimit{PerSecond: 0.01, Burst: 5}) // no refill within the run
+	srv.SetWriteLimit(api.WriteLimit{PerSecond: 0.01, Burst: 3}) // no refill within the run: an honest supplier files twice
 	ts := httptest.NewServer(srv.Echo)
 	t.Cleanup(ts.Close)
 
-	r, err := runAbuse(ctx, abuseConfig{config: config{URL: ts.URL, AdminToken: admin}, Duration: 2 * time.Second,
-		Honest: 2, HonestEvery: time.Second, Idle: 20, AbuseFrom: "127.0.0.2", DataDir: dir})
+	r, err := runAbuse(ctx, abuseConfig{config: config{URL: ts.URL, AdminToken: admin}, Duration: 3 * time.Second,
+		Honest: 2, HonestEvery: 2 * time.Second, Idle: 20, AbuseFrom: "127.0.0.2", DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestRunAbuse(t *testing.T) {
 	if r.AbuserWrites["429"] == 0 || r.AbuserWrites["ok"] == 0 {
 		t.Errorf("the abuser's writes %v: want some stored and some refused by the limit", r.AbuserWrites)
 	}
-	if r.IdleHeld+r.IdleRefused != 20 || r.Changes < r.Honest.OK || r.Growth <= 0 {
+	if r.IdleHeld+r.IdleRefused != 20 || r.Changes < r.Honest.OK || r.Growth < 0 {
 		t.Errorf("implausible figures: %+v", r)
 	}
 }
