@@ -33,7 +33,12 @@
 //	go run ./cmd/datalek-load -admin-token $DATALEK_ADMIN_TOKEN -n 20000 -c 64 -baseline
 //	go run ./cmd/datalek-load -url http://127.0.0.1:18181 -token dl_... -n 5000 -c 32
 //	go run ./cmd/datalek-load -raw -raw-dir ./data -n 20000 -c 64
-//	go run ./cmd/datalek-load -abuse -honest 16 -idle 10000 -duration 60s -data-dir ./data
+//	go run ./cmd/datalek-load -abuse -honest 16 -idle 10000 -duration 60s -data-dir ./data -smtp-sink 127.0.0.1:2525
+//
+// With -smtp-sink the tool runs, for the length of its run, an SMTP server
+// that accepts and discards every mail: point the service's DATALEK_SMTP_URL
+// at it (smtp://127.0.0.1:2525?tls=none) so that its mail leaves and the data
+// directory holds no .eml files.
 //
 // Put -raw-dir on the same disk as the service's data directory, or the ratio
 // compares two disks. It exits 1 when any request failed.
@@ -63,6 +68,7 @@ func main() {
 	fs.StringVar(&cfg.RawDir, "raw-dir", ".", "directory under which the raw bbolt measurement makes its temporary directory (use the service's disk)")
 	baseline := fs.Bool("baseline", false, "in intake mode, first measure raw bbolt and print the ratio intake/raw")
 	abuse := fs.Bool("abuse", false, "run honest suppliers beside an abusive one instead of the intake")
+	sinkAddr := fs.String("smtp-sink", "", "host:port of an SMTP server to run for the length of the run that accepts and discards every mail (point DATALEK_SMTP_URL at it with tls=none)")
 	acfg := abuseConfig{}
 	fs.DurationVar(&acfg.Duration, "duration", time.Minute, "length of the abuse run")
 	fs.IntVar(&acfg.Honest, "honest", 16, "honest suppliers in the abuse run")
@@ -79,6 +85,14 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *sinkAddr != "" {
+		s, err := startSink(*sinkAddr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "datalek-load: smtp sink:", err)
+			os.Exit(1)
+		}
+		defer func() { fmt.Fprintf(os.Stderr, "smtp sink: %d mails received\n", s.received.Load()); s.close() }()
+	}
 	if *abuse {
 		acfg.config = cfg
 		r, err := runAbuse(ctx, acfg)
@@ -87,7 +101,7 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Println(r)
-		return
+		return // the sink closes
 	}
 	failed, err := run(ctx, cfg, *raw, *baseline, os.Stdout)
 	if err != nil {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"net/smtp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,5 +148,22 @@ func TestRunAbuse(t *testing.T) {
 	}
 	if r.IdleHeld+r.IdleRefused != 20 || r.Changes < r.Honest.OK || r.Growth < 0 {
 		t.Errorf("implausible figures: %+v", r)
+	}
+}
+
+func TestSinkAcceptsAndDiscards(t *testing.T) {
+	s, err := startSink("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	for i := range 3 {
+		msg := fmt.Sprintf("Subject: %d\r\n\r\nHallo\r\n", i)
+		if err := smtp.SendMail(s.addr, nil, "datalek@example.org", []string{"a@example.org", "b@example.org"}, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := s.received.Load(); got != 3 {
+		t.Errorf("received %d mails, want 3", got)
 	}
 }
