@@ -5,57 +5,110 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
 
 	"datalek/breach"
 )
 
-// WriteLimit bounds how often one token may change something (file, amend,
-// report a development, answer, record a step), so that one supplier, by
-// mistake or on purpose, cannot fill the disk or flood the privacy mailbox:
-// every change is stored for good and may cause mail. Reads are not limited.
+// WriteLimit bounds how much one token may change (file, amend, report a
+// development, answer, record a step), so that one supplier, by mistake or
+// on purpose, cannot fill the disk or flood the privacy mailbox: every
+// change is stored for good and may cause mail. A write costs one unit for
+// every started WriteUnit bytes of its body, so that large writes use up the
+// limit faster than small ones. Reads are not limited.
 type WriteLimit struct {
-	PerSecond float64 // sustained writes per second; 0 is no limit
-	Burst     int     // writes allowed at once before the sustained rate applies
+	PerSecond float64 // units per second a token may sustain; 0 is no limit
+	Burst     int     // units a token may use at once before the rate applies
 }
 
+// WriteUnit is the body size one unit of a WriteLimit pays for: a filing of
+// the example report costs one unit, a report of the largest size sixteen.
+const WriteUnit = 4 << 10
+
 // DefaultWriteLimit lets a token write a minute's worth at once (a backlog,
-// a form with many steps) and then one write a second: far more than a
-// supplier or the privacy adviser does by hand.
+// a form with many steps) and then a unit a second: far more than a supplier
+// or the privacy adviser does by hand, and a few kilobytes a second at most
+// for anyone.
 var DefaultWriteLimit = WriteLimit{PerSecond: 1, Burst: 60}
 
 // SetWriteLimit sets the limit; call it before serving.
 func (s *Server) SetWriteLimit(l WriteLimit) {
-	s.writes, s.retryAfter = nil, 0
-	if l.PerSecond <= 0 {
-		return
+	s.writes = nil
+	if l.PerSecond > 0 {
+		s.writes = &writeLimiter{limit: rate.Limit(l.PerSecond), burst: max(l.Burst, 1), tokens: map[string]*tokenLimiter{}}
 	}
-	s.writes = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(l.PerSecond), Burst: max(l.Burst, 1), ExpiresIn: 10 * time.Minute})
-	s.retryAfter = int(math.Ceil(1 / l.PerSecond))
+}
+
+// writeLimiter keeps a token bucket per API token, forgetting those unused
+// for a while.
+type writeLimiter struct {
+	limit  rate.Limit
+	burst  int
+	mu     sync.Mutex
+	tokens map[string]*tokenLimiter
+	calls  int
+}
+
+type tokenLimiter struct {
+	*rate.Limiter
+	last time.Time
+}
+
+// forgetAfter is how long an unused token's bucket is kept; by then it is
+// full again, so forgetting it changes nothing.
+func (w *writeLimiter) forgetAfter() time.Duration {
+	return time.Duration(float64(w.burst)/float64(w.limit)*float64(time.Second)) + time.Minute
+}
+
+// allow takes cost units of token's bucket at now, or says how long to wait.
+func (w *writeLimiter) allow(token string, cost int, now time.Time) (wait time.Duration, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.calls++; w.calls%1000 == 0 {
+		for id, t := range w.tokens {
+			if now.Sub(t.last) > w.forgetAfter() {
+				delete(w.tokens, id)
+			}
+		}
+	}
+	t := w.tokens[token]
+	if t == nil {
+		t = &tokenLimiter{Limiter: rate.NewLimiter(w.limit, w.burst)}
+		w.tokens[token] = t
+	}
+	t.last = now
+	r := t.ReserveN(now, min(cost, w.burst))
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d, false
+	}
+	return 0, true
 }
 
 // limitWrites refuses a write beyond the token's limit with 429 and the
-// seconds until the next write is allowed. It runs after authentication,
-// so it counts per token, not per address.
+// seconds until it would be allowed. It runs after authentication, so it
+// counts per token, not per address; the body's size is what the client
+// declares (the body limit refuses a larger one).
 func (s *Server) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		a, ok := c.Get(actorKey).(breach.Actor)
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
 		}
+		a, ok := c.Get(actorKey).(breach.Actor)
 		if !ok || s.writes == nil {
 			return next(c)
 		}
-		if allowed, err := s.writes.Allow(a.TokenID); err != nil || !allowed {
-			c.Response().Header().Set("Retry-After", strconv.Itoa(s.retryAfter))
+		cost := 1 + int(max(c.Request().ContentLength-1, 0))/WriteUnit
+		if wait, ok := s.writes.allow(a.TokenID, cost, time.Now()); !ok {
+			seconds := int(math.Ceil(wait.Seconds()))
+			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
 			return &requestError{status: http.StatusTooManyRequests,
-				detail: fmt.Sprintf("Met dit token zijn in korte tijd te veel wijzigingen gedaan; probeer het over %d seconden opnieuw.", s.retryAfter)}
+				detail: fmt.Sprintf("Met dit token is in korte tijd te veel gewijzigd; probeer het over %d seconden opnieuw.", seconds)}
 		}
 		return next(c)
 	}

@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,11 +28,53 @@ func TestWritesAreLimitedPerToken(t *testing.T) {
 	require.Equal(t, http.StatusTooManyRequests, res.Status)
 	assert.Equal(t, "60", res.Header.Get("Retry-After"))
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
-	assert.Contains(t, res.JSON(t)["detail"], "te veel wijzigingen")
+	assert.Contains(t, res.JSON(t)["detail"], "te veel gewijzigd")
 
 	assert.Equal(t, http.StatusOK, ta.do("GET", "/api/v1/breaches/"+id, acme, nil).Status, "reading is not limited")
 	assert.Equal(t, http.StatusCreated, ta.do("POST", "/api/v1/breaches", other, breachtest.ExampleReport(ta.Now)).Status,
 		"another token has its own limit")
 	events := ta.do("GET", "/api/v1/breaches/"+id+"/events", acme, nil).JSON(t)["items"].([]any)
 	assert.Len(t, events, 1, "the refused change stored nothing")
+}
+
+func TestBreachCannotGrowWithoutBound(t *testing.T) {
+	ta := newTestAPI(t)
+	acme := ta.token("supplier", "Acme BV", "acme")
+	id := ta.do("POST", "/api/v1/breaches", acme, breachtest.ExampleReport(ta.Now)).JSON(t)["id"].(string)
+	message := strings.Repeat("Weer een ontwikkeling. ", 430) // 9,890 characters, within a message's limit
+	refused := 0
+	for i := range 100 {
+		res := ta.do("POST", "/api/v1/breaches/"+id+"/updates", acme, map[string]any{"message": message})
+		if res.Status == http.StatusConflict {
+			refused = i
+			assert.Contains(t, res.JSON(t)["detail"], "te omvangrijk")
+			break
+		}
+		require.Equal(t, http.StatusCreated, res.Status, "update %d: %s", i+1, res.Body)
+	}
+	require.NotZero(t, refused, "a breach of half a megabyte takes no more developments")
+	assert.Less(t, refused, 60)
+	b := ta.do("GET", "/api/v1/breaches/"+id, acme, nil).JSON(t)
+	assert.Len(t, b["updates"], refused, "the refused development stored nothing")
+}
+
+func TestLargeWritesUseUpTheLimitFaster(t *testing.T) {
+	ta := newTestAPI(t)
+	ta.srv.SetWriteLimit(api.WriteLimit{PerSecond: 1.0 / 60, Burst: 20})
+	acme := ta.token("supplier", "Acme BV", "acme")
+	large := breachtest.ExampleReport(ta.Now)
+	large["cause"] = strings.Repeat("Een lange oorzaak. ", 520) // about 10 KB: three units with the rest
+	large["measures"] = strings.Repeat("Een lange maatregel. ", 470)
+	large["sent_items"] = []map[string]any{{"description": strings.Repeat("Brief. ", 1400), "channel": "post"},
+		{"description": strings.Repeat("Brief. ", 1400), "channel": "post"}, {"description": strings.Repeat("Brief. ", 1400), "channel": "post"}}
+
+	res := ta.do("POST", "/api/v1/breaches", acme, large)
+	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body) // about 50 KB: 13 of the 20 units
+	res = ta.do("POST", "/api/v1/breaches", acme, large)
+	require.Equal(t, http.StatusTooManyRequests, res.Status, "a second large filing is more than what is left")
+	wait, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	assert.Greater(t, wait, 60, "it waits for the units it needs, not for one")
+	assert.Equal(t, http.StatusCreated, ta.do("POST", "/api/v1/breaches", acme, breachtest.ExampleReport(ta.Now)).Status,
+		"a small filing still fits")
 }

@@ -16,9 +16,10 @@ import (
 	"datalek/breach"
 )
 
-// DefaultBodyLimit bounds a request body. A full report with long texts is a
-// few tens of kilobytes; a megabyte leaves room and stops abuse.
-const DefaultBodyLimit = "1M"
+// DefaultBodyLimit bounds a request body. A report may be 64 KiB as JSON
+// (breach.MaxReportBytes); a body of four times that leaves room for escapes
+// and stops abuse before anything is decoded.
+const DefaultBodyLimit = "256K"
 
 // Server serves the JSON API.
 type Server struct {
@@ -32,8 +33,7 @@ type Server struct {
 	// worst failure this service can have.
 	MaxMailAge time.Duration
 
-	writes     middleware.RateLimiterStore // per token; nil is no limit
-	retryAfter int                         // seconds, for a refused write
+	writes *writeLimiter // per token; nil is no limit
 }
 
 // DefaultMaxMailAge is MaxMailAge unless configured.

@@ -2,6 +2,7 @@ package breach
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -49,6 +50,10 @@ func (s *Service) update(ctx context.Context, a Actor, id string, fn func(*Breac
 		if err := fn(b); err != nil {
 			return err
 		}
+		if n := b.size(); n > MaxBreachBytes {
+			return Errorf(ECONFLICT, "Datalek %s is met deze wijziging te omvangrijk (%d bytes, hoogstens %d); neem contact op met de Adviseur Privacy.",
+				b.Reference, n, MaxBreachBytes)
+		}
 		b.Reschedule(s.Schedule)
 		return nil
 	})
@@ -59,6 +64,19 @@ func (s *Service) update(ctx context.Context, a Actor, id string, fn func(*Breac
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Round(0) }
+
+// MaxBreachBytes bounds a breach as stored: its report, developments,
+// questions and deliberation together. Every change stores the breach again,
+// so a breach that keeps growing (two hundred long developments) would make
+// each change cost a megabyte; one that reaches this bound is a matter for a
+// phone call, not another change.
+const MaxBreachBytes = 512 << 10
+
+// size is the breach's length as JSON, as it is stored.
+func (b *Breach) size() int {
+	data, _ := json.Marshal(b)
+	return len(data)
+}
 
 // requireRole returns EFORBIDDEN unless the actor has one of roles.
 func requireRole(a Actor, roles ...Role) error {

@@ -107,6 +107,9 @@ func (r *Report) problems(now time.Time, complete bool) Problems {
 	r.subjectsProblems(&p)
 	r.sentItemsProblems(&p)
 	r.reporterProblems(&p)
+	if n := r.size(); n > MaxReportBytes && len(p) == 0 { // the whole, once its parts are right
+		p.Add("report", "is te groot (%d bytes, hoogstens %d): vat lange teksten samen en stuur bijlagen apart aan de Adviseur Privacy", n, MaxReportBytes)
+	}
 	if complete {
 		for _, f := range r.MissingFields() {
 			if !p.Has(f) {
@@ -115,6 +118,18 @@ func (r *Report) problems(now time.Time, complete bool) Problems {
 		}
 	}
 	return p
+}
+
+// MaxReportBytes bounds a report as stored (its JSON). Each field has its
+// own limit, but together they would allow a report of a megabyte, which
+// every change of the breach stores again: a report of Bijlage 3 is a few
+// kilobytes, and a long one still fits many times over.
+const MaxReportBytes = 64 << 10
+
+// size is the report's length as JSON, as it is stored.
+func (r *Report) size() int {
+	data, _ := json.Marshal(r)
+	return len(data)
 }
 
 // text checks free text of several lines (a cause, measures, a message).

@@ -94,6 +94,12 @@ func TestFilingValidate(t *testing.T) {
 		{"line breaks in free text are fine", func(f *breach.Filing) { f.Measures = "1. Stilgezet\n2. Gebeld\n\tklaar" }, nil},
 		{"phone number of absurd length", func(f *breach.Filing) { f.Reporter.Phone = "06 " + strings.Repeat("1 ", 40) }, []string{"reporter.phone"}},
 		{"a flood of sent items is one problem", func(f *breach.Filing) { f.SentItems = make([]breach.SentItem, 5000) }, []string{"sent_items"}},
+		{"a report of a megabyte, each field within its limit", func(f *breach.Filing) {
+			f.SentItems = nil
+			for range 100 {
+				f.SentItems = append(f.SentItems, breach.SentItem{Description: strings.Repeat("brief ", 1650), Channel: breach.ChannelPost})
+			}
+		}, []string{"report"}},
 		{"preliminary still checks what it gives", func(f *breach.Filing) {
 			f.Stage, f.Cause, f.SubjectsMin = breach.StagePreliminary, "", ptr(200)
 		}, []string{"subjects_max"}},

@@ -88,8 +88,8 @@ func dirSize(dir string) (int64, error) {
 	return n, err
 }
 
-// largeReport is a valid report as large as the limits of its fields allow
-// within about limit bytes of JSON: many sent items with long descriptions.
+// largeReport is a valid report of about limit bytes of JSON, as large as
+// the service takes: many sent items with long descriptions.
 func largeReport(now time.Time, limit int) map[string]any {
 	f := breachtest.ExampleReport(now)
 	item := strings.Repeat("Brief met persoonsgegevens verstuurd. ", 300)[:9_900]
@@ -174,7 +174,8 @@ func runAbuse(ctx context.Context, cfg abuseConfig) (abuseResult, error) {
 	var target atomic.Value // the abuser's latest breach ID
 	wg.Go(func() {
 		for i := 0; ctx.Err() == nil; i++ {
-			status, id := send(ctx, abuseClient, http.MethodPost, baseURL+"/api/v1/breaches", abuser, largeReport(now, 950_000))
+			status, id := send(ctx, abuseClient, http.MethodPost, baseURL+"/api/v1/breaches", abuser,
+				largeReport(now, breach.MaxReportBytes-2_000))
 			abused(status)
 			if id != "" {
 				target.Store(id)

@@ -74,7 +74,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"authority-reminders", "DATALEK_AUTHORITY_REMINDERS", "48h,24h,12h,4h,1h", "reminders to the mailbox before the 72-hour deadline", &authorityReminders},
 		{"question-reminders", "DATALEK_QUESTION_REMINDERS", "2h", "reminders to the reporter before a question's due time", &questionReminders},
 		{"mail-max-age", "DATALEK_MAIL_MAX_AGE", "15m", "age of the oldest unsent mail at which /readyz reports not ready", &mailMaxAge},
-		{"body-limit", "DATALEK_BODY_LIMIT", "1M", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
+		{"body-limit", "DATALEK_BODY_LIMIT", "256K", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
 		{"write-rate", "DATALEK_WRITE_RATE", "1", "writes per second one token may sustain; 0 is no limit", &writeRate},
 		{"write-burst", "DATALEK_WRITE_BURST", "60", "writes one token may make at once before the rate applies", &writeBurst},
 		{"max-connections", "DATALEK_MAX_CONNECTIONS", "1024", "open connections in all", &maxConns},

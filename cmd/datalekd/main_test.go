@@ -29,7 +29,7 @@ func TestParseConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Config{Addr: "127.0.0.1:8080", DataDir: "./data", MailFrom: "datalek@localhost",
 		MailTo: []string{"datalekken@hetcak.nl"}, BaseURL: "http://127.0.0.1:8080", Sweep: "@every 1m",
-		Digest: "CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", BodyLimit: "1M",
+		Digest: "CRON_TZ=Europe/Amsterdam 0 8 * * 1-5", BodyLimit: "256K",
 		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
 		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
 		QuestionReminders:  []time.Duration{2 * time.Hour},
