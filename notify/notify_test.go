@@ -47,8 +47,7 @@ func newWorld(t *testing.T, transport notify.Transport) *world {
 	w.svc = breach.NewService(db)
 	w.svc.Now = func() time.Time { return w.now }
 	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
-	w.relay = notify.NewRelay(db, composer, transport, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	w.relay.Now = w.svc.Now
+	w.relay = notify.NewRelay(w.svc, composer, transport, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	w.relay.Backoff = notify.ExponentialBackoff(time.Minute, 10*time.Minute)
 	return w
 }
@@ -356,7 +355,6 @@ func TestRefusedAddressIsSetAsideAndReported(t *testing.T) {
 	transport, err := notify.NewSMTP("smtp://" + server.Addr + "?tls=none")
 	require.NoError(t, err)
 	w := newWorld(t, transport)
-	w.relay.Mailbox = w.svc.MailTo
 	b := w.file(t, breachtest.ExampleFiling(w.now))
 	adviser := breach.Actor{TokenID: "a", Name: "adviseur", Role: breach.RoleAdviser}
 	_, _, err = w.svc.Ask(ctx, adviser, b.ID, breach.QuestionRequest{Question: "Zijn alle brieven retour?"})

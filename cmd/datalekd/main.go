@@ -161,9 +161,7 @@ func (m *Main) startMail() error {
 			"dir", filepath.Join(m.Config.DataDir, MailDir))
 	}
 	composer := &notify.Composer{From: m.Config.MailFrom, BaseURL: m.Config.BaseURL}
-	m.Relay = notify.NewRelay(m.DB, composer, transport, m.Logger)
-	m.Relay.Now = m.Service.Now
-	m.Relay.Mailbox = m.Config.MailTo
+	m.Relay = notify.NewRelay(m.Service, composer, transport, m.Logger)
 	if m.MailBackoff != nil {
 		m.Relay.Backoff = m.MailBackoff
 	}
