@@ -159,7 +159,7 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 	m.sweep()
 
 	clock.Advance(20 * time.Minute)
-	status, ready := call(t, m, "GET", "/readyz", "", nil)
+	status, ready := call(t, m, "GET", "/readyz", crashAdminToken, nil)
 	assert.Equal(t, http.StatusServiceUnavailable, status, "mail that does not leave makes the service not ready")
 	assert.EqualValues(t, 12, ready["mail"].(map[string]any)["pending"])
 	assert.Contains(t, ready["problem"], "SMTP")
@@ -188,7 +188,7 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 			assert.True(t, found, "breach %s: no %s mail", id, kind)
 		}
 	}
-	status, ready = call(t, m, "GET", "/readyz", "", nil)
+	status, ready = call(t, m, "GET", "/readyz", crashAdminToken, nil)
 	assert.Equal(t, http.StatusOK, status)
 	assert.EqualValues(t, 0, ready["mail"].(map[string]any)["pending"])
 }

@@ -36,6 +36,9 @@ type Config struct {
 	AuthorityReminders []time.Duration
 	QuestionReminders  []time.Duration
 	MailMaxAge         time.Duration
+	// MinFreeDisk is the free space on the data directory's disk below which
+	// /readyz reports not ready (0: not checked).
+	MinFreeDisk uint64
 }
 
 // setting describes one configuration setting for flags, environment and
@@ -52,7 +55,7 @@ const minAdminTokenLength = 24
 // an error naming the setting by its flag and variable.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var c Config
-	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge string
+	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, minFreeDisk string
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -68,6 +71,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"question-reminders", "DATALEK_QUESTION_REMINDERS", "2h", "reminders to the reporter before a question's due time", &questionReminders},
 		{"mail-max-age", "DATALEK_MAIL_MAX_AGE", "15m", "age of the oldest unsent mail at which /readyz reports not ready", &mailMaxAge},
 		{"body-limit", "DATALEK_BODY_LIMIT", "1M", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
+		{"min-free-disk", "DATALEK_MIN_FREE_DISK", "256M", "free space on the data directory's disk below which /readyz reports not ready (e.g. 256M, 1G; 0: not checked)", &minFreeDisk},
 	}
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
@@ -106,13 +110,14 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
-	var errReminders, errAuthority, errQuestion, errMaxAge error
+	var errReminders, errAuthority, errQuestion, errMaxAge, errFreeDisk error
 	c.ProcessorReminders, errReminders = durations(processorReminders)
 	c.AuthorityReminders, errAuthority = durations(authorityReminders)
 	c.QuestionReminders, errQuestion = durations(questionReminders)
 	if c.MailMaxAge, errMaxAge = time.ParseDuration(mailMaxAge); errMaxAge == nil && c.MailMaxAge <= 0 {
 		errMaxAge = errors.New("must be positive")
 	}
+	c.MinFreeDisk, errFreeDisk = diskSize(minFreeDisk)
 	check := func(dst *string, err error) error {
 		if err != nil {
 			return fmt.Errorf("invalid %s: %w", name[dst], err)
@@ -134,6 +139,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&questionReminders, errQuestion),
 		check(&mailMaxAge, errMaxAge),
 		check(&c.BodyLimit, validSize(c.BodyLimit)),
+		check(&minFreeDisk, errFreeDisk),
 	)
 }
 
@@ -257,4 +263,16 @@ func validSize(s string) error {
 		return fmt.Errorf("%q is not a size such as 512K or 1M", s)
 	}
 	return nil
+}
+
+// diskSize parses a size such as 256M or 1G, or 0.
+func diskSize(s string) (uint64, error) {
+	if strings.TrimSpace(s) == "0" {
+		return 0, nil
+	}
+	n, err := bytes.Parse(s)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size such as 256M or 1G (or 0)", s)
+	}
+	return uint64(n), nil
 }

@@ -124,6 +124,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.API = api.NewServer(m.Service, m.Logger, cfg.BodyLimit)
 	m.API.Ping = m.DB.Ping
 	m.API.MaxMailAge = cfg.MailMaxAge
+	if cfg.MinFreeDisk > 0 {
+		m.API.DiskFree, m.API.MinFreeDisk = diskFree(cfg.DataDir), cfg.MinFreeDisk
+	}
 
 	if m.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return err

@@ -32,7 +32,7 @@ func TestParseConfig(t *testing.T) {
 		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
 		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
 		QuestionReminders:  []time.Duration{2 * time.Hour},
-		MailMaxAge:         15 * time.Minute}, c,
+		MailMaxAge:         15 * time.Minute, MinFreeDisk: 256_000_000}, c,
 		"no configuration at all is a working configuration")
 
 	c, err = ParseConfig([]string{"-addr", "127.0.0.1:9000"}, env(map[string]string{
@@ -62,6 +62,7 @@ func TestParseConfig(t *testing.T) {
 		{map[string]string{"DATALEK_BASE_URL": "/relative"}, nil, "DATALEK_BASE_URL"},
 		{map[string]string{"DATALEK_SWEEP": "every minute"}, nil, "DATALEK_SWEEP"},
 		{map[string]string{"DATALEK_BODY_LIMIT": "lots"}, nil, "DATALEK_BODY_LIMIT"},
+		{map[string]string{"DATALEK_MIN_FREE_DISK": "a lot"}, nil, "DATALEK_MIN_FREE_DISK"},
 	}
 	for _, b := range bad {
 		_, err := ParseConfig(b.args, env(b.vars), io.Discard)
@@ -174,4 +175,27 @@ func TestSecondInstanceOnSameDataFailsFast(t *testing.T) {
 	assert.Contains(t, err.Error(), "in use by another process")
 	assert.Less(t, time.Since(start), 5*time.Second)
 	assert.False(t, errors.Is(err, context.DeadlineExceeded))
+}
+
+// Issue 8, number 16: a data directory on a (nearly) full disk makes the
+// service not ready, before bbolt can no longer grow its file; the cause is
+// for the admin, anyone else learns only that the service is not ready.
+func TestNotReadyWhenTheDiskIsNearlyFull(t *testing.T) {
+	dir := t.TempDir()
+	m := startMainWith(t, dir, newTestClock(saturday), "-min-free-disk", "1E") // more than any test machine has
+	status, ready := call(t, m, "GET", "/readyz", "", nil)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.NotContains(t, ready, "disk", "the details are the admin's")
+	status, ready = call(t, m, "GET", "/readyz", crashAdminToken, nil)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Contains(t, ready["problem"], "schijf van de gegevensmap is (bijna) vol")
+	disk := ready["disk"].(map[string]any)
+	assert.EqualValues(t, 1e18, disk["min_free_bytes"])
+	assert.Greater(t, disk["free_bytes"], float64(0))
+	require.NoError(t, m.Close())
+
+	m = startMainWith(t, dir, newTestClock(saturday)) // the default, 256 MB
+	defer m.Close()
+	status, _ = call(t, m, "GET", "/readyz", crashAdminToken, nil)
+	assert.Equal(t, http.StatusOK, status)
 }
