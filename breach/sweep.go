@@ -25,11 +25,17 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	n, err := s.Breaches.UpdateDue(ctx, now, func(b *Breach) error {
 		for _, alert := range b.alertsDue(now, s.Schedule) {
 			b.record(now, System, ActionAlertRaised, alertSummary(alert), nil)
-			notice := Notice{ID: b.noticeID(NoticeAlert, "."+string(alert.Kind)), Kind: NoticeAlert, At: now, Alert: &alert}
-			if i := slices.IndexFunc(b.Questions, func(q Question) bool { return q.ID == alert.QuestionID }); i >= 0 {
-				notice.Question = &b.Questions[i]
+			for _, aud := range b.alertAudiences(alert) {
+				id := b.noticeID(NoticeAlert, "."+string(alert.Kind))
+				if aud == AudienceMailbox && alert.remindsReporter() {
+					id += ".mailbox" // the mailbox's copy of the reporter's reminder
+				}
+				notice := Notice{ID: id, Kind: NoticeAlert, At: now, Alert: &alert}
+				if i := slices.IndexFunc(b.Questions, func(q Question) bool { return q.ID == alert.QuestionID }); i >= 0 {
+					notice.Question = &b.Questions[i]
+				}
+				b.queue(aud, s.MailTo, notice)
 			}
-			b.queue(b.alertAudience(alert), s.MailTo, notice)
 		}
 		return nil
 	})

@@ -161,7 +161,7 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 	clock.Advance(20 * time.Minute)
 	status, ready := call(t, m, "GET", "/readyz", crashAdminToken, nil)
 	assert.Equal(t, http.StatusServiceUnavailable, status, "mail that does not leave makes the service not ready")
-	assert.EqualValues(t, 12, ready["mail"].(map[string]any)["pending"])
+	assert.EqualValues(t, 15, ready["mail"].(map[string]any)["pending"])
 	assert.Contains(t, ready["problem"], "SMTP")
 
 	require.NoError(t, m.Close()) // restart during the outage
@@ -169,18 +169,18 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 	defer m.Close()
 
 	server.Start()
-	server.WaitFor(12, 15*time.Second)
+	server.WaitFor(15, 15*time.Second)
 	time.Sleep(300 * time.Millisecond) // anything sent twice would arrive now
 	perID := map[string]int{}
 	for _, msg := range server.Messages() {
 		perID[msg.Parsed(t).Header.Get("Message-Id")]++
 	}
-	assert.Len(t, perID, 12, "filed, acknowledgement, reminder and escalation for each of 3 breaches, and no digest at a weekend")
+	assert.Len(t, perID, 15, "filed, acknowledgement, reminder, the mailbox's copy of it and escalation for each of 3 breaches, and no digest at a weekend")
 	for id, n := range perID {
 		assert.Equal(t, 1, n, "%s delivered %d times", id, n)
 	}
 	for _, id := range ids {
-		for _, kind := range []string{".1.filed@", ".1.acknowledged@", ".alert.processor_reminder@", ".alert.processor_overdue@"} {
+		for _, kind := range []string{".1.filed@", ".1.acknowledged@", ".alert.processor_reminder@", ".alert.processor_reminder.mailbox@", ".alert.processor_overdue@"} {
 			found := false
 			for mid := range perID {
 				found = found || (strings.Contains(mid, id) && strings.Contains(mid, kind))
