@@ -28,7 +28,7 @@ const (
 // without TLS, with the given privacy mailbox.
 func smtpWorld(t *testing.T, server *smtptest.Server, mailbox ...string) *world {
 	t.Helper()
-	transport, err := notify.NewSMTP("smtp://" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
 	if len(mailbox) > 0 {

@@ -104,7 +104,7 @@ func subjectOf(t *testing.T, m *mail.Message) string {
 func TestMailsOverRealSMTP(t *testing.T) {
 	server := smtptest.New(t)
 	server.User, server.Password = "datalek", "geheim-wachtwoord"
-	transport, err := notify.NewSMTP("smtp://datalek:geheim-wachtwoord@" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://datalek:geheim-wachtwoord@"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
 
@@ -204,7 +204,7 @@ func TestMailsOverRealSMTP(t *testing.T) {
 func TestSMTPWithWrongPasswordIsRetried(t *testing.T) {
 	server := smtptest.New(t)
 	server.User, server.Password = "datalek", "goed"
-	transport, err := notify.NewSMTP("smtp://datalek:fout@" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://datalek:fout@"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
 	w.file(t, breachtest.ExampleFiling(w.now))
@@ -220,7 +220,7 @@ func TestSMTPWithWrongPasswordIsRetried(t *testing.T) {
 func TestRelayRetriesWithBackoffUntilTheServerIsBack(t *testing.T) {
 	server := smtptest.New(t)
 	server.Stop()
-	transport, err := notify.NewSMTP("smtp://" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
 	w.file(t, breachtest.ExampleFiling(w.now))
@@ -365,7 +365,7 @@ func ptrTo[T any](v T) *T { return &v }
 func TestRefusedAddressIsSetAsideAndReported(t *testing.T) {
 	server := smtptest.New(t)
 	server.Refuse = func(rcpt string) bool { return rcpt == "j.jansen@acme.example" }
-	transport, err := notify.NewSMTP("smtp://" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
 	b := w.file(t, breachtest.ExampleFiling(w.now))

@@ -8,12 +8,15 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/gommon/bytes"
 	"github.com/robfig/cron/v3"
+
+	"datalek/notify"
 )
 
 // Config is the service's configuration. Each setting comes from its flag,
@@ -23,12 +26,16 @@ type Config struct {
 	DataDir    string
 	AdminToken string
 	SMTPURL    string
-	MailFrom   string
-	MailTo     []string
-	BaseURL    string
-	Sweep      string
-	Digest     string
-	BodyLimit  string
+	// SMTPCAFile and SMTPServerName say how the relay's certificate is
+	// checked (notify.TLS).
+	SMTPCAFile     string
+	SMTPServerName string
+	MailFrom       string
+	MailTo         []string
+	BaseURL        string
+	Sweep          string
+	Digest         string
+	BodyLimit      string
 	// ProcessorReminders and AuthorityReminders are how long before each
 	// deadline the reminders go out; MailMaxAge is how old an unsent mail may
 	// grow before /readyz reports not ready.
@@ -61,6 +68,8 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
 		{"admin-token", "DATALEK_ADMIN_TOKEN", "", "operator secret, stored hashed as an admin token (at least 24 characters); prefer the variable, a flag shows in the process list", &c.AdminToken},
 		{"smtp-url", "DATALEK_SMTP_URL", "", "smtp://user:pass@host:587?tls=starttls|tls|none; empty writes mail as .eml files", &c.SMTPURL},
+		{"smtp-ca-file", "DATALEK_SMTP_CA_FILE", "", "PEM file of the CA certificates that sign the SMTP server's certificate (an internal relay), trusted instead of the system's", &c.SMTPCAFile},
+		{"smtp-server-name", "DATALEK_SMTP_SERVER_NAME", "", "name the SMTP server's certificate must carry, when the URL reaches it by another (default: the URL's host)", &c.SMTPServerName},
 		{"mail-from", "DATALEK_MAIL_FROM", "datalek@localhost", "sender address of the mails", &c.MailFrom},
 		{"mail-to", "DATALEK_MAIL_TO", "datalekken@hetcak.nl", "privacy mailbox, comma-separated addresses", &mailTo},
 		{"base-url", "DATALEK_BASE_URL", "", "public URL of the service, for links in mails (default http://ADDR)", &c.BaseURL},
@@ -129,6 +138,8 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&c.DataDir, nonEmpty(c.DataDir)),
 		check(&c.AdminToken, validAdminToken(c.AdminToken)),
 		check(&c.SMTPURL, validSMTPURL(c.SMTPURL)),
+		check(&c.SMTPCAFile, validCAFile(c.SMTPCAFile, c.SMTPURL)),
+		check(&c.SMTPServerName, validServerName(c.SMTPServerName, c.SMTPURL)),
 		check(&c.MailFrom, validAddress(c.MailFrom)),
 		check(&mailTo, validMailTo(c.MailTo)),
 		check(&c.BaseURL, validBaseURL(c.BaseURL)),
@@ -201,6 +212,38 @@ func validSMTPURL(s string) error {
 	case "", "starttls", "tls", "none":
 	default:
 		return errors.New("tls must be starttls, tls or none")
+	}
+	return nil
+}
+
+// usesTLS reports whether an SMTP URL (valid or empty) talks TLS.
+func usesTLS(smtpURL string) bool {
+	u, err := url.Parse(smtpURL)
+	return smtpURL != "" && err == nil && u.Query().Get("tls") != "none"
+}
+
+func validCAFile(file, smtpURL string) error {
+	switch {
+	case file == "":
+		return nil
+	case !usesTLS(smtpURL):
+		return errors.New("has no effect without an SMTP URL that uses TLS (tls=starttls or tls)")
+	}
+	_, err := notify.CertPool(file)
+	return err
+}
+
+// hostName matches a DNS name (letters, digits, hyphens, dots).
+var hostName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
+
+func validServerName(name, smtpURL string) error {
+	switch {
+	case name == "":
+		return nil
+	case !usesTLS(smtpURL):
+		return errors.New("has no effect without an SMTP URL that uses TLS (tls=starttls or tls)")
+	case !hostName.MatchString(name) && net.ParseIP(name) == nil:
+		return fmt.Errorf("%q is not a host name", name)
 	}
 	return nil
 }

@@ -154,7 +154,7 @@ const MailDir = "mail"
 func (m *Main) startMail() error {
 	var transport notify.Transport = notify.Files{Dir: filepath.Join(m.Config.DataDir, MailDir)}
 	if m.Config.SMTPURL != "" {
-		smtp, err := notify.NewSMTP(m.Config.SMTPURL)
+		smtp, err := notify.NewSMTP(m.Config.SMTPURL, notify.TLS{CAFile: m.Config.SMTPCAFile, ServerName: m.Config.SMTPServerName})
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"datalek/breach/breachtest"
+	"datalek/notify/smtptest"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -63,6 +66,11 @@ func TestParseConfig(t *testing.T) {
 		{map[string]string{"DATALEK_SWEEP": "every minute"}, nil, "DATALEK_SWEEP"},
 		{map[string]string{"DATALEK_BODY_LIMIT": "lots"}, nil, "DATALEK_BODY_LIMIT"},
 		{map[string]string{"DATALEK_MIN_FREE_DISK": "a lot"}, nil, "DATALEK_MIN_FREE_DISK"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "/nonexistent/ca.pem"}, nil, "DATALEK_SMTP_CA_FILE"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "main_test.go"}, nil, "DATALEK_SMTP_CA_FILE"},
+		{map[string]string{"DATALEK_SMTP_CA_FILE": "main_test.go"}, nil, "DATALEK_SMTP_CA_FILE"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example?tls=none", "DATALEK_SMTP_SERVER_NAME": "relay.example"}, nil, "DATALEK_SMTP_SERVER_NAME"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_SERVER_NAME": "relay example"}, nil, "DATALEK_SMTP_SERVER_NAME"},
 	}
 	for _, b := range bad {
 		_, err := ParseConfig(b.args, env(b.vars), io.Discard)
@@ -198,4 +206,19 @@ func TestNotReadyWhenTheDiskIsNearlyFull(t *testing.T) {
 	defer m.Close()
 	status, _ = call(t, m, "GET", "/readyz", crashAdminToken, nil)
 	assert.Equal(t, http.StatusOK, status)
+}
+
+// Issue 8, number 5: the service delivers over STARTTLS to a relay whose
+// certificate the organisation's own CA signed, for a name other than the
+// address the URL reaches it at, with -smtp-ca-file and -smtp-server-name.
+func TestMailOverTLSWithAPrivateCA(t *testing.T) {
+	const host = "relay.datalek.test"
+	server, caFile := smtptest.NewTLS(t, host, false)
+	clock := newTestClock(saturday)
+	m := startMainWith(t, t.TempDir(), clock, "-smtp-url", "smtp://"+server.Addr+"?tls=starttls",
+		"-smtp-ca-file", caFile, "-smtp-server-name", host)
+	defer m.Close()
+	status, _ := call(t, m, "POST", "/api/v1/breaches", token(t, m, "supplier", "Acme BV"), breachtest.ExampleReport(clock.Now()))
+	require.Equal(t, http.StatusCreated, status)
+	server.WaitFor(2, 10*time.Second)
 }
