@@ -64,9 +64,19 @@ func (s *Service) Reschedule(ctx context.Context) (int, error) {
 
 // Digest puts the daily overview of every open breach, nearest deadline
 // first, in the outbox, once per day (Europe/Amsterdam). It returns false when
-// today's was sent already.
+// today's was sent already, or when no breach was ever filed.
+//
+// Before the first breach there is nothing to give an overview of: a fresh
+// install mails no digest, not even at its first start. From the first
+// breach on, the digest comes every working day, also when nothing is open:
+// "no open breaches" is itself what the privacy adviser wants to read, and a
+// digest that stops coming is how the adviser notices that the service or
+// its mail stopped.
 func (s *Service) Digest(ctx context.Context) (bool, error) {
 	now := s.now()
+	if filed, err := s.Breaches.ListBreaches(ctx, StaffScope(), BreachFilter{Limit: 1}); err != nil || len(filed.Breaches) == 0 {
+		return false, err
+	}
 	var open []*Breach
 	f := BreachFilter{Sort: SortDeadline, Limit: MaxPageSize}
 	for {

@@ -3,7 +3,9 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -165,7 +167,7 @@ func Refused(err error) bool {
 // aside (and tells the privacy mailbox) and retries mail for the mailbox.
 func (r *Relay) refused(ctx context.Context, m breach.OutboxMail, cause error) error {
 	wait := r.Backoff(m.Attempts + 1)
-	dead, err := r.Service.MailRefused(ctx, m, cause.Error(), r.now().Add(wait))
+	dead, err := r.Service.MailRefused(ctx, m, ServerReply(cause), r.now().Add(wait))
 	switch {
 	case err != nil:
 		return err
@@ -182,6 +184,26 @@ func (r *Relay) fail(ctx context.Context, m breach.OutboxMail, cause error) erro
 	wait := r.Backoff(m.Attempts + 1)
 	r.Logger.Warn("mail not sent; will retry", mailAttrs(m, append(errAttrs(cause), "retry_in", wait.String())...)...)
 	return r.Service.Outbox.MarkFailed(ctx, m.Seq, r.now().Add(wait), cause.Error())
+}
+
+// ServerReply is the receiving server's own answer in an SMTP error ("550
+// 5.1.1 No such user"), without go-mail's English around it: what the
+// privacy mailbox is shown as the detail of a refusal. go-mail keeps the
+// reply only in its error text, so it is cut out of that; when the text
+// has another form, the codes stand in for it.
+func ServerReply(err error) string {
+	var se *mail.SendError
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	reply := strings.TrimPrefix(se.Error(), se.Reason.String()+":")
+	reply, _, _ = strings.Cut(reply, ", affected recipient(s): ")
+	reply, _, _ = strings.Cut(reply, ", affected message ID: ")
+	reply = strings.TrimSpace(strings.ReplaceAll(reply, `"`, ""))
+	if reply == "" || reply == se.Error() {
+		reply = strings.TrimSpace(fmt.Sprintf("%d %s", se.ErrorCode(), se.EnhancedStatusCode()))
+	}
+	return reply
 }
 
 // mailAttrs names a delivery in the log by its number, kind and audience:
