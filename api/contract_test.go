@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"datalek/api"
 	"fmt"
 	"io"
 	"net/http"
@@ -250,6 +251,21 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	as("admin", "POST", "/api/v1/tokens", map[string]string{"role": "supplier", "name": "x"})
 	w.do("GET", "/api/v1/tokens", "dlk_nope", nil)
 
+	// Dead mail, which only the operator sends again (there is none here:
+	// no relay runs), and readiness in full for the operator.
+	for _, role := range roles {
+		as(role, "POST", "/api/v1/mail/dead/resend", map[string]any{})
+		as(role, "POST", "/api/v1/mail/dead/1/resend", nil)
+	}
+	as("admin", "POST", "/api/v1/mail/dead/resend", map[string]any{"since": "gisteren"})
+	as("admin", "GET", "/readyz", nil)
+
+	// A token past its write limit.
+	w.srv.SetWriteLimit(api.WriteLimit{PerSecond: 1.0 / 60, Burst: 1})
+	as("supplier", "POST", "/api/v1/breaches", exampleReport(w.Now))
+	as("supplier", "POST", "/api/v1/breaches", exampleReport(w.Now))
+	w.srv.SetWriteLimit(api.WriteLimit{})
+
 	// Every operation was called by every role (the service endpoints
 	// without a token), and the main statuses all came back.
 	c.mu.Lock()
@@ -267,7 +283,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 			}
 		}
 	}
-	for _, status := range []int{200, 201, 204, 400, 401, 403, 404, 409, 413, 415, 422, 503} {
+	for _, status := range []int{200, 201, 204, 400, 401, 403, 404, 409, 413, 415, 422, 429, 503} {
 		assert.True(t, c.statuses[status], "no response had status %d", status)
 	}
 }

@@ -32,6 +32,11 @@ type Server struct {
 	// service reports itself not ready: a mail that does not leave is the
 	// worst failure this service can have.
 	MaxMailAge time.Duration
+	// DiskFree, when set, returns the bytes free on the disk of the data
+	// directory; below MinFreeDisk the service reports itself not ready,
+	// before the store can no longer write.
+	DiskFree    func() (uint64, error)
+	MinFreeDisk uint64
 
 	writes *writeLimiter // per token; nil is no limit
 }
@@ -39,15 +44,30 @@ type Server struct {
 // DefaultMaxMailAge is MaxMailAge unless configured.
 const DefaultMaxMailAge = 15 * time.Minute
 
-// Readiness is what /readyz reports.
+// Readiness is what /readyz reports. Anyone may ask whether the service is
+// ready; how the store, the mail and the disk stand is shown to an admin
+// only (a bearer token with the admin role), since the mail counters say how
+// many breaches come in.
 type Readiness struct {
-	Ready bool              `json:"ready"`
-	Store string            `json:"store"` // "ok" or "unavailable"
-	Mail  *breach.MailStats `json:"mail,omitempty"`
+	Ready bool `json:"ready"`
+	// Problem says why the service is not ready, in Dutch: for an admin the
+	// causes, for anyone else only that there is one.
+	Problem string            `json:"problem,omitempty"`
+	Store   string            `json:"store,omitempty"` // "ok" or "unavailable"
+	Mail    *breach.MailStats `json:"mail,omitempty"`
 	// OldestPendingSeconds is the age of the oldest mail not yet sent.
-	OldestPendingSeconds int64  `json:"oldest_pending_seconds"`
-	Problem              string `json:"problem,omitempty"` // in Dutch, for the operator
+	OldestPendingSeconds *int64    `json:"oldest_pending_seconds,omitempty"`
+	Disk                 *DiskFree `json:"disk,omitempty"`
 }
+
+// DiskFree is how much room the data directory's disk has left.
+type DiskFree struct {
+	FreeBytes    uint64 `json:"free_bytes"`
+	MinFreeBytes uint64 `json:"min_free_bytes"`
+}
+
+// notReady is the problem an anonymous caller is shown.
+const notReady = "De dienst is niet gereed. De beheerder ziet de oorzaak in /readyz met een beheerderstoken, en in het log van de dienst."
 
 // NewServer builds the echo instance with its middleware and routes.
 func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Server {
@@ -92,6 +112,7 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	s.registerBreachRoutes(v1)
 	s.registerTriageRoutes(v1)
 	s.registerTokenRoutes(v1)
+	s.registerMailRoutes(v1)
 	v1.GET("/catalogue/personal-data", s.handleCatalogue)
 	return s
 }
@@ -146,14 +167,33 @@ func (s *Server) handleHealth(c echo.Context) error {
 }
 
 // handleReady serves GET /readyz: the service can do its work (the store is
-// open and mail is flowing); 503 otherwise.
+// open, mail is flowing, the disk has room); 503 otherwise. The details are
+// for an admin only.
 func (s *Server) handleReady(c echo.Context) error {
 	r := s.readiness(c.Request().Context())
 	status := http.StatusOK
 	if !r.Ready {
 		status = http.StatusServiceUnavailable
 	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	if !s.isAdmin(c) {
+		r = Readiness{Ready: r.Ready}
+		if !r.Ready {
+			r.Problem = notReady
+		}
+	}
 	return c.JSON(status, r)
+}
+
+// isAdmin reports whether the request carries a valid admin token. /readyz
+// needs no token, so a missing or wrong one only means the short answer.
+func (s *Server) isAdmin(c echo.Context) bool {
+	scheme, secret, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+		return false
+	}
+	a, err := s.Service.Authenticate(c.Request().Context(), strings.TrimSpace(secret))
+	return err == nil && a.Role == breach.RoleAdmin
 }
 
 func (s *Server) readiness(ctx context.Context) Readiness {
@@ -163,25 +203,49 @@ func (s *Server) readiness(ctx context.Context) Readiness {
 		r.Store, r.Problem = "unavailable", "De opslag is niet beschikbaar; zie het log van de dienst."
 		return r
 	}
+	var problems []string
+	if s.DiskFree != nil {
+		free, err := s.DiskFree()
+		switch {
+		case err != nil:
+			s.Logger.Warn("not ready: disk", "err", err)
+			problems = append(problems, "De vrije ruimte op de schijf van de gegevensmap kan niet worden gelezen; zie het log van de dienst.")
+		default:
+			r.Disk = &DiskFree{FreeBytes: free, MinFreeBytes: s.MinFreeDisk}
+			if free < s.MinFreeDisk {
+				problems = append(problems, fmt.Sprintf("De schijf van de gegevensmap is (bijna) vol: nog %s vrij (grens %s). Maak ruimte vrij.",
+					megabytes(free), megabytes(s.MinFreeDisk)))
+			}
+		}
+	}
 	stats, err := s.Service.MailStats(ctx)
 	if err != nil {
 		s.Logger.Warn("not ready: outbox", "err", err)
-		r.Problem = "De mailwachtrij kan niet worden gelezen; zie het log van de dienst."
-		return r
-	}
-	r.Mail = &stats
-	if stats.OldestPending != nil {
-		age := s.now().Sub(*stats.OldestPending)
-		r.OldestPendingSeconds = int64(age / time.Second)
-		if age > s.MaxMailAge {
-			r.Problem = fmt.Sprintf("De oudste mail wacht al %s op verzending (grens %s): controleer de SMTP-server.",
-				age.Round(time.Second), s.MaxMailAge)
-			return r
+		problems = append(problems, "De mailwachtrij kan niet worden gelezen; zie het log van de dienst.")
+	} else {
+		r.Mail = &stats
+		age := int64(0)
+		if stats.OldestPending != nil {
+			pending := s.now().Sub(*stats.OldestPending)
+			age = int64(pending / time.Second)
+			if pending > s.MaxMailAge {
+				problems = append(problems, fmt.Sprintf("De oudste mail wacht al %s op verzending (grens %s): controleer de SMTP-server.",
+					pending.Round(time.Second), s.MaxMailAge))
+			}
+		}
+		r.OldestPendingSeconds = &age
+		if stats.DeadMailbox > 0 {
+			problems = append(problems, fmt.Sprintf("%d mail(s) voor de privacymailbox zijn als onbestelbaar apart gezet: "+
+				"controleer de SMTP-server en DATALEK_MAIL_TO en verstuur ze opnieuw (POST /api/v1/mail/dead/resend).", stats.DeadMailbox))
 		}
 	}
-	r.Ready = true
+	r.Problem = strings.Join(problems, " ")
+	r.Ready = len(problems) == 0
 	return r
 }
+
+// megabytes shows a number of bytes for the operator.
+func megabytes(n uint64) string { return fmt.Sprintf("%d MB", n/1_000_000) }
 
 //go:embed openapi.json
 var openAPIDocument []byte

@@ -229,12 +229,23 @@ func pick(before bool, reminder, overdue AlertKind) AlertKind {
 	return overdue
 }
 
-// alertAudience is who an alert is for: a reminder before a deadline of the
-// supplier's own (the complete report, an answer) goes to the reporter;
+// remindsReporter reports whether the alert reminds the supplier of a
+// deadline of its own (the complete report, an answer to a question).
+func (a Alert) remindsReporter() bool {
+	return a.Kind == AlertProcessorReminder || a.Kind == AlertQuestionReminder
+}
+
+// alertAudiences is who an alert is for: a reminder before a deadline of the
+// supplier's own goes to the reporter, and the privacy mailbox gets its own
+// copy, as of everything that goes to a reporter (for a reporter without
+// e-mail, the mailbox gets the one mail, in the reporter's place);
 // escalations and the 72-hour clock go to the privacy mailbox.
-func (b *Breach) alertAudience(a Alert) Audience {
-	if a.Kind == AlertProcessorReminder || a.Kind == AlertQuestionReminder {
-		return b.reporterAudience()
+func (b *Breach) alertAudiences(a Alert) []Audience {
+	switch {
+	case !a.remindsReporter():
+		return []Audience{AudienceMailbox}
+	case b.reporterAudience() == AudienceReporter:
+		return []Audience{AudienceReporter, AudienceMailbox}
 	}
-	return AudienceMailbox
+	return []Audience{AudienceMailboxForReporter}
 }

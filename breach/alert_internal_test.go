@@ -1,6 +1,7 @@
 package breach
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -165,4 +166,30 @@ func TestRestartLongPastDueMakesNoFalseOutageClaim(t *testing.T) {
 	assert.Equal(t, AlertAuthorityOverdue, got[0].Kind)
 	assert.Zero(t, got[0].Collapsed)
 	assert.Equal(t, b.AuthorityDue().Add(24*time.Hour), got[0].At, "the latest daily alert it would have had")
+}
+
+// Issue 8, number 3: a reminder to the reporter has a copy for the privacy
+// mailbox; without a reporter's e-mail address the mailbox gets the one mail
+// in the reporter's place; escalations go to the mailbox only.
+func TestAlertAudiences(t *testing.T) {
+	withEmail := &Breach{Report: Report{Reporter: Reporter{Name: "J", Email: "j@acme.example"}}}
+	without := &Breach{Report: Report{Reporter: Reporter{Name: "J", Phone: "0612345678"}}}
+	for _, tc := range []struct {
+		b    *Breach
+		kind AlertKind
+		want []Audience
+	}{
+		{withEmail, AlertProcessorReminder, []Audience{AudienceReporter, AudienceMailbox}},
+		{withEmail, AlertQuestionReminder, []Audience{AudienceReporter, AudienceMailbox}},
+		{without, AlertProcessorReminder, []Audience{AudienceMailboxForReporter}},
+		{without, AlertQuestionReminder, []Audience{AudienceMailboxForReporter}},
+		{withEmail, AlertProcessorOverdue, []Audience{AudienceMailbox}},
+		{withEmail, AlertQuestionOverdue, []Audience{AudienceMailbox}},
+		{withEmail, AlertAuthorityReminder, []Audience{AudienceMailbox}},
+		{withEmail, AlertAuthorityOverdue, []Audience{AudienceMailbox}},
+	} {
+		if got := tc.b.alertAudiences(Alert{Kind: tc.kind}); !slices.Equal(got, tc.want) {
+			t.Errorf("%s (e-mail %q): %v, want %v", tc.kind, tc.b.Reporter.Email, got, tc.want)
+		}
+	}
 }

@@ -66,6 +66,10 @@ const (
 	AudienceMailboxForReporter Audience = "mailbox_for_reporter"
 )
 
+// Mailbox reports whether mail for this audience goes to the privacy
+// mailbox: such mail is never given up (see MailRefused).
+func (a Audience) Mailbox() bool { return a != AudienceReporter }
+
 // reporterAudience is where a mail for the reporter goes: the reporter, or
 // the mailbox when the report has no e-mail address.
 func (b *Breach) reporterAudience() Audience {
@@ -131,10 +135,15 @@ func (b *Breach) PendingNotices() []Notice {
 	return n
 }
 
-// OutboxMail is a notice in the outbox with its delivery state.
+// OutboxMail is one delivery of a notice in the outbox, with its state: a
+// notice is delivered to each of its addresses on its own (one delivery per
+// address), so that a refusal of one address holds up no other and an
+// address that accepted the mail never gets it twice.
 type OutboxMail struct {
-	Seq           uint64     `json:"seq"`
-	Notice        Notice     `json:"notice"`
+	Seq    uint64 `json:"seq"`
+	Notice Notice `json:"notice"`
+	// Recipient is the one address of Notice.To this delivery goes to.
+	Recipient     string     `json:"recipient"`
 	CreatedAt     time.Time  `json:"created_at"`
 	Attempts      int        `json:"attempts"`
 	NextAttemptAt time.Time  `json:"next_attempt_at"`
@@ -143,11 +152,27 @@ type OutboxMail struct {
 	DeadAt        *time.Time `json:"dead_at,omitempty"` // refused for good: not retried
 }
 
+// Message is the notice as this delivery sends it: addressed to its one
+// recipient.
+func (m OutboxMail) Message() Notice {
+	n := m.Notice
+	if m.Recipient != "" {
+		n.To = []string{m.Recipient}
+	}
+	return n
+}
+
 // MailStats is how the outbox stands: the worst failure of this service is a
-// mail that silently does not leave, so this is exposed.
+// mail that silently does not leave, so this is exposed. Each delivery (one
+// notice to one address) counts once.
 type MailStats struct {
 	Pending       int        `json:"pending"`
 	OldestPending *time.Time `json:"oldest_pending,omitempty"`
 	Sent          int        `json:"sent"`
 	Dead          int        `json:"dead"` // refused for good by the receiving server
+	// DeadMailbox counts the dead mail for the privacy mailbox, which the
+	// service never gives up; only mail set aside before that rule (or by
+	// hand) can be dead, and it makes the service not ready until an
+	// operator sends it again.
+	DeadMailbox int `json:"dead_mailbox"`
 }

@@ -63,6 +63,7 @@ type TokenStore interface {
 type Outbox interface {
 	// EnqueueNotice puts a notice that belongs to no single change (the
 	// digest) in the outbox, once per key: false if the key was used before.
+	// A notice is one delivery per address of its To.
 	EnqueueNotice(ctx context.Context, n Notice, once string) (bool, error)
 	// DueMail returns up to limit pending mails whose next attempt is due.
 	DueMail(ctx context.Context, now time.Time, limit int) ([]OutboxMail, error)
@@ -75,6 +76,16 @@ type Outbox interface {
 	// queue and, in the same transaction, queues bounce (when not nil), a
 	// notice that says so to the privacy mailbox. Errors: ENOTFOUND.
 	MarkDead(ctx context.Context, seq uint64, at time.Time, reason string, bounce *Notice) error
+	// RetryNow makes every pending mail that waits out a failure due at now,
+	// and returns how many: a delivery just succeeded, so the relay is
+	// reachable again.
+	RetryNow(ctx context.Context, now time.Time) (int, error)
+	// ResendDead puts the dead mail numbered seq back in the queue, due at
+	// now. Errors: ENOTFOUND.
+	ResendDead(ctx context.Context, seq uint64, now time.Time) error
+	// ResendDeadSince puts every dead mail set aside at or after since back
+	// in the queue, due at now, and returns how many.
+	ResendDeadSince(ctx context.Context, since, now time.Time) (int, error)
 	MailStats(ctx context.Context) (MailStats, error)
 }
 

@@ -26,11 +26,17 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	n, err := s.Breaches.UpdateDue(ctx, now, func(b *Breach) error {
 		for _, alert := range b.alertsDue(now, s.Schedule) {
 			b.record(now, System, ActionAlertRaised, alertSummary(alert), nil)
-			notice := Notice{ID: b.noticeID(NoticeAlert, "."+string(alert.Kind)), Kind: NoticeAlert, At: now, Alert: &alert}
-			if i := slices.IndexFunc(b.Questions, func(q Question) bool { return q.ID == alert.QuestionID }); i >= 0 {
-				notice.Question = &b.Questions[i]
+			for _, aud := range b.alertAudiences(alert) {
+				id := b.noticeID(NoticeAlert, "."+string(alert.Kind))
+				if aud == AudienceMailbox && alert.remindsReporter() {
+					id += ".mailbox" // the mailbox's copy of the reporter's reminder
+				}
+				notice := Notice{ID: id, Kind: NoticeAlert, At: now, Alert: &alert}
+				if i := slices.IndexFunc(b.Questions, func(q Question) bool { return q.ID == alert.QuestionID }); i >= 0 {
+					notice.Question = &b.Questions[i]
+				}
+				b.queue(aud, s.MailTo, notice)
 			}
-			b.queue(b.alertAudience(alert), s.MailTo, notice)
 		}
 		return nil
 	})
@@ -76,9 +82,19 @@ func (s *Service) Reschedule(ctx context.Context) (int, error) {
 
 // Digest puts the daily overview of every open breach, nearest deadline
 // first, in the outbox, once per day (Europe/Amsterdam). It returns false when
-// today's was sent already.
+// today's was sent already, or when no breach was ever filed.
+//
+// Before the first breach there is nothing to give an overview of: a fresh
+// install mails no digest, not even at its first start. From the first
+// breach on, the digest comes every working day, also when nothing is open:
+// "no open breaches" is itself what the privacy adviser wants to read, and a
+// digest that stops coming is how the adviser notices that the service or
+// its mail stopped.
 func (s *Service) Digest(ctx context.Context) (bool, error) {
 	now := s.now()
+	if filed, err := s.Breaches.ListBreaches(ctx, StaffScope(), BreachFilter{Limit: 1}); err != nil || len(filed.Breaches) == 0 {
+		return false, err
+	}
 	var open []*Breach
 	f := BreachFilter{Sort: SortDeadline, Limit: MaxPageSize}
 	for {

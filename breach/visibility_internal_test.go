@@ -108,8 +108,8 @@ func TestMailAudienceAddressesAndThreads(t *testing.T) {
 
 	b.Reporter.Email = ""
 	assert.Equal(t, AudienceMailboxForReporter, b.reporterAudience())
-	assert.Equal(t, AudienceMailboxForReporter, b.alertAudience(Alert{Kind: AlertProcessorReminder}))
-	assert.Equal(t, AudienceMailbox, b.alertAudience(Alert{Kind: AlertProcessorOverdue}))
+	assert.Equal(t, []Audience{AudienceMailboxForReporter}, b.alertAudiences(Alert{Kind: AlertProcessorReminder}))
+	assert.Equal(t, []Audience{AudienceMailbox}, b.alertAudiences(Alert{Kind: AlertProcessorOverdue}))
 }
 
 // A supplier does not see the controller's 72-hour clock: not its start,

@@ -42,8 +42,8 @@ func (c *Composer) Compose(n breach.Notice) (*mail.Msg, error) {
 	if err := m.From(c.From); err != nil {
 		return nil, fmt.Errorf("from: %w", err)
 	}
-	if err := m.To(n.To...); err != nil {
-		return nil, fmt.Errorf("to: %w", err)
+	if err := m.To(n.To...); err != nil { // go-mail's error repeats the address: personal data, kept out of the log
+		return nil, fmt.Errorf("to: an address of notice %s (audience %s) does not parse", n.ID, n.Audience)
 	}
 	m.Subject(doc.Subject)
 	m.SetDateWithValue(n.At)

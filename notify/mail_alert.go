@@ -20,6 +20,10 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 		if a.Kind == breach.AlertQuestionReminder && n.Audience == breach.AudienceMailboxForReporter {
 			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s nog niet beantwoord (uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
 			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt)), noEmail(b)}
+		} else if a.Kind == breach.AlertQuestionReminder && n.Audience == breach.AudienceMailbox {
+			d.Subject = subject(b, fmt.Sprintf("Herinnering aan de melder: antwoord op vraag %s uiterlijk %s", q.ID, nl.Time(q.DueAt)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht, over %s.",
+				b.Organisation, q.ID, nl.Time(q.DueAt), nl.Duration(left)), remindedReporter(b)}
 		} else if a.Kind == breach.AlertQuestionReminder {
 			d.Subject = subject(b, fmt.Sprintf("Herinnering: antwoord op vraag %s uiterlijk %s", q.ID, nl.Time(q.DueAt)))
 			d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
@@ -37,10 +41,14 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	}
 	switch a.Kind {
 	case breach.AlertProcessorReminder:
-		if n.Audience == breach.AudienceMailboxForReporter {
+		if n.Audience.Mailbox() {
 			d.Subject = subject(b, fmt.Sprintf("Volledige melding van %s nog niet binnen (uiterlijk %s)", b.Organisation, nl.Time(a.DueAt)))
 			d.Intro = []string{fmt.Sprintf("De melding van %s is nog voorlopig; de volledige melding moet uiterlijk %s binnen zijn, over %s.",
 				b.Organisation, nl.Time(a.DueAt), nl.Duration(left)), "Nog niet gegeven: " + fieldList(b.MissingFields()) + ".", noEmail(b)}
+			if n.Audience == breach.AudienceMailbox {
+				d.Subject = subject(b, fmt.Sprintf("Herinnering aan de melder: volledige melding uiterlijk %s", nl.Time(a.DueAt)))
+				d.Intro[2] = remindedReporter(b)
+			}
 			break
 		}
 		d.Subject = subject(b, fmt.Sprintf("Herinnering: volledige melding uiterlijk %s", nl.Time(a.DueAt)))
@@ -94,4 +102,10 @@ func (c *Composer) digest(n breach.Notice) document {
 	d.Sections = []section{{Title: "Open datalekken", Table: t}}
 	d.Link = c.links().OpenBreaches()
 	return d
+}
+
+// remindedReporter is the line that tells the mailbox, in its copy of a
+// reminder, whom the reminder went to.
+func remindedReporter(b *breach.Breach) string {
+	return fmt.Sprintf("De melder heeft hierover een herinnering gekregen: %s.", reporter(b.Reporter))
 }

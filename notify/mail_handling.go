@@ -60,21 +60,36 @@ func (c *Composer) handling(n breach.Notice) (document, error) {
 	return d, nil
 }
 
-// bounce tells the privacy mailbox that a mail to someone else was refused.
+// bounce tells the privacy mailbox that a mail to someone else was refused:
+// which mail, to whom, when, and the receiving server's own reply as a
+// detail.
 func (c *Composer) bounce(n breach.Notice) (document, error) {
 	b, lost := n.Breach, n.Bounced
 	if b == nil || lost == nil {
 		return document{}, fmt.Errorf("bounce notice %s has no breach or mail", n.ID)
 	}
+	to, what := strings.Join(lost.To, ", "), nl.Mail(lost.Kind, alertKind(lost))
+	rows := []row{{"Mail", what}, {"Aan", to}, {"Geweigerd op", nl.Time(n.At)}}
+	if n.Reason != "" {
+		rows = append(rows, row{"Antwoord van de mailserver", n.Reason})
+	}
 	return document{
-		Subject: subject(b, "Mail aan "+strings.Join(lost.To, ", ")+" niet afgeleverd"),
+		Subject: subject(b, "Mail aan "+to+" niet afgeleverd"),
 		Intro: []string{
-			fmt.Sprintf("De mailserver van de ontvanger weigert de mail (%s) aan %s voorgoed: %s.", lost.Kind, strings.Join(lost.To, ", "), n.Reason),
-			"Er wordt niet opnieuw geprobeerd. Neem op een andere manier contact op met de melder.",
+			fmt.Sprintf("De mailserver van de ontvanger heeft %s aan %s geweigerd: het adres bestaat waarschijnlijk niet of neemt geen mail aan.", what, to),
+			"De mail wordt niet opnieuw verstuurd. Neem op een andere manier contact op met de melder, en vraag zo nodig het juiste e-mailadres.",
 		},
-		Sections: []section{{Title: "Melder", Rows: []row{{"Contact", reporter(b.Reporter)}}}, reportSection(b)},
+		Sections: []section{{Title: "Niet afgeleverd", Rows: rows}, {Title: "Melder", Rows: []row{{"Contact", reporter(b.Reporter)}}}, reportSection(b)},
 		Link:     c.link(b),
 	}, nil
+}
+
+// alertKind is the alert a notice is about, if any.
+func alertKind(n *breach.Notice) breach.AlertKind {
+	if n.Alert == nil {
+		return ""
+	}
+	return n.Alert.Kind
 }
 
 func notifyText(notify bool) string {

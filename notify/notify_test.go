@@ -47,8 +47,7 @@ func newWorld(t *testing.T, transport notify.Transport) *world {
 	w.svc = breach.NewService(db)
 	w.svc.Now = func() time.Time { return w.now }
 	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
-	w.relay = notify.NewRelay(db, composer, transport, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	w.relay.Now = w.svc.Now
+	w.relay = notify.NewRelay(w.svc, composer, transport, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	w.relay.Backoff = notify.ExponentialBackoff(time.Minute, 10*time.Minute)
 	return w
 }
@@ -105,7 +104,7 @@ func subjectOf(t *testing.T, m *mail.Message) string {
 func TestMailsOverRealSMTP(t *testing.T) {
 	server := smtptest.New(t)
 	server.User, server.Password = "datalek", "geheim-wachtwoord"
-	transport, err := notify.NewSMTP("smtp://datalek:geheim-wachtwoord@" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://datalek:geheim-wachtwoord@"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
 
@@ -167,16 +166,29 @@ func TestMailsOverRealSMTP(t *testing.T) {
 	require.NoError(t, err)
 	sent, err = w.relay.Flush(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 2, sent)
-	msgs = server.WaitFor(4, 5*time.Second)
-	reminder, escalation := msgs[2].Parsed(t), msgs[3].Parsed(t)
-	assert.Equal(t, []string{"j.jansen@acme.example"}, msgs[2].To)
+	require.Equal(t, 3, sent, "the reminder, the mailbox's copy of it, the escalation")
+	msgs = server.WaitFor(5, 5*time.Second)
+	var reminder, escalation *mail.Message
+	for _, m := range msgs[2:] {
+		switch id := m.Parsed(t).Header.Get("Message-Id"); {
+		case strings.Contains(id, ".alert.processor_reminder@"):
+			assert.Equal(t, []string{"j.jansen@acme.example"}, m.To)
+			reminder = m.Parsed(t)
+		case strings.Contains(id, ".alert.processor_overdue@"):
+			assert.Equal(t, []string{breach.DefaultMailTo}, m.To)
+			escalation = m.Parsed(t)
+		default:
+			assert.Contains(t, id, ".alert.processor_reminder.mailbox@")
+			assert.Equal(t, []string{breach.DefaultMailTo}, m.To)
+		}
+	}
+	require.NotNil(t, reminder)
+	require.NotNil(t, escalation)
 	assert.Equal(t, "[Datalek "+b.Reference+"] Herinnering: volledige melding uiterlijk zaterdag 21 november 2026 09:00 (CET)", subjectOf(t, reminder))
 	assert.Equal(t, ack.Header.Get("Message-Id"), reminder.Header.Get("In-Reply-To"))
 	text, _ = body(t, reminder)
 	assert.NotContains(t, text, "Autoriteit Persoonsgegevens", "the 72-hour clock is the controller's, not the reporter's")
 	assert.Contains(t, text, "Verwerker: volledige melding (24 uur na ontdekking)")
-	assert.Equal(t, []string{breach.DefaultMailTo}, msgs[3].To)
 	assert.Equal(t, filedID, escalation.Header.Get("In-Reply-To"))
 	assert.Equal(t, filedID, escalation.Header.Get("References"))
 	assert.Contains(t, subjectOf(t, escalation), "Termijn verwerker verstreken: volledige melding ontbreekt")
@@ -186,13 +198,13 @@ func TestMailsOverRealSMTP(t *testing.T) {
 
 	stats, err := w.db.MailStats(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, breach.MailStats{Pending: 0, Sent: 4}, stats)
+	assert.Equal(t, breach.MailStats{Pending: 0, Sent: 5}, stats)
 }
 
 func TestSMTPWithWrongPasswordIsRetried(t *testing.T) {
 	server := smtptest.New(t)
 	server.User, server.Password = "datalek", "goed"
-	transport, err := notify.NewSMTP("smtp://datalek:fout@" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://datalek:fout@"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
 	w.file(t, breachtest.ExampleFiling(w.now))
@@ -208,7 +220,7 @@ func TestSMTPWithWrongPasswordIsRetried(t *testing.T) {
 func TestRelayRetriesWithBackoffUntilTheServerIsBack(t *testing.T) {
 	server := smtptest.New(t)
 	server.Stop()
-	transport, err := notify.NewSMTP("smtp://" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
 	w.file(t, breachtest.ExampleFiling(w.now))
@@ -353,10 +365,9 @@ func ptrTo[T any](v T) *T { return &v }
 func TestRefusedAddressIsSetAsideAndReported(t *testing.T) {
 	server := smtptest.New(t)
 	server.Refuse = func(rcpt string) bool { return rcpt == "j.jansen@acme.example" }
-	transport, err := notify.NewSMTP("smtp://" + server.Addr + "?tls=none")
+	transport, err := notify.NewSMTP("smtp://"+server.Addr+"?tls=none", notify.TLS{})
 	require.NoError(t, err)
 	w := newWorld(t, transport)
-	w.relay.Mailbox = w.svc.MailTo
 	b := w.file(t, breachtest.ExampleFiling(w.now))
 	adviser := breach.Actor{TokenID: "a", Name: "adviseur", Role: breach.RoleAdviser}
 	_, _, err = w.svc.Ask(ctx, adviser, b.ID, breach.QuestionRequest{Question: "Zijn alle brieven retour?"})

@@ -3,7 +3,9 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -22,20 +24,19 @@ type Transport interface {
 // Relay works through the outbox: it sends what is due, marks it sent, and
 // retries failures with growing back-off, for ever. A mail leaves at least
 // once; its Message-ID is stable, so a resend after a crash between sending
-// and marking is recognisable as the same mail.
+// and marking is recognisable as the same mail. Each delivery goes to one
+// address, so a refusal of one address holds up no other.
 type Relay struct {
-	Outbox    breach.Outbox
+	// Service decides what becomes of a refused mail (MailRefused); its
+	// outbox is the queue, its clock the relay's.
+	Service   *breach.Service
 	Composer  *Composer
 	Transport Transport
 	Logger    *slog.Logger
-	Now       func() time.Time
 	// Poll is how often the relay looks at the outbox without being woken.
 	Poll time.Duration
 	// Backoff is the wait before attempt n+1 after n failed attempts.
 	Backoff func(failures int) time.Duration
-	// Mailbox is the privacy mailbox: told when a mail to anyone else is
-	// refused for good.
-	Mailbox []string
 
 	wake chan struct{}
 }
@@ -43,10 +44,10 @@ type Relay struct {
 // Batch is how many mails one pass takes from the outbox.
 const Batch = 100
 
-// NewRelay returns a relay with a poll of a second and back-off from 5
-// seconds doubling to at most 15 minutes.
-func NewRelay(outbox breach.Outbox, composer *Composer, transport Transport, logger *slog.Logger) *Relay {
-	return &Relay{Outbox: outbox, Composer: composer, Transport: transport, Logger: logger, Now: time.Now,
+// NewRelay returns a relay for the service's outbox with a poll of a second
+// and back-off from 5 seconds doubling to at most 15 minutes.
+func NewRelay(svc *breach.Service, composer *Composer, transport Transport, logger *slog.Logger) *Relay {
+	return &Relay{Service: svc, Composer: composer, Transport: transport, Logger: logger,
 		Poll: time.Second, Backoff: ExponentialBackoff(5*time.Second, 15*time.Minute), wake: make(chan struct{}, 1)}
 }
 
@@ -86,11 +87,17 @@ func (r *Relay) Run(ctx context.Context) {
 	}
 }
 
-// Flush sends every mail that is due now and returns how many left.
+func (r *Relay) now() time.Time { return r.Service.Now().UTC() }
+
+// Flush sends every mail that is due now and returns how many left. The
+// first delivery that succeeds pulls every mail waiting out a failure
+// forward: the relay is reachable again, so after an outage the queue
+// empties at once rather than each mail on its own back-off timer.
 func (r *Relay) Flush(ctx context.Context) (int, error) {
-	sent := 0
+	outbox := r.Service.Outbox
+	sent, pulled := 0, false
 	for {
-		due, err := r.Outbox.DueMail(ctx, r.Now(), Batch)
+		due, err := outbox.DueMail(ctx, r.now(), Batch)
 		if err != nil || len(due) == 0 {
 			return sent, err
 		}
@@ -99,9 +106,9 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 			pending []breach.OutboxMail
 		)
 		for _, m := range due {
-			msg, err := r.Composer.Compose(m.Notice)
+			msg, err := r.Composer.Compose(m.Message())
 			if err != nil { // a notice that cannot be composed is a bug: keep it, say so loudly
-				r.Logger.Error("mail cannot be composed", "seq", m.Seq, "notice", m.Notice.ID, "err", err)
+				r.Logger.Error("mail cannot be composed", mailAttrs(m, "err", err)...)
 				if err := r.fail(ctx, m, err); err != nil {
 					return sent, err
 				}
@@ -112,26 +119,36 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 		errs := r.Transport.Send(ctx, msgs)
 		var delivered []uint64
 		for i, m := range pending {
-			if errs[i] != nil && Refused(errs[i]) {
-				if err := r.dead(ctx, m, errs[i]); err != nil {
+			switch {
+			case errs[i] == nil:
+				delivered = append(delivered, m.Seq)
+				r.Logger.Info("mail sent", mailAttrs(m)...)
+			case Refused(errs[i]):
+				if err := r.refused(ctx, m, errs[i]); err != nil {
 					return sent, err
 				}
-				continue
-			}
-			if errs[i] != nil {
+			default:
 				if err := r.fail(ctx, m, errs[i]); err != nil {
 					return sent, err
 				}
-				continue
 			}
-			delivered = append(delivered, m.Seq)
-			r.Logger.Info("mail sent", "seq", m.Seq, "kind", m.Notice.Kind, "notice", m.Notice.ID, "attempt", m.Attempts+1)
 		}
 		if len(delivered) > 0 { // one commit for the batch, not one fsync per mail
-			if err := r.Outbox.MarkSent(ctx, delivered, r.Now().UTC()); err != nil {
+			if err := outbox.MarkSent(ctx, delivered, r.now()); err != nil {
 				return sent, err
 			}
 			sent += len(delivered)
+			if !pulled {
+				pulled = true
+				n, err := outbox.RetryNow(ctx, r.now())
+				if err != nil {
+					return sent, err
+				}
+				if n > 0 {
+					r.Logger.Info("mail relay reachable again: waiting mail retried now", "mails", n)
+					continue
+				}
+			}
 		}
 		if len(due) < Batch {
 			return sent, nil
@@ -140,28 +157,74 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 }
 
 // Refused reports whether the receiving server refused a recipient for good
-// (a 5xx answer to RCPT TO): retrying would only block the queue.
+// (a 5xx answer to RCPT TO): retrying the same address will not help.
 func Refused(err error) bool {
 	var se *mail.SendError
 	return errors.As(err, &se) && se.Reason == mail.ErrSMTPRcptTo && !se.IsTemp()
 }
 
-// dead takes a refused mail out of the queue and, for a mail to the
-// reporter, tells the privacy mailbox; when the mailbox itself refused it,
-// only the log can say it.
-func (r *Relay) dead(ctx context.Context, m breach.OutboxMail, cause error) error {
-	bounce := m.Notice.Bounce(r.Mailbox, r.Now().UTC(), cause.Error())
-	if bounce == nil {
-		r.Logger.Error("MAIL TO THE PRIVACY MAILBOX REFUSED FOR GOOD", "seq", m.Seq, "kind", m.Notice.Kind, "err", cause)
-	} else {
-		r.Logger.Warn("mail refused for good; the privacy mailbox is told", "seq", m.Seq, "kind", m.Notice.Kind, "err", cause)
+// refused hands a refusal to the domain, which sets mail to the reporter
+// aside (and tells the privacy mailbox) and retries mail for the mailbox.
+func (r *Relay) refused(ctx context.Context, m breach.OutboxMail, cause error) error {
+	wait := r.Backoff(m.Attempts + 1)
+	dead, err := r.Service.MailRefused(ctx, m, ServerReply(cause), r.now().Add(wait))
+	switch {
+	case err != nil:
+		return err
+	case dead:
+		r.Logger.Warn("mail refused for good and set aside; the privacy mailbox is told", mailAttrs(m, errAttrs(cause)...)...)
+	default:
+		r.Logger.Error("MAIL FOR THE PRIVACY MAILBOX REFUSED: check the relay and DATALEK_MAIL_TO; will retry",
+			mailAttrs(m, append(errAttrs(cause), "retry_in", wait.String())...)...)
 	}
-	return r.Outbox.MarkDead(ctx, m.Seq, r.Now().UTC(), cause.Error(), bounce)
+	return nil
 }
 
 func (r *Relay) fail(ctx context.Context, m breach.OutboxMail, cause error) error {
 	wait := r.Backoff(m.Attempts + 1)
-	r.Logger.Warn("mail not sent; will retry", "seq", m.Seq, "kind", m.Notice.Kind, "attempt", m.Attempts+1,
-		"retry_in", wait.String(), "err", cause)
-	return r.Outbox.MarkFailed(ctx, m.Seq, r.Now().UTC().Add(wait), cause.Error())
+	r.Logger.Warn("mail not sent; will retry", mailAttrs(m, append(errAttrs(cause), "retry_in", wait.String())...)...)
+	return r.Service.Outbox.MarkFailed(ctx, m.Seq, r.now().Add(wait), cause.Error())
+}
+
+// ServerReply is the receiving server's own answer in an SMTP error ("550
+// 5.1.1 No such user"), without go-mail's English around it: what the
+// privacy mailbox is shown as the detail of a refusal. go-mail keeps the
+// reply only in its error text, so it is cut out of that; when the text
+// has another form, the codes stand in for it.
+func ServerReply(err error) string {
+	var se *mail.SendError
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	reply := strings.TrimPrefix(se.Error(), se.Reason.String()+":")
+	reply, _, _ = strings.Cut(reply, ", affected recipient(s): ")
+	reply, _, _ = strings.Cut(reply, ", affected message ID: ")
+	reply = strings.TrimSpace(strings.ReplaceAll(reply, `"`, ""))
+	if reply == "" || reply == se.Error() {
+		reply = strings.TrimSpace(fmt.Sprintf("%d %s", se.ErrorCode(), se.EnhancedStatusCode()))
+	}
+	return reply
+}
+
+// mailAttrs names a delivery in the log by its number, kind and audience:
+// never by its address or anything it says, which is personal data.
+func mailAttrs(m breach.OutboxMail, more ...any) []any {
+	attrs := []any{"seq", m.Seq, "kind", m.Notice.Kind, "audience", m.Notice.Audience, "notice", m.Notice.ID, "attempt", m.Attempts + 1}
+	return append(attrs, more...)
+}
+
+// errAttrs describes a failed delivery for the log. An SMTP server's reply
+// often repeats the recipient's address, and go-mail's error names it, so an
+// SMTP error is logged by the command that failed and the server's codes
+// only; other errors (connection, TLS) carry no personal data.
+func errAttrs(err error) []any {
+	var se *mail.SendError
+	if !errors.As(err, &se) {
+		return []any{"err", err}
+	}
+	attrs := []any{"smtp_stage", se.Reason.String(), "smtp_code", se.ErrorCode(), "temporary", se.IsTemp()}
+	if code := se.EnhancedStatusCode(); code != "" {
+		attrs = append(attrs, "smtp_status", code)
+	}
+	return attrs
 }

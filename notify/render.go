@@ -121,19 +121,30 @@ func (d document) render() (text, html string, err error) {
 
 const footer = "Dit bericht is automatisch verstuurd door de datalekdienst. Antwoorden op dit bericht worden niet gelezen."
 
-var htmlTemplate = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
+// htmlLines writes free text for the HTML part: escaped, with its line
+// breaks (\n, \r\n or a bare \r) kept as <br>, which HTML would otherwise
+// fold into spaces.
+func htmlLines(s string) template.HTML {
+	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = template.HTMLEscapeString(l)
+	}
+	return template.HTML(strings.Join(lines, "<br>\n"))
+}
+
+var htmlTemplate = template.Must(template.New("mail").Funcs(template.FuncMap{"lines": htmlLines}).Parse(`<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 14px; color: #1a1a1a;">
-{{range .Intro}}<p>{{.}}</p>
+{{range .Intro}}<p>{{lines .}}</p>
 {{end}}{{range .Sections}}<h3 style="margin-bottom: 4px;">{{.Title}}</h3>
 {{if .Rows}}<table cellpadding="4" style="border-collapse: collapse;">
-{{range .Rows}}<tr><th align="left" valign="top" style="padding-right: 12px;">{{.Label}}</th><td>{{.Value}}</td></tr>
+{{range .Rows}}<tr><th align="left" valign="top" style="padding-right: 12px;">{{.Label}}</th><td>{{lines .Value}}</td></tr>
 {{end}}</table>
 {{end}}{{with .Table}}<table cellpadding="4" border="1" style="border-collapse: collapse;">
 <tr>{{range .Head}}<th align="left">{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{lines .}}</td>{{end}}</tr>
 {{end}}</table>
-{{end}}{{end}}{{range .Outro}}<p>{{.}}</p>
+{{end}}{{end}}{{range .Outro}}<p>{{lines .}}</p>
 {{end}}{{with .Link}}<p><a href="{{.}}">Bekijk in de datalekdienst</a></p>
 {{end}}<p style="color: #666; font-size: 12px;">{{.Footer}}</p>
 </body></html>

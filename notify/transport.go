@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/url"
@@ -22,12 +24,37 @@ type SMTP struct {
 	desc    string
 }
 
+// TLS says how the relay's certificate is checked, for STARTTLS and implicit
+// TLS alike: against the system's root certificates, or only against those in
+// CAFile (PEM), the organisation's own CA for an internal relay; and for the
+// host name of the URL, or ServerName when the relay is reached by another
+// name (an IP address, an alias) than its certificate carries.
+type TLS struct {
+	CAFile     string
+	ServerName string
+}
+
+// CertPool reads the PEM certificates in file. Errors name the file, never
+// its contents.
+func CertPool(file string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return pool, nil
+}
+
 // NewSMTP configures delivery from a URL of the form
 // smtp://user:pass@host:port?tls=starttls|tls|none. STARTTLS is the default
 // and is then required; tls is implicit TLS (port 465 by default); none sends
 // in the clear (port 25 by default). Credentials, when given, are used for
-// AUTH with the strongest mechanism the server offers.
-func NewSMTP(rawURL string) (*SMTP, error) {
+// AUTH with the strongest mechanism the server offers. t says how the
+// server's certificate is checked.
+func NewSMTP(rawURL string, t TLS) (*SMTP, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 		return nil, errors.New("SMTP URL must be smtp://[user:pass@]host[:port][?tls=starttls|tls|none]")
@@ -57,6 +84,18 @@ func NewSMTP(rawURL string) (*SMTP, error) {
 		}
 	}
 	opts = append(opts, mail.WithPort(port))
+	if mode != "none" {
+		cfg := &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}
+		if t.ServerName != "" {
+			cfg.ServerName = t.ServerName
+		}
+		if t.CAFile != "" {
+			if cfg.RootCAs, err = CertPool(t.CAFile); err != nil {
+				return nil, fmt.Errorf("SMTP CA file: %w", err)
+			}
+		}
+		opts = append(opts, mail.WithTLSConfig(cfg))
+	}
 	if user := u.User.Username(); user != "" {
 		pass, _ := u.User.Password()
 		auth := mail.SMTPAuthAutoDiscover
@@ -66,6 +105,12 @@ func NewSMTP(rawURL string) (*SMTP, error) {
 		opts = append(opts, mail.WithSMTPAuth(auth), mail.WithUsername(user), mail.WithPassword(pass))
 	}
 	desc := fmt.Sprintf("smtp %s:%d (tls=%s, auth=%t)", u.Hostname(), port, mode, u.User.Username() != "")
+	if t.CAFile != "" {
+		desc += ", CA " + t.CAFile
+	}
+	if t.ServerName != "" {
+		desc += ", certificate for " + t.ServerName
+	}
 	return &SMTP{host: u.Hostname(), options: opts, desc: desc}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -117,9 +118,11 @@ func compareIndex(bkt *bolt.Bucket, name string, want map[string]bool, report fu
 // sent and dead) against the snapshots: every mail's snapshot exists, since
 // a mail without its breach cannot be composed or shown, and every snapshot
 // is some mail's, since snapshots are written only for mail and mail is never
-// deleted.
+// deleted. Every mail is a delivery to one of its notice's addresses, and the
+// counters of dead mail count the dead letters.
 func checkMail(tx *bolt.Tx, report func(string, ...any)) {
 	due, referenced := map[string]bool{}, map[string]bool{}
+	dead, deadMailbox := 0, 0
 	for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
 		_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
 			rec, err := decodeMail(tx, v) // fails on a missing snapshot
@@ -127,16 +130,34 @@ func checkMail(tx *bolt.Tx, report func(string, ...any)) {
 				report("%s %x: %v", name, k, err)
 				return nil
 			}
+			if !bytes.Equal(k, u64(rec.Seq)) {
+				report("%s %x: holds mail %d", name, k, rec.Seq)
+			}
+			if !slices.Contains(rec.Notice.To, rec.Recipient) {
+				report("%s %x: its recipient is not one of its notice's addresses", name, k)
+			}
 			if rec.Snapshot != nil {
 				referenced[string(rec.Snapshot.key())] = true
 			}
-			if string(name) == string(bucketOutbox) {
+			switch string(name) {
+			case string(bucketOutbox):
 				due[string(dueKey(rec.NextAttemptAt, rec.Seq))] = true
+			case string(bucketMailDead):
+				dead++
+				if rec.Notice.Audience.Mailbox() {
+					deadMailbox++
+				}
 			}
 			return nil
 		})
 	}
 	compareIndex(tx.Bucket(bucketOutboxDue), string(bucketOutboxDue), due, report)
+	if n := counter(tx, keyMailDeadCount); n != dead {
+		report("meta/%s is %d; %s holds %d", keyMailDeadCount, n, bucketMailDead, dead)
+	}
+	if n := counter(tx, keyMailDeadMailboxCount); n != deadMailbox {
+		report("meta/%s is %d; %s holds %d for the privacy mailbox", keyMailDeadMailboxCount, n, bucketMailDead, deadMailbox)
+	}
 	_ = tx.Bucket(bucketSnapshots).ForEach(func(k, v []byte) error {
 		var b breach.Breach
 		if err := json.Unmarshal(v, &b); err != nil {

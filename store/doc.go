@@ -9,13 +9,13 @@
 // commit) and concurrent writers are group-committed (Commit), so throughput
 // is not one fsync per request.
 //
-// Bucket layout, version 4 (meta/layout_version). A change to this layout
+// Bucket layout, version 5 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test; the stored
 // JSON of every record is pinned by TestStoredLayout (testdata/layout/v<version>). "BE"
 // is big-endian; "ns" is nanoseconds since 1970 UTC, so keys sort by time.
 //
 //	meta/
-//	    layout_version            -> decimal layout version ("4")
+//	    layout_version            -> decimal layout version ("5")
 //	    ref/<yyyy>                -> uint64 BE: breaches received in that year
 //	                                 (Europe/Amsterdam), for the counted references
 //	                                 DL-yyyy-nnnn of versions 1 to 3; no longer
@@ -23,8 +23,12 @@
 //	    once/<once key>           -> ns uint64 BE: when a once-only mail was queued
 //	                                 (once/digest/<yyyy-mm-dd>, the daily digest;
 //	                                 since version 2)
-//	    mail_sent_count           -> uint64 BE: mails sent in all      (since version 2)
-//	    mail_dead_count           -> uint64 BE: mails refused for good (since version 2)
+//	    mail_sent_count           -> uint64 BE: mails sent in all      (since version 2;
+//	                                 deliveries since version 5)
+//	    mail_dead_count           -> uint64 BE: mails in mail_dead     (since version 2;
+//	                                 deliveries since version 5)
+//	    mail_dead_mailbox_count   -> uint64 BE: of those, mails for the privacy
+//	                                 mailbox (since version 5)
 //	breaches/
 //	    <id>                      -> breach.Breach as JSON; with the alert state
 //	                                 of its clocks (alerting) since version 2
@@ -55,7 +59,11 @@
 //	                                 the breach it is about as "snapshot":
 //	                                 {"breach_id","version"} (since version 3; none
 //	                                 for the digest; in version 2 the breach record
-//	                                 itself, as "breach_snapshot")
+//	                                 itself, as "breach_snapshot"). One delivery to
+//	                                 one address of the notice, its "recipient"
+//	                                 (since version 5: a notice to n addresses is n
+//	                                 mails, each with its own seq and state; before,
+//	                                 one mail went to all its addresses at once)
 //	outbox_due/                                                      (since version 2)
 //	    <next attempt ns uint64 BE><seq uint64 BE> -> empty; the relay reads it up
 //	                                 to now only
@@ -64,7 +72,8 @@
 //	                                 that left
 //	mail_dead/                                                       (since version 2)
 //	    <seq uint64 BE>           -> as in outbox, refused for good by the receiving
-//	                                 server
+//	                                 server; an operator's resend moves it back to
+//	                                 outbox under the same seq (since version 5)
 //	snapshots/                                                       (since version 3)
 //	    <id>/<version uint64 BE>  -> breach.Breach as JSON, as the change that brought
 //	                                 it to that version left it (the same bytes as

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -14,7 +15,7 @@ import (
 )
 
 // LayoutVersion is the bucket layout this code reads and writes (see doc.go).
-const LayoutVersion = 4
+const LayoutVersion = 5
 
 // migrations[v] brings a database from layout v to v+1. Each needs a test
 // that opens a database of layout v and checks the result. New buckets are
@@ -23,6 +24,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	1: migrateAlerts,
 	2: migrateSnapshots,
 	3: migrateReferences,
+	4: migrateDeliveries,
 }
 
 // migrateAlerts (1 → 2) gives every breach the alert state of its clocks, as
@@ -203,6 +205,91 @@ func inferAudience(id string, kind breach.NoticeKind, to []string, alert *breach
 		return breach.AudienceReporter
 	}
 	return breach.AudienceMailboxForReporter
+}
+
+// migrateDeliveries (4 → 5) makes every stored mail (pending, sent or dead)
+// one delivery to one address, as the outbox now keeps it: a mail of layout 4
+// went to all the addresses of its notice at once, so that one refused
+// address held up the others. The first address keeps the mail's number;
+// each further address becomes a copy of the record under a new number from
+// the outbox's sequence, in the same bucket and state (a pending copy due
+// when the mail was). The counters of sent and dead mail count deliveries
+// from now on, and the dead mail for the privacy mailbox gets its own.
+func migrateDeliveries(tx *bolt.Tx) error {
+	outbox := tx.Bucket(bucketOutbox)
+	deadMailbox := 0
+	for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
+		type mail struct {
+			key   []byte
+			rec   map[string]json.RawMessage // only the recipient (and a copy's number) change; the rest is kept as it is
+			to    []string
+			aud   breach.Audience
+			retry time.Time
+		}
+		var mails []mail
+		bkt := tx.Bucket(name)
+		err := bkt.ForEach(func(k, v []byte) error {
+			m := mail{key: append([]byte(nil), k...)}
+			var facts struct {
+				Notice struct {
+					To       []string        `json:"to"`
+					Audience breach.Audience `json:"audience"`
+				} `json:"notice"`
+				NextAttemptAt time.Time `json:"next_attempt_at"`
+			}
+			if err := json.Unmarshal(v, &m.rec); err != nil {
+				return fmt.Errorf("%s %x: %w", name, k, err)
+			}
+			if err := json.Unmarshal(v, &facts); err != nil {
+				return fmt.Errorf("%s %x: %w", name, k, err)
+			}
+			if len(facts.Notice.To) == 0 {
+				return fmt.Errorf("%s %x: a mail without an address", name, k)
+			}
+			m.to, m.aud, m.retry = facts.Notice.To, facts.Notice.Audience, facts.NextAttemptAt
+			mails = append(mails, m)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		copies := 0
+		for _, m := range mails { // not inside ForEach: bbolt forbids writing to the bucket it iterates
+			for i, to := range m.to {
+				key := m.key
+				if i > 0 {
+					seq, err := outbox.NextSequence()
+					if err != nil {
+						return err
+					}
+					key, copies = u64(seq), copies+1
+					m.rec["seq"], _ = json.Marshal(seq)
+					if string(name) == string(bucketOutbox) {
+						if err := tx.Bucket(bucketOutboxDue).Put(dueKey(m.retry, seq), nil); err != nil {
+							return err
+						}
+					}
+				}
+				m.rec["recipient"], _ = json.Marshal(to)
+				if err := putJSON(bkt, key, m.rec); err != nil {
+					return err
+				}
+				if string(name) == string(bucketMailDead) && m.aud.Mailbox() {
+					deadMailbox++
+				}
+			}
+		}
+		switch string(name) {
+		case string(bucketMailSent):
+			err = bump(tx, keyMailSentCount, copies)
+		case string(bucketMailDead):
+			err = bump(tx, keyMailDeadCount, copies)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keyMailDeadMailboxCount, u64(uint64(deadMailbox)))
 }
 
 // migrate creates the buckets of a new database and upgrades an old one. It

@@ -64,12 +64,86 @@ func downgradeToV1(t *testing.T, db *store.DB) {
 	}))
 }
 
+// downgradeToV4 turns a database into layout 4: a mail is one record for all
+// the addresses of its notice, without a recipient, and the counters count
+// such mails. The deliveries of one notice are merged into the one with the
+// lowest number; a test keeps them in the same state.
+func downgradeToV4(t *testing.T, db *store.DB) {
+	t.Helper()
+	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket([]byte("meta"))
+		for _, name := range []string{"outbox", "mail_sent", "mail_dead"} {
+			bkt := tx.Bucket([]byte(name))
+			first := map[string]bool{} // notice IDs seen, in key (number) order
+			var merged [][]byte
+			err := rewriteJSON(bkt, func(m map[string]json.RawMessage) error {
+				var n struct {
+					ID string `json:"id"`
+				}
+				if err := json.Unmarshal(m["notice"], &n); err != nil {
+					return err
+				}
+				if first[n.ID] {
+					var seq uint64
+					if err := json.Unmarshal(m["seq"], &seq); err != nil {
+						return err
+					}
+					merged = append(merged, binary.BigEndian.AppendUint64(nil, seq))
+				}
+				first[n.ID] = true
+				delete(m, "recipient")
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, k := range merged {
+				if err := bkt.Delete(k); err != nil {
+					return err
+				}
+			}
+			counter := map[string]string{"mail_sent": "mail_sent_count", "mail_dead": "mail_dead_count"}[name]
+			if counter != "" && len(merged) > 0 {
+				n := binary.BigEndian.Uint64(meta.Get([]byte(counter))) - uint64(len(merged))
+				if err := meta.Put([]byte(counter), binary.BigEndian.AppendUint64(nil, n)); err != nil {
+					return err
+				}
+			}
+		}
+		// The due index of layout 3: one entry per remaining pending mail.
+		if err := tx.DeleteBucket([]byte("outbox_due")); err != nil {
+			return err
+		}
+		due, err := tx.CreateBucket([]byte("outbox_due"))
+		if err != nil {
+			return err
+		}
+		err = tx.Bucket([]byte("outbox")).ForEach(func(k, v []byte) error {
+			var m struct {
+				NextAttemptAt time.Time `json:"next_attempt_at"`
+			}
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			return due.Put(append(binary.BigEndian.AppendUint64(nil, uint64(m.NextAttemptAt.UnixNano())), k...), nil)
+		})
+		if err != nil {
+			return err
+		}
+		if err := meta.Delete([]byte("mail_dead_mailbox_count")); err != nil {
+			return err
+		}
+		return meta.Put([]byte("layout_version"), []byte("4"))
+	}))
+}
+
 // downgradeToV2 turns a database into layout 2: every mail about a breach
 // carries its own copy of the breach record, as breach_snapshot, and there is
 // no snapshots bucket. The snapshot key is spelled out here, apart from the
 // store's code, as layout 3 defines it.
 func downgradeToV2(t *testing.T, db *store.DB) {
 	t.Helper()
+	downgradeToV4(t, db)
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
 		snapshots := tx.Bucket([]byte("snapshots"))
 		for _, name := range []string{"outbox", "mail_sent", "mail_dead"} {
@@ -186,6 +260,23 @@ func rawMails(t *testing.T, db *store.DB, bucket string) []map[string]string {
 	return mails
 }
 
+// storedMails reads the stored records of a mail bucket.
+func storedMails(t *testing.T, db *store.DB, bucket string) []breach.OutboxMail {
+	t.Helper()
+	var mails []breach.OutboxMail
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucket)).ForEach(func(_, v []byte) error {
+			var m breach.OutboxMail
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			mails = append(mails, m)
+			return nil
+		})
+	}))
+	return mails
+}
+
 // keyCount is how many keys a bucket holds.
 func keyCount(t *testing.T, db *store.DB, bucket string) int {
 	t.Helper()
@@ -280,6 +371,7 @@ func TestMigrateLayout2To3(t *testing.T) {
 // no references bucket.
 func downgradeToV3(t *testing.T, db *store.DB) {
 	t.Helper()
+	downgradeToV4(t, db)
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
 		breaches := tx.Bucket([]byte("breaches"))
 		c := tx.Bucket([]byte("by_received")).Cursor()
@@ -328,7 +420,7 @@ func TestMigrateLayout3To4(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Check(), "every reference indexed, and only those")
-	assertLayoutVersion(t, db, 4)
+	assertLayoutVersion(t, db, 5)
 	svc, _ = newService(db)
 	for i, id := range ids {
 		b, err := svc.FindBreach(ctx, adviser, id)
@@ -340,4 +432,82 @@ func TestMigrateLayout3To4(t *testing.T) {
 	b := file(t, svc, supplier("Acme BV"), filing("Na de migratie", start.Add(-time.Hour)))
 	assert.Equal(t, "DL-2026-BCDFG", b.Reference, "a counted reference is taken: drawn again")
 	require.NoError(t, db.Check())
+}
+
+func TestMigrateLayout4To5(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "datalek.db")
+	db, err := store.Open(path)
+	require.NoError(t, err)
+	svc, c := newService(db)
+	mailbox := []string{"datalekken@hetcak.example", "fg@hetcak.example"}
+	svc.MailTo = mailbox
+	acme := supplier("Acme BV")
+	first := file(t, svc, acme, filing("Eerste", start.Add(-time.Hour)))
+	c.t = start.Add(time.Minute)
+	second := file(t, svc, acme, filing("Tweede", start.Add(-time.Hour)))
+
+	// The states a layout 4 mail can be in, each notice's deliveries alike:
+	// the first breach's new report sent, its acknowledgement refused and
+	// bounced (the bounce pending); the second's new report set aside as dead
+	// (as layout 3 did with a refused mailbox), its acknowledgement failed.
+	later := start.Add(time.Hour)
+	mails, err := db.DueMail(ctx, later, 100)
+	require.NoError(t, err)
+	require.Len(t, mails, 6, "two deliveries of each new report, one of each acknowledgement")
+	byNotice := map[string][]breach.OutboxMail{}
+	for _, m := range mails {
+		byNotice[m.Notice.ID] = append(byNotice[m.Notice.ID], m)
+	}
+	filed1, ack1 := byNotice[first.ID+".1.filed"], byNotice[first.ID+".1.acknowledged"]
+	filed2, ack2 := byNotice[second.ID+".1.filed"], byNotice[second.ID+".1.acknowledged"]
+	require.NoError(t, db.MarkSent(ctx, []uint64{filed1[0].Seq, filed1[1].Seq}, later))
+	require.NoError(t, db.MarkDead(ctx, ack1[0].Seq, later, "550 no such user", ack1[0].Message().Bounce(mailbox, later, "550 no such user")))
+	for _, m := range filed2 {
+		require.NoError(t, db.MarkDead(ctx, m.Seq, later, "554 relay access denied", nil))
+	}
+	require.NoError(t, db.MarkFailed(ctx, ack2[0].Seq, later.Add(time.Hour), "421 try again later"))
+
+	downgradeToV4(t, db)
+	for _, bucket := range []string{"outbox", "mail_sent", "mail_dead"} {
+		for _, m := range rawMails(t, db, bucket) {
+			assert.NotContains(t, m, "recipient", "a layout 4 %s record", bucket)
+		}
+	}
+	assert.Equal(t, 2, keyCount(t, db, "outbox"), "layout 4: the failed acknowledgement and one bounce to both addresses")
+	assert.Equal(t, 1, keyCount(t, db, "mail_sent"))
+	assert.Equal(t, 2, keyCount(t, db, "mail_dead"))
+	require.NoError(t, db.Close())
+
+	db, err = store.Open(path) // migrates
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Check(), "every delivery to one of its notice's addresses, the due index and the counters agree")
+	assertLayoutVersion(t, db, 5)
+
+	st, err := db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 3, st.Pending, "the acknowledgement and the bounce to each address")
+	assert.Equal(t, 2, st.Sent, "the new report, to each address")
+	assert.Equal(t, 3, st.Dead, "the acknowledgement and the second new report, to each address")
+	assert.Equal(t, 2, st.DeadMailbox, "the second new report: the service is not ready until it is sent again")
+
+	for _, bucket := range []string{"outbox", "mail_sent", "mail_dead"} {
+		recipients, to := map[string][]string{}, map[string][]string{}
+		for _, m := range storedMails(t, db, bucket) {
+			recipients[m.Notice.ID] = append(recipients[m.Notice.ID], m.Recipient)
+			to[m.Notice.ID] = m.Notice.To
+		}
+		for id, got := range recipients {
+			assert.ElementsMatch(t, to[id], got, "%s %s: one delivery per address", bucket, id)
+		}
+	}
+	pending, err := db.DueMail(ctx, later.Add(2*time.Hour), 100)
+	require.NoError(t, err)
+	require.Len(t, pending, 3)
+	for _, m := range pending {
+		require.Len(t, m.Message().To, 1, "a delivery is addressed to its one recipient")
+	}
+	due, err := db.DueMail(ctx, later, 100)
+	require.NoError(t, err)
+	assert.Len(t, due, 2, "the bounce's deliveries are due when the bounce was; the acknowledgement waits out its failure")
 }

@@ -14,18 +14,29 @@ import (
 )
 
 var (
-	keyMailSentCount = []byte("mail_sent_count")
-	keyMailDeadCount = []byte("mail_dead_count")
+	keyMailSentCount        = []byte("mail_sent_count")
+	keyMailDeadCount        = []byte("mail_dead_count")
+	keyMailDeadMailboxCount = []byte("mail_dead_mailbox_count")
 )
 
-// bump adds n to a counter in meta.
+// bump adds n (which may be negative) to a counter in meta.
 func bump(tx *bolt.Tx, key []byte, n int) error {
 	meta := tx.Bucket(bucketMeta)
 	var v uint64
 	if old := meta.Get(key); old != nil {
 		v = binary.BigEndian.Uint64(old)
 	}
-	return meta.Put(key, u64(v+uint64(n)))
+	return meta.Put(key, u64(uint64(int64(v)+int64(n))))
+}
+
+// bumpDead counts n dead mails (n < 0: mails no longer dead) of audience.
+func bumpDead(tx *bolt.Tx, aud breach.Audience, n int) error {
+	if aud.Mailbox() {
+		if err := bump(tx, keyMailDeadMailboxCount, n); err != nil {
+			return err
+		}
+	}
+	return bump(tx, keyMailDeadCount, n)
 }
 
 func counter(tx *bolt.Tx, key []byte) int {
@@ -43,20 +54,31 @@ type outboxRecord struct {
 	Snapshot *snapshotRef `json:"snapshot,omitempty"`
 }
 
-// enqueue puts a notice in the outbox. snapshot names the breach the notice
-// is about, nil for a notice about no single breach (the digest).
+// enqueue puts a notice in the outbox, one delivery per address, each with
+// its own number. snapshot names the breach the notice is about, nil for a
+// notice about no single breach (the digest). A notice without an address
+// would never leave, so it is refused.
 func enqueue(tx *bolt.Tx, n breach.Notice, snapshot *snapshotRef) error {
+	if len(n.To) == 0 {
+		return fmt.Errorf("notice %s (%s): no address", n.ID, n.Kind)
+	}
 	outbox := tx.Bucket(bucketOutbox)
-	seq, err := outbox.NextSequence()
-	if err != nil {
-		return err
-	}
 	n.Breach = nil // in the snapshot
-	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(n.At, seq), nil); err != nil {
-		return err
+	for _, to := range n.To {
+		seq, err := outbox.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketOutboxDue).Put(dueKey(n.At, seq), nil); err != nil {
+			return err
+		}
+		rec := outboxRecord{OutboxMail: breach.OutboxMail{Seq: seq, Notice: n, Recipient: to, CreatedAt: n.At, NextAttemptAt: n.At},
+			Snapshot: snapshot}
+		if err := putJSON(outbox, u64(seq), rec); err != nil {
+			return err
+		}
 	}
-	rec := outboxRecord{OutboxMail: breach.OutboxMail{Seq: seq, Notice: n, CreatedAt: n.At, NextAttemptAt: n.At}, Snapshot: snapshot}
-	return putJSON(outbox, u64(seq), rec)
+	return nil
 }
 
 // decodeMail reads a stored mail and the snapshot it refers to, in the same
@@ -187,8 +209,109 @@ func (db *DB) MarkDead(ctx context.Context, seq uint64, at time.Time, reason str
 				return err
 			}
 		}
-		return bump(tx, keyMailDeadCount, 1)
+		return bumpDead(tx, rec.Notice.Audience, 1)
 	})
+}
+
+// RetryNow implements breach.Outbox: it reads the due index from now on,
+// which holds only the mails waiting out a failure.
+func (db *DB) RetryNow(ctx context.Context, now time.Time) (int, error) {
+	n := 0
+	err := db.Commit(func(tx *bolt.Tx) error {
+		n = 0
+		var later []uint64
+		c := tx.Bucket(bucketOutboxDue).Cursor()
+		after := timeKey(now.Add(1))
+		for k, _ := c.Seek(after); k != nil; k, _ = c.Next() {
+			later = append(later, binary.BigEndian.Uint64(k[8:]))
+		}
+		for _, seq := range later { // not while the cursor runs: bbolt forbids writing under it
+			if err := requeue(tx, bucketOutbox, seq, now); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// requeue makes the mail numbered seq in bucket from (the outbox, or the dead
+// letters) pending again and due at now.
+func requeue(tx *bolt.Tx, from []byte, seq uint64, now time.Time) error {
+	v := tx.Bucket(from).Get(u64(seq))
+	if v == nil {
+		return breach.Errorf(breach.ENOTFOUND, "Mail %d staat niet in %s.", seq, from)
+	}
+	var rec outboxRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return fmt.Errorf("%s %d: %w", from, seq, err)
+	}
+	if string(from) == string(bucketOutbox) {
+		if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(rec.NextAttemptAt, seq)); err != nil {
+			return err
+		}
+	} else if err := tx.Bucket(from).Delete(u64(seq)); err != nil {
+		return err
+	}
+	rec.NextAttemptAt, rec.DeadAt = now, nil
+	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(now, seq), nil); err != nil {
+		return err
+	}
+	return putJSON(tx.Bucket(bucketOutbox), u64(seq), rec)
+}
+
+// ResendDead implements breach.Outbox: the mail keeps its number, its notice
+// (so its Message-ID) and its history of attempts.
+func (db *DB) ResendDead(ctx context.Context, seq uint64, now time.Time) error {
+	return db.Commit(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketMailDead).Get(u64(seq))
+		if v == nil {
+			return breach.Errorf(breach.ENOTFOUND, "Er is geen onbestelbare mail met nummer %d.", seq)
+		}
+		var rec breach.OutboxMail
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("mail_dead %d: %w", seq, err)
+		}
+		if err := requeue(tx, bucketMailDead, seq, now); err != nil {
+			return err
+		}
+		return bumpDead(tx, rec.Notice.Audience, -1)
+	})
+}
+
+// ResendDeadSince implements breach.Outbox. It reads every dead mail: there
+// are few, or something else is wrong.
+func (db *DB) ResendDeadSince(ctx context.Context, since, now time.Time) (int, error) {
+	n := 0
+	err := db.Commit(func(tx *bolt.Tx) error {
+		n = 0
+		var resend []breach.OutboxMail
+		err := tx.Bucket(bucketMailDead).ForEach(func(k, v []byte) error {
+			var rec breach.OutboxMail
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("mail_dead %x: %w", k, err)
+			}
+			if rec.DeadAt == nil || !rec.DeadAt.Before(since) {
+				resend = append(resend, rec)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, rec := range resend { // not inside ForEach: bbolt forbids writing to the bucket it iterates
+			if err := requeue(tx, bucketMailDead, rec.Seq, now); err != nil {
+				return err
+			}
+			if err := bumpDead(tx, rec.Notice.Audience, -1); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 // MarkFailed implements breach.Outbox.
@@ -222,6 +345,7 @@ func (db *DB) MailStats(ctx context.Context) (breach.MailStats, error) {
 			st.Pending++
 		}
 		st.Sent, st.Dead = counter(tx, keyMailSentCount), counter(tx, keyMailDeadCount)
+		st.DeadMailbox = counter(tx, keyMailDeadMailboxCount)
 		return nil
 	})
 	return st, err

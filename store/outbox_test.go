@@ -87,3 +87,67 @@ func TestMailWithoutBreachHasNoSnapshot(t *testing.T) {
 	assert.NotContains(t, rawMails(t, db, "outbox")[1], "snapshot")
 	assert.Equal(t, 1, keyCount(t, db, "snapshots"), "the filing's only")
 }
+
+// A delivery that succeeds makes every mail waiting out a failure due at
+// once: the store moves them in the due index, not just their records.
+func TestRetryNowPullsWaitingMailForward(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	file(t, svc, supplier("Acme BV"), filing("Eerste", start.Add(-time.Hour)))
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, mails, 2)
+	require.NoError(t, db.MarkFailed(ctx, mails[0].Seq, c.t.Add(time.Hour), "connection refused"))
+	require.NoError(t, db.MarkFailed(ctx, mails[1].Seq, c.t.Add(2*time.Hour), "connection refused"))
+
+	c.t = c.t.Add(time.Minute)
+	n, err := db.RetryNow(ctx, c.t)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	due, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, due, 2)
+	assert.Equal(t, c.t, due[0].NextAttemptAt)
+	assert.Equal(t, 1, due[0].Attempts, "the failure stays counted")
+	n, err = db.RetryNow(ctx, c.t)
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing waits any more")
+}
+
+// An operator's resend moves dead mail back in the queue under its number;
+// by time, only what was set aside at or after the instant given.
+func TestResendDeadMail(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	file(t, svc, supplier("Acme BV"), filing("Eerste", start.Add(-time.Hour)))
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	filed, ack := mails[0], mails[1]
+	require.NoError(t, db.MarkDead(ctx, ack.Seq, c.t, "550 no such user", nil))
+	require.NoError(t, db.MarkDead(ctx, filed.Seq, c.t.Add(time.Hour), "554 relay access denied", nil))
+	st, err := db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, breach.MailStats{Dead: 2, DeadMailbox: 1}, st)
+
+	c.t = c.t.Add(2 * time.Hour)
+	n, err := db.ResendDeadSince(ctx, start.Add(time.Minute), c.t)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the acknowledgement was set aside before")
+	st, err = db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Pending)
+	assert.Equal(t, 1, st.Dead)
+	assert.Zero(t, st.DeadMailbox)
+	due, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, due, 1)
+	assert.Equal(t, filed.Seq, due[0].Seq)
+	assert.Nil(t, due[0].DeadAt)
+	assert.Equal(t, "554 relay access denied", due[0].LastError, "its history stays")
+
+	assert.Equal(t, breach.ENOTFOUND, breach.ErrorCode(db.ResendDead(ctx, filed.Seq, c.t)), "pending, not dead")
+	require.NoError(t, db.ResendDead(ctx, ack.Seq, c.t))
+	st, err = db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, breach.MailStats{Pending: 2, OldestPending: &start}, st)
+}

@@ -156,3 +156,31 @@ func TestDecisionStopsTheAuthorityRemindersAndQuestionsHaveTheirOwn(t *testing.T
 	require.NoError(t, err)
 	assert.Zero(t, n, "an answered question and a notified AP alert no more")
 }
+
+// Issue 8, number 6: a fresh install mails no digest before the first breach
+// is filed; from then on the daily digest comes on every working day, also
+// when nothing is open, as a sign that the service and its mail work.
+func TestNoDigestBeforeTheFirstBreach(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	c.t = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	queued, err := svc.Digest(ctx)
+	require.NoError(t, err)
+	assert.False(t, queued, "nothing was ever filed")
+	st, err := db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, st.Pending+st.Sent)
+
+	b := file(t, svc, supplier("Acme BV"), filing("Eerste", c.t.Add(-time.Hour)))
+	queued, err = svc.Digest(ctx)
+	require.NoError(t, err)
+	assert.True(t, queued, "the first breach is there: today's digest is still due")
+
+	_, err = svc.Close(ctx, breach.Actor{TokenID: "c", Name: "verantwoordelijke", Role: breach.RoleController}, b.ID,
+		breach.CloseRequest{Outcome: "no_breach", Reason: "Geen persoonsgegevens"})
+	require.NoError(t, err)
+	c.t = c.t.Add(24 * time.Hour)
+	queued, err = svc.Digest(ctx)
+	require.NoError(t, err)
+	assert.True(t, queued, "nothing open: the digest says so")
+}

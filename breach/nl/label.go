@@ -114,3 +114,39 @@ func Phase(p breach.Phase) string { return label(phases, p) }
 
 // Outcome names how a breach was closed.
 func Outcome(o breach.Outcome) string { return label(outcomes, o) }
+
+var (
+	notices = map[breach.NoticeKind]string{
+		breach.NoticeFiled:        "de mail over de nieuwe melding",
+		breach.NoticeAcknowledged: "de ontvangstbevestiging van de melding",
+		breach.NoticeAmended:      "de mail over de gewijzigde melding",
+		breach.NoticeUpdated:      "de mail over een nieuwe ontwikkeling",
+		breach.NoticeAwareness:    "de mail over de verplaatste start van de 72-uurstermijn",
+		breach.NoticeDigest:       "het dagelijkse overzicht van open datalekken",
+		breach.NoticeBounce:       "de mail over een niet afgeleverde mail",
+		breach.NoticeStatus:       "de mail dat de melding in behandeling is genomen",
+		breach.NoticeAssessment:   "de mail over de beoordeling",
+		breach.NoticeDecision:     "de mail over het besluit",
+		breach.NoticeNotification: "de mail over de melding bij de Autoriteit Persoonsgegevens",
+		breach.NoticeClosed:       "de mail over het afsluiten van het datalek",
+		breach.NoticeQuestion:     "de vraag over de melding",
+		breach.NoticeAnswer:       "de mail over het antwoord op een vraag",
+	}
+	alerts = map[breach.AlertKind]string{
+		breach.AlertProcessorReminder: "de herinnering om de melding aan te vullen",
+		breach.AlertProcessorOverdue:  "de waarschuwing dat de volledige melding te laat is",
+		breach.AlertAuthorityReminder: "de herinnering om te melden bij de Autoriteit Persoonsgegevens",
+		breach.AlertAuthorityOverdue:  "de waarschuwing dat de 72-uurstermijn verstreken is",
+		breach.AlertQuestionReminder:  "de herinnering om een vraag te beantwoorden",
+		breach.AlertQuestionOverdue:   "de waarschuwing dat een vraag niet op tijd is beantwoord",
+	}
+)
+
+// Mail says in words what mail a notice of kind is ("de ontvangstbevestiging
+// van de melding"); for an alert, which alert.
+func Mail(kind breach.NoticeKind, alert breach.AlertKind) string {
+	if kind == breach.NoticeAlert && alert != "" {
+		return label(alerts, alert)
+	}
+	return label(notices, kind)
+}

@@ -65,6 +65,15 @@ func TestEveryCodeHasALabel(t *testing.T) {
 	for _, v := range []breach.Outcome{breach.OutcomeHandled, breach.OutcomeNoBreach} {
 		labelled("outcome", string(v), nl.Outcome(v))
 	}
+	for _, v := range []breach.NoticeKind{breach.NoticeFiled, breach.NoticeAcknowledged, breach.NoticeAmended, breach.NoticeUpdated,
+		breach.NoticeAwareness, breach.NoticeDigest, breach.NoticeBounce, breach.NoticeStatus, breach.NoticeAssessment,
+		breach.NoticeDecision, breach.NoticeNotification, breach.NoticeClosed, breach.NoticeQuestion, breach.NoticeAnswer} {
+		labelled("mail", string(v), nl.Mail(v, ""))
+	}
+	for _, v := range []breach.AlertKind{breach.AlertProcessorReminder, breach.AlertProcessorOverdue, breach.AlertAuthorityReminder,
+		breach.AlertAuthorityOverdue, breach.AlertQuestionReminder, breach.AlertQuestionOverdue} {
+		labelled("alert", string(v), nl.Mail(breach.NoticeAlert, v))
+	}
 	assert.Equal(t, "Oorzaak", nl.Field("cause"))
 }
 

@@ -159,9 +159,9 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 	m.sweep()
 
 	clock.Advance(20 * time.Minute)
-	status, ready := call(t, m, "GET", "/readyz", "", nil)
+	status, ready := call(t, m, "GET", "/readyz", crashAdminToken, nil)
 	assert.Equal(t, http.StatusServiceUnavailable, status, "mail that does not leave makes the service not ready")
-	assert.EqualValues(t, 12, ready["mail"].(map[string]any)["pending"])
+	assert.EqualValues(t, 15, ready["mail"].(map[string]any)["pending"])
 	assert.Contains(t, ready["problem"], "SMTP")
 
 	require.NoError(t, m.Close()) // restart during the outage
@@ -169,18 +169,18 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 	defer m.Close()
 
 	server.Start()
-	server.WaitFor(12, 15*time.Second)
+	server.WaitFor(15, 15*time.Second)
 	time.Sleep(300 * time.Millisecond) // anything sent twice would arrive now
 	perID := map[string]int{}
 	for _, msg := range server.Messages() {
 		perID[msg.Parsed(t).Header.Get("Message-Id")]++
 	}
-	assert.Len(t, perID, 12, "filed, acknowledgement, reminder and escalation for each of 3 breaches, and no digest at a weekend")
+	assert.Len(t, perID, 15, "filed, acknowledgement, reminder, the mailbox's copy of it and escalation for each of 3 breaches, and no digest at a weekend")
 	for id, n := range perID {
 		assert.Equal(t, 1, n, "%s delivered %d times", id, n)
 	}
 	for _, id := range ids {
-		for _, kind := range []string{".1.filed@", ".1.acknowledged@", ".alert.processor_reminder@", ".alert.processor_overdue@"} {
+		for _, kind := range []string{".1.filed@", ".1.acknowledged@", ".alert.processor_reminder@", ".alert.processor_reminder.mailbox@", ".alert.processor_overdue@"} {
 			found := false
 			for mid := range perID {
 				found = found || (strings.Contains(mid, id) && strings.Contains(mid, kind))
@@ -188,7 +188,7 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 			assert.True(t, found, "breach %s: no %s mail", id, kind)
 		}
 	}
-	status, ready = call(t, m, "GET", "/readyz", "", nil)
+	status, ready = call(t, m, "GET", "/readyz", crashAdminToken, nil)
 	assert.Equal(t, http.StatusOK, status)
 	assert.EqualValues(t, 0, ready["mail"].(map[string]any)["pending"])
 }
@@ -196,26 +196,59 @@ func TestMailOutageAndRestartLoseNothingAndSendOnce(t *testing.T) {
 func TestMissedDigestIsCaughtUpAtStartUp(t *testing.T) {
 	clock := newTestClock(amsterdam(2026, time.November, 23, 10, 0)) // a Monday
 	dir := t.TempDir()
-	m := startMainWith(t, dir, clock, "-digest", "CRON_TZ=Europe/Amsterdam 59 9 * * *")
+	m := startMainWith(t, dir, clock, "-digest", "CRON_TZ=Europe/Amsterdam 0 12 * * *")
+	status, _ := call(t, m, "POST", "/api/v1/breaches", token(t, m, "supplier", "Acme BV"), breachtest.ExampleReport(clock.Now()))
+	require.Equal(t, http.StatusCreated, status)
+	require.NoError(t, m.Close())
+	m = startMainWith(t, dir, clock, "-digest", "CRON_TZ=Europe/Amsterdam 59 9 * * *")
 	waitForFile(t, filepath.Join(dir, MailDir), ".digest.2026-11-23")
 	require.NoError(t, m.Close())
 
 	dir = t.TempDir()
 	m = startMainWith(t, dir, clock, "-digest", "CRON_TZ=Europe/Amsterdam 0 12 * * *")
 	defer m.Close()
-	stats, err := m.DB.MailStats(context.Background())
-	require.NoError(t, err)
-	assert.Zero(t, stats.Pending+stats.Sent, "nothing to catch up before its time")
+	status, _ = call(t, m, "POST", "/api/v1/breaches", token(t, m, "supplier", "Acme BV"), breachtest.ExampleReport(clock.Now()))
+	require.Equal(t, http.StatusCreated, status)
+	// digests counts the digests written as files and those still queued.
+	digests := func() (written, queued int) {
+		entries, _ := os.ReadDir(filepath.Join(dir, MailDir))
+		for _, e := range entries {
+			if strings.Contains(e.Name(), ".digest.") {
+				written++
+			}
+		}
+		pending, err := m.DB.DueMail(context.Background(), clock.In(24*time.Hour), 100)
+		require.NoError(t, err)
+		for _, p := range pending {
+			if p.Notice.Kind == breach.NoticeDigest {
+				queued++
+			}
+		}
+		return written, queued
+	}
+	written, queued := digests()
+	assert.Zero(t, written+queued, "nothing to catch up before its time")
 
 	m.digest() // cron's trigger before the time by the service's clock
-	stats, err = m.DB.MailStats(context.Background())
-	require.NoError(t, err)
-	assert.Zero(t, stats.Pending+stats.Sent, "the service's clock decides, not cron's")
+	written, queued = digests()
+	assert.Zero(t, written+queued, "the service's clock decides, not cron's")
 	clock.Advance(2 * time.Hour)
 	m.digest()
 	m.digest()
 	waitForFile(t, filepath.Join(dir, MailDir), ".digest.2026-11-23")
-	stats, err = m.DB.MailStats(context.Background())
+	require.Eventually(t, func() bool { _, queued := digests(); return queued == 0 }, 10*time.Second, 20*time.Millisecond)
+	written, _ = digests()
+	assert.Equal(t, 1, written, "once a day")
+}
+
+// Issue 8, number 6: a fresh install, started on a working day after the
+// digest's hour, mails no empty digest: nothing was ever filed.
+func TestFreshInstallMailsNoDigest(t *testing.T) {
+	clock := newTestClock(amsterdam(2026, time.November, 23, 10, 0)) // a Monday, after 08:00
+	m := startMainWith(t, t.TempDir(), clock)
+	defer m.Close()
+	m.digest()
+	stats, err := m.DB.MailStats(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, 1, stats.Pending+stats.Sent, "once a day")
+	assert.Zero(t, stats.Pending+stats.Sent)
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"datalek/breach"
+	"datalek/notify"
 )
 
 // Config is the service's configuration. Each setting comes from its flag,
@@ -27,12 +29,16 @@ type Config struct {
 	DataDir    string
 	AdminToken string
 	SMTPURL    string
-	MailFrom   string
-	MailTo     []string
-	BaseURL    string
-	Sweep      string
-	Digest     string
-	BodyLimit  string
+	// SMTPCAFile and SMTPServerName say how the relay's certificate is
+	// checked (notify.TLS).
+	SMTPCAFile     string
+	SMTPServerName string
+	MailFrom       string
+	MailTo         []string
+	BaseURL        string
+	Sweep          string
+	Digest         string
+	BodyLimit      string
 	// ProcessorReminders and AuthorityReminders are how long before each
 	// deadline the reminders go out; MailMaxAge is how old an unsent mail may
 	// grow before /readyz reports not ready.
@@ -45,6 +51,9 @@ type Config struct {
 	// MaxConnections bounds open connections in all and from one client
 	// address (0: no bound from one address, for a proxy in front).
 	MaxConnections, MaxClientConnections int
+	// MinFreeDisk is the free space on the data directory's disk below which
+	// /readyz reports not ready (0: not checked).
+	MinFreeDisk uint64
 }
 
 // setting describes one configuration setting for flags, environment and
@@ -58,13 +67,15 @@ type setting struct {
 // an error naming the setting by its flag and variable.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var c Config
-	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge string
+	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
 		{"admin-token", "DATALEK_ADMIN_TOKEN", "", "operator secret, stored hashed as an admin token (at least 24 random characters, e.g. openssl rand -hex 24); prefer the variable, a flag shows in the process list", &c.AdminToken},
 		{"smtp-url", "DATALEK_SMTP_URL", "", "smtp://user:pass@host:587?tls=starttls|tls|none; empty writes mail as .eml files", &c.SMTPURL},
+		{"smtp-ca-file", "DATALEK_SMTP_CA_FILE", "", "PEM file of the CA certificates that sign the SMTP server's certificate (an internal relay), trusted instead of the system's", &c.SMTPCAFile},
+		{"smtp-server-name", "DATALEK_SMTP_SERVER_NAME", "", "name the SMTP server's certificate must carry, when the URL reaches it by another (default: the URL's host)", &c.SMTPServerName},
 		{"mail-from", "DATALEK_MAIL_FROM", "datalek@localhost", "sender address of the mails", &c.MailFrom},
 		{"mail-to", "DATALEK_MAIL_TO", "datalekken@hetcak.nl", "privacy mailbox, comma-separated addresses", &mailTo},
 		{"base-url", "DATALEK_BASE_URL", "", "public URL of the service, for links in mails (default http://ADDR)", &c.BaseURL},
@@ -79,6 +90,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"write-burst", "DATALEK_WRITE_BURST", "60", "writes one token may make at once before the rate applies", &writeBurst},
 		{"max-connections", "DATALEK_MAX_CONNECTIONS", "1024", "open connections in all", &maxConns},
 		{"max-client-connections", "DATALEK_MAX_CLIENT_CONNECTIONS", "128", "open connections from one client address; 0 is no bound (behind a proxy)", &maxClientConns},
+		{"min-free-disk", "DATALEK_MIN_FREE_DISK", "256M", "free space on the data directory's disk below which /readyz reports not ready (e.g. 256M, 1G; 0: not checked)", &minFreeDisk},
 	}
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
@@ -117,7 +129,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
-	var errReminders, errAuthority, errQuestion, errMaxAge error
+	var errReminders, errAuthority, errQuestion, errMaxAge, errFreeDisk error
 	c.ProcessorReminders, errReminders = durations(processorReminders)
 	c.AuthorityReminders, errAuthority = durations(authorityReminders)
 	c.QuestionReminders, errQuestion = durations(questionReminders)
@@ -129,6 +141,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	c.WriteLimit.Burst, errBurst = count(writeBurst, 1)
 	c.MaxConnections, errConns = count(maxConns, 1)
 	c.MaxClientConnections, errClientConns = count(maxClientConns, 0)
+	c.MinFreeDisk, errFreeDisk = diskSize(minFreeDisk)
 	check := func(dst *string, err error) error {
 		if err != nil {
 			return fmt.Errorf("invalid %s: %w", name[dst], err)
@@ -140,6 +153,8 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&c.DataDir, nonEmpty(c.DataDir)),
 		check(&c.AdminToken, validAdminToken(c.AdminToken)),
 		check(&c.SMTPURL, validSMTPURL(c.SMTPURL)),
+		check(&c.SMTPCAFile, validCAFile(c.SMTPCAFile, c.SMTPURL)),
+		check(&c.SMTPServerName, validServerName(c.SMTPServerName, c.SMTPURL)),
 		check(&c.MailFrom, validAddress(c.MailFrom)),
 		check(&mailTo, validMailTo(c.MailTo)),
 		check(&c.BaseURL, validBaseURL(c.BaseURL)),
@@ -154,6 +169,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&writeBurst, errBurst),
 		check(&maxConns, errConns),
 		check(&maxClientConns, errClientConns),
+		check(&minFreeDisk, errFreeDisk),
 	)
 }
 
@@ -217,6 +233,38 @@ func validSMTPURL(s string) error {
 	case "", "starttls", "tls", "none":
 	default:
 		return errors.New("tls must be starttls, tls or none")
+	}
+	return nil
+}
+
+// usesTLS reports whether an SMTP URL (valid or empty) talks TLS.
+func usesTLS(smtpURL string) bool {
+	u, err := url.Parse(smtpURL)
+	return smtpURL != "" && err == nil && u.Query().Get("tls") != "none"
+}
+
+func validCAFile(file, smtpURL string) error {
+	switch {
+	case file == "":
+		return nil
+	case !usesTLS(smtpURL):
+		return errors.New("has no effect without an SMTP URL that uses TLS (tls=starttls or tls)")
+	}
+	_, err := notify.CertPool(file)
+	return err
+}
+
+// hostName matches a DNS name (letters, digits, hyphens, dots).
+var hostName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
+
+func validServerName(name, smtpURL string) error {
+	switch {
+	case name == "":
+		return nil
+	case !usesTLS(smtpURL):
+		return errors.New("has no effect without an SMTP URL that uses TLS (tls=starttls or tls)")
+	case !hostName.MatchString(name) && net.ParseIP(name) == nil:
+		return fmt.Errorf("%q is not a host name", name)
 	}
 	return nil
 }
@@ -297,4 +345,16 @@ func count(s string, least int) (int, error) {
 		return 0, fmt.Errorf("must be a whole number, %d or more", least)
 	}
 	return v, nil
+}
+
+// diskSize parses a size such as 256M or 1G, or 0.
+func diskSize(s string) (uint64, error) {
+	if strings.TrimSpace(s) == "0" {
+		return 0, nil
+	}
+	n, err := bytes.Parse(s)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size such as 256M or 1G (or 0)", s)
+	}
+	return uint64(n), nil
 }

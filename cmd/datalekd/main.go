@@ -128,6 +128,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.API.Ping = m.DB.Ping
 	m.API.MaxMailAge = cfg.MailMaxAge
 	m.API.SetWriteLimit(cfg.WriteLimit)
+	if cfg.MinFreeDisk > 0 {
+		m.API.DiskFree, m.API.MinFreeDisk = diskFree(cfg.DataDir), cfg.MinFreeDisk
+	}
 
 	if m.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return err
@@ -156,7 +159,7 @@ const MailDir = "mail"
 func (m *Main) startMail() error {
 	var transport notify.Transport = notify.Files{Dir: filepath.Join(m.Config.DataDir, MailDir)}
 	if m.Config.SMTPURL != "" {
-		smtp, err := notify.NewSMTP(m.Config.SMTPURL)
+		smtp, err := notify.NewSMTP(m.Config.SMTPURL, notify.TLS{CAFile: m.Config.SMTPCAFile, ServerName: m.Config.SMTPServerName})
 		if err != nil {
 			return err
 		}
@@ -166,9 +169,7 @@ func (m *Main) startMail() error {
 			"dir", filepath.Join(m.Config.DataDir, MailDir))
 	}
 	composer := &notify.Composer{From: m.Config.MailFrom, BaseURL: m.Config.BaseURL}
-	m.Relay = notify.NewRelay(m.DB, composer, transport, m.Logger)
-	m.Relay.Now = m.Service.Now
-	m.Relay.Mailbox = m.Config.MailTo
+	m.Relay = notify.NewRelay(m.Service, composer, transport, m.Logger)
 	if m.MailBackoff != nil {
 		m.Relay.Backoff = m.MailBackoff
 	}

@@ -18,6 +18,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"datalek/breach/breachtest"
+	"datalek/notify/smtptest"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -33,9 +36,9 @@ func TestParseConfig(t *testing.T) {
 		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
 		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
 		QuestionReminders:  []time.Duration{2 * time.Hour},
-		MailMaxAge:         15 * time.Minute,
-		WriteLimit:         api.WriteLimit{PerSecond: 1, Burst: 60},
-		MaxConnections:     1024, MaxClientConnections: 128}, c,
+		MailMaxAge:         15 * time.Minute, MinFreeDisk: 256_000_000,
+		WriteLimit:     api.WriteLimit{PerSecond: 1, Burst: 60},
+		MaxConnections: 1024, MaxClientConnections: 128}, c,
 		"no configuration at all is a working configuration")
 
 	c, err = ParseConfig([]string{"-addr", "127.0.0.1:9000"}, env(map[string]string{
@@ -69,6 +72,12 @@ func TestParseConfig(t *testing.T) {
 		{map[string]string{"DATALEK_WRITE_BURST": "0"}, nil, "DATALEK_WRITE_BURST"},
 		{map[string]string{"DATALEK_MAX_CONNECTIONS": "many"}, nil, "DATALEK_MAX_CONNECTIONS"},
 		{map[string]string{"DATALEK_MAX_CLIENT_CONNECTIONS": "-3"}, nil, "DATALEK_MAX_CLIENT_CONNECTIONS"},
+		{map[string]string{"DATALEK_MIN_FREE_DISK": "a lot"}, nil, "DATALEK_MIN_FREE_DISK"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "/nonexistent/ca.pem"}, nil, "DATALEK_SMTP_CA_FILE"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "main_test.go"}, nil, "DATALEK_SMTP_CA_FILE"},
+		{map[string]string{"DATALEK_SMTP_CA_FILE": "main_test.go"}, nil, "DATALEK_SMTP_CA_FILE"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example?tls=none", "DATALEK_SMTP_SERVER_NAME": "relay.example"}, nil, "DATALEK_SMTP_SERVER_NAME"},
+		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_SERVER_NAME": "relay example"}, nil, "DATALEK_SMTP_SERVER_NAME"},
 	}
 	for _, b := range bad {
 		_, err := ParseConfig(b.args, env(b.vars), io.Discard)
@@ -181,4 +190,42 @@ func TestSecondInstanceOnSameDataFailsFast(t *testing.T) {
 	assert.Contains(t, err.Error(), "in use by another process")
 	assert.Less(t, time.Since(start), 5*time.Second)
 	assert.False(t, errors.Is(err, context.DeadlineExceeded))
+}
+
+// Issue 8, number 16: a data directory on a (nearly) full disk makes the
+// service not ready, before bbolt can no longer grow its file; the cause is
+// for the admin, anyone else learns only that the service is not ready.
+func TestNotReadyWhenTheDiskIsNearlyFull(t *testing.T) {
+	dir := t.TempDir()
+	m := startMainWith(t, dir, newTestClock(saturday), "-min-free-disk", "1E") // more than any test machine has
+	status, ready := call(t, m, "GET", "/readyz", "", nil)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.NotContains(t, ready, "disk", "the details are the admin's")
+	status, ready = call(t, m, "GET", "/readyz", crashAdminToken, nil)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Contains(t, ready["problem"], "schijf van de gegevensmap is (bijna) vol")
+	disk := ready["disk"].(map[string]any)
+	assert.EqualValues(t, 1e18, disk["min_free_bytes"])
+	assert.Greater(t, disk["free_bytes"], float64(0))
+	require.NoError(t, m.Close())
+
+	m = startMainWith(t, dir, newTestClock(saturday)) // the default, 256 MB
+	defer m.Close()
+	status, _ = call(t, m, "GET", "/readyz", crashAdminToken, nil)
+	assert.Equal(t, http.StatusOK, status)
+}
+
+// Issue 8, number 5: the service delivers over STARTTLS to a relay whose
+// certificate the organisation's own CA signed, for a name other than the
+// address the URL reaches it at, with -smtp-ca-file and -smtp-server-name.
+func TestMailOverTLSWithAPrivateCA(t *testing.T) {
+	const host = "relay.datalek.test"
+	server, caFile := smtptest.NewTLS(t, host, false)
+	clock := newTestClock(saturday)
+	m := startMainWith(t, t.TempDir(), clock, "-smtp-url", "smtp://"+server.Addr+"?tls=starttls",
+		"-smtp-ca-file", caFile, "-smtp-server-name", host)
+	defer m.Close()
+	status, _ := call(t, m, "POST", "/api/v1/breaches", token(t, m, "supplier", "Acme BV"), breachtest.ExampleReport(clock.Now()))
+	require.Equal(t, http.StatusCreated, status)
+	server.WaitFor(2, 10*time.Second)
 }

@@ -6,10 +6,20 @@ package smtptest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
+	"math/big"
 	"net"
 	"net/mail"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -42,6 +52,10 @@ type Server struct {
 	// Refuse, when set, says which recipients are refused for good (550),
 	// as a server refuses an address that does not exist.
 	Refuse func(rcpt string) bool
+	// TLS, when set before Start, is the server's certificate: offered with
+	// STARTTLS, or from the first byte when Implicit (port 465 style).
+	TLS      *tls.Config
+	Implicit bool
 
 	tb       testing.TB
 	mu       sync.Mutex
@@ -75,10 +89,16 @@ func (s *Server) Start() {
 		s.tb.Fatalf("smtptest: listen: %v", err)
 	}
 	s.Addr = l.Addr().String()
+	if s.TLS != nil && s.Implicit {
+		l = tls.NewListener(l, s.TLS)
+	}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{server: s}, nil }))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	if s.TLS != nil && !s.Implicit {
+		srv.TLSConfig = s.TLS // offers STARTTLS
+	}
 	s.mu.Lock()
 	s.server, s.listener = srv, l
 	s.mu.Unlock()
@@ -175,3 +195,48 @@ func (s *session) Data(r io.Reader) error {
 
 func (s *session) Reset()        { s.msg = Message{} }
 func (s *session) Logout() error { return nil }
+
+// NewTLS starts a server like New whose certificate, for host, is signed by
+// a certificate authority made for the test: a relay with an organisation's
+// private CA. It returns the server and the CA certificate as a PEM file.
+func NewTLS(tb testing.TB, host string, implicit bool) (*Server, string) {
+	tb.Helper()
+	cfg, caFile := Certificate(tb, host)
+	s := &Server{tb: tb, Addr: "127.0.0.1:0", TLS: cfg, Implicit: implicit}
+	s.Start()
+	tb.Cleanup(s.Stop)
+	return s, caFile
+}
+
+// Certificate makes a certificate authority and a server certificate for
+// host (a DNS name only, no IP address) signed by it, and returns the
+// server's TLS configuration and the CA certificate written as a PEM file.
+func Certificate(tb testing.TB, host string) (*tls.Config, string) {
+	tb.Helper()
+	must := func(err error) {
+		if err != nil {
+			tb.Fatalf("smtptest: certificate: %v", err)
+		}
+	}
+	now := time.Now()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	must(err)
+	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "datalek test CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
+	must(err)
+	ca, err = x509.ParseCertificate(caDER)
+	must(err)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	must(err)
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, ca, &key.PublicKey, caKey)
+	must(err)
+	caFile := filepath.Join(tb.TempDir(), "ca.pem")
+	must(os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600))
+	cert := tls.Certificate{Certificate: [][]byte{leafDER}, PrivateKey: key}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, caFile
+}

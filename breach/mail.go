@@ -1,0 +1,69 @@
+package breach
+
+import (
+	"context"
+	"time"
+)
+
+// What becomes of a mail the receiving server refuses for good, and an
+// operator's resend of mail that was set aside.
+
+// MailRefused records that the receiving server refused a delivery for good
+// (a 5xx to RCPT TO). Mail to the reporter is set aside as dead (a mistyped
+// address would otherwise block nothing but itself for ever), and the privacy
+// mailbox is told in the breach's thread. Mail for the privacy mailbox is
+// never given up: a refusal of it is a misconfigured relay or mailbox, so it
+// is retried at retry like any failure, and the service is not ready while
+// it waits. It returns whether the mail was set aside. Errors: ENOTFOUND.
+func (s *Service) MailRefused(ctx context.Context, m OutboxMail, reason string, retry time.Time) (bool, error) {
+	if m.Notice.Audience.Mailbox() {
+		return false, s.Outbox.MarkFailed(ctx, m.Seq, retry, reason)
+	}
+	now := s.now()
+	return true, s.Outbox.MarkDead(ctx, m.Seq, now, reason, m.Message().Bounce(s.MailTo, now, reason))
+}
+
+// ResendRequest selects the dead mail to send again: every one set aside at
+// or after Since, or every dead mail when Since is nil.
+type ResendRequest struct {
+	Since *time.Time `json:"since,omitempty"`
+}
+
+// Resent is how many dead mails went back in the queue.
+type Resent struct {
+	Requeued int `json:"requeued"`
+}
+
+// ResendDeadMail puts the dead mail numbered seq back in the queue, due now,
+// with its Message-ID unchanged. It is the operator's: the admin sees mail
+// numbers (in the log and /readyz), never what a mail says. Errors:
+// EFORBIDDEN, ENOTFOUND (no dead mail has that number).
+func (s *Service) ResendDeadMail(ctx context.Context, a Actor, seq uint64) (Resent, error) {
+	if err := requireRole(a, RoleAdmin); err != nil {
+		return Resent{}, err
+	}
+	if err := s.Outbox.ResendDead(ctx, seq, s.now()); err != nil {
+		return Resent{}, err
+	}
+	s.mailQueued()
+	return Resent{Requeued: 1}, nil
+}
+
+// ResendDeadMailSince puts every dead mail set aside at or after req.Since
+// (every dead mail without it) back in the queue, due now. Without Since it
+// also resends reporters' mistyped addresses of long ago: give Since to
+// resend only what a misconfigured relay refused. Errors: EFORBIDDEN.
+func (s *Service) ResendDeadMailSince(ctx context.Context, a Actor, req ResendRequest) (Resent, error) {
+	if err := requireRole(a, RoleAdmin); err != nil {
+		return Resent{}, err
+	}
+	var since time.Time
+	if req.Since != nil {
+		since = req.Since.UTC()
+	}
+	n, err := s.Outbox.ResendDeadSince(ctx, since, s.now())
+	if n > 0 {
+		s.mailQueued()
+	}
+	return Resent{Requeued: n}, err
+}
