@@ -41,22 +41,32 @@ func TestRunRaw(t *testing.T) {
 	}
 }
 
-func TestRunIntake(t *testing.T) {
-	ctx := t.Context()
-	const admin = "load-test-admin-secret-0123456789"
-	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
+const loadAdmin = "load-test-admin-secret-0123456789"
+
+// loadService runs the API on a real store in dir, with an admin token
+// loadAdmin and write limit, behind a real HTTP server.
+func loadService(t *testing.T, dir string, limit api.WriteLimit) (*store.DB, *breach.Service, *httptest.Server) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(dir, "datalek.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := breach.NewService(db)
-	if err := svc.BootstrapAdmin(ctx, admin); err != nil {
+	if err := svc.BootstrapAdmin(t.Context(), loadAdmin); err != nil {
 		t.Fatal(err)
 	}
 	srv := api.NewServer(svc, slog.New(slog.DiscardHandler), api.DefaultBodyLimit)
-	srv.SetWriteLimit(api.WriteLimit{}) // the load generator files as fast as it can
+	srv.SetWriteLimit(limit)
 	ts := httptest.NewServer(srv.Echo)
 	t.Cleanup(ts.Close)
+	return db, svc, ts
+}
+
+func TestRunIntake(t *testing.T) {
+	ctx := t.Context()
+	const admin = loadAdmin
+	db, svc, ts := loadService(t, t.TempDir(), api.WriteLimit{}) // the load generator files as fast as it can
 
 	start := time.Now()
 	r, err := runIntake(ctx, config{URL: ts.URL, AdminToken: admin, N: 100, C: 8})
@@ -118,21 +128,9 @@ func TestPercentile(t *testing.T) {
 
 func TestRunAbuse(t *testing.T) {
 	ctx := t.Context()
-	const admin = "load-test-admin-secret-0123456789"
+	const admin = loadAdmin
 	dir := t.TempDir()
-	db, err := store.Open(filepath.Join(dir, "datalek.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := breach.NewService(db)
-	if err := svc.BootstrapAdmin(ctx, admin); err != nil {
-		t.Fatal(err)
-	}
-	srv := api.NewServer(svc, slog.New(slog.DiscardHandler), api.DefaultBodyLimit)
-	srv.SetWriteLimit(api.WriteLimit{PerSecond: 0.01, Burst: 3}) // no refill within the run: an honest supplier files twice
-	ts := httptest.NewServer(srv.Echo)
-	t.Cleanup(ts.Close)
+	_, _, ts := loadService(t, dir, api.WriteLimit{PerSecond: 0.01, Burst: 3}) // no refill within the run: an honest supplier files twice
 
 	r, err := runAbuse(ctx, abuseConfig{config: config{URL: ts.URL, AdminToken: admin}, Duration: 3 * time.Second,
 		Honest: 2, HonestEvery: 2 * time.Second, Idle: 20, AbuseFrom: "127.0.0.2", DataDir: dir})
