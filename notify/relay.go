@@ -97,6 +97,9 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 	outbox := r.Service.Outbox
 	sent, pulled := 0, false
 	for {
+		if ctx.Err() != nil { // shutting down: what is left stays due for the next start
+			return sent, nil
+		}
 		due, err := outbox.DueMail(ctx, r.now(), Batch)
 		if err != nil || len(due) == 0 {
 			return sent, err
@@ -117,12 +120,14 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 			msgs, pending = append(msgs, msg), append(pending, m)
 		}
 		errs := r.Transport.Send(ctx, msgs)
+		stopped := ctx.Err() != nil // a send cut off by shutdown, not refused by the server
 		var delivered []uint64
 		for i, m := range pending {
 			switch {
 			case errs[i] == nil:
 				delivered = append(delivered, m.Seq)
 				r.Logger.Info("mail sent", mailAttrs(m)...)
+			case stopped: // no attempt of its own: left due as it was, for the next start
 			case Refused(errs[i]):
 				if err := r.refused(ctx, m, errs[i]); err != nil {
 					return sent, err
