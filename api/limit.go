@@ -103,7 +103,11 @@ func (s *Server) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || s.writes == nil {
 			return next(c)
 		}
-		cost := 1 + int(max(c.Request().ContentLength-1, 0))/WriteUnit
+		size := c.Request().ContentLength
+		if size < 0 { // a chunked body declares no length: it pays for the largest it could be
+			size = s.bodyLimit
+		}
+		cost := 1 + int(max(size-1, 0)/WriteUnit)
 		if wait, ok := s.writes.allow(a.TokenID, cost, time.Now()); !ok {
 			seconds := int(math.Ceil(wait.Seconds()))
 			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))

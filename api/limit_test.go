@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -77,4 +80,24 @@ func TestLargeWritesUseUpTheLimitFaster(t *testing.T) {
 	assert.Greater(t, wait, 60, "it waits for the units it needs, not for one")
 	assert.Equal(t, http.StatusCreated, ta.do("POST", "/api/v1/breaches", acme, breachtest.ExampleReport(ta.Now)).Status,
 		"a small filing still fits")
+}
+
+func TestChunkedWritesPayForTheLargestBody(t *testing.T) {
+	ta := newTestAPI(t)
+	ta.srv.SetWriteLimit(api.WriteLimit{PerSecond: 1.0 / 60, Burst: 70})
+	acme := ta.token("supplier", "Acme BV", "acme")
+	send := func() int {
+		data, err := json.Marshal(breachtest.ExampleReport(ta.Now))
+		require.NoError(t, err)
+		req, err := http.NewRequest("POST", ta.URL+"/api/v1/breaches", io.MultiReader(bytes.NewReader(data))) // no length: chunked
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+acme)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	assert.Equal(t, http.StatusCreated, send(), "a chunked write costs 64 units of the 70")
+	assert.Equal(t, http.StatusTooManyRequests, send(), "a second one is more than what is left")
 }

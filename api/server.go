@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/labstack/gommon/bytes"
 
 	"datalek/breach"
 )
@@ -38,7 +39,8 @@ type Server struct {
 	DiskFree    func() (uint64, error)
 	MinFreeDisk uint64
 
-	writes *writeLimiter // per token; nil is no limit
+	writes    *writeLimiter // per token; nil is no limit
+	bodyLimit int64         // bytes; what a write of unknown length is charged
 }
 
 // DefaultMaxMailAge is MaxMailAge unless configured.
@@ -96,6 +98,7 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY"}))
 	e.Use(middleware.BodyLimit(bodyLimit))
+	s.bodyLimit, _ = bytes.Parse(bodyLimit) // as the middleware parses it
 	e.Use(noStore)
 
 	e.GET("/healthz", s.handleHealth)

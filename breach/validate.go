@@ -260,7 +260,10 @@ func (r *Report) reporterProblems(p *Problems) {
 		p.Add("reporter", "geef een telefoonnummer (reporter.phone) of e-mailadres (reporter.email)")
 	}
 	if rep.Email != "" {
-		if a, err := mail.ParseAddress(rep.Email); err != nil || a.Address != rep.Email || len(rep.Email) > maxShort {
+		// "=?" would let a mail client decode an encoded word (RFC 2047) where
+		// the address is shown, as in a bounce's Subject.
+		if a, err := mail.ParseAddress(rep.Email); err != nil || a.Address != rep.Email || len(rep.Email) > maxShort ||
+			strings.Contains(rep.Email, "=?") {
 			p.Add("reporter.email", "is geen geldig e-mailadres")
 		}
 	}

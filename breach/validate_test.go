@@ -93,6 +93,8 @@ func TestFilingValidate(t *testing.T) {
 		{"escape sequence in free text", func(f *breach.Filing) { f.Cause = "printstraat\x1b[31m" }, []string{"cause"}},
 		{"line breaks in free text are fine", func(f *breach.Filing) { f.Measures = "1. Stilgezet\n2. Gebeld\n\tklaar" }, nil},
 		{"phone number of absurd length", func(f *breach.Filing) { f.Reporter.Phone = "06 " + strings.Repeat("1 ", 40) }, []string{"reporter.phone"}},
+		{"an encoded word in the reporter's address", func(f *breach.Filing) { f.Reporter.Email = "=?utf-8?q?=E2=80=AE?=gpj.exe@x.test" },
+			[]string{"reporter.email"}},
 		{"a flood of sent items is one problem", func(f *breach.Filing) { f.SentItems = make([]breach.SentItem, 5000) }, []string{"sent_items"}},
 		{"a report of a megabyte, each field within its limit", func(f *breach.Filing) {
 			f.SentItems = nil
