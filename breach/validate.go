@@ -1,17 +1,12 @@
 package breach
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/mail"
-	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Limits on report fields. They keep a single report readable and bounded;
@@ -132,59 +127,6 @@ func (r *Report) size() int {
 	return len(data)
 }
 
-// text checks free text of several lines (a cause, measures, a message).
-func text(p *Problems, field, s string, max int, required bool) {
-	checkText(p, field, s, max, required, true)
-}
-
-// line checks text of one line (a title, a name): no line breaks and no
-// RFC 2047 encoded words, since it may end up in a mail header.
-func line(p *Problems, field, s string, max int, required bool) {
-	checkText(p, field, s, max, required, false)
-}
-
-// encodedWord matches an RFC 2047 encoded word (=?charset?q?text?= or
-// =?charset?b?text?=), as leniently as mail clients decode one.
-var encodedWord = regexp.MustCompile(`=\?[^?]*\?[bBqQ]\?[^?]*\?=`)
-
-// checkText refuses control characters (but LF, CRLF and tabs in multi-line
-// text), invisible format characters such as right-to-left overrides, and
-// the Unicode line and paragraph separators, which can make what a person
-// reads differ from what is stored: a bare CR or U+2028 starts a new line in
-// some viewers and not in others, and could forge a line of the AP form or
-// a mail. Text of one line also may not hold an RFC 2047 encoded word: a
-// mail client decodes it in a Subject into whatever it encodes (a
-// right-to-left override, other words), while the API, the register and the
-// form show it as it is. It is refused rather than neutralised when the mail
-// is composed, so that every place shows the same text; nobody writes
-// "=?utf-8?q?" in a title by accident. A required text needs at least one
-// visible character.
-func checkText(p *Problems, field, s string, max int, required, multiline bool) {
-	visible := false
-	for i, r := range s {
-		switch {
-		case multiline && (r == '\n' || r == '\t'):
-		case multiline && r == '\r' && strings.HasPrefix(s[i+1:], "\n"):
-		case r == '\r' && multiline:
-			p.Add(field, "bevat een losse regelterugloop (CR, U+000D) zonder regelovergang; gebruik LF of CRLF")
-			return
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp) || r == utf8.RuneError:
-			p.Add(field, "bevat een teken dat niet is toegestaan (U+%04X)", r)
-			return
-		case !unicode.IsSpace(r):
-			visible = true
-		}
-	}
-	switch {
-	case !multiline && encodedWord.MatchString(s):
-		p.Add(field, "bevat een gecodeerd woord volgens RFC 2047 (%s) dat een mailprogramma anders toont dan het hier staat", encodedWord.FindString(s))
-	case required && !visible:
-		p.Add(field, "is verplicht")
-	case utf8.RuneCountInString(s) > max:
-		p.Add(field, "is te lang (hoogstens %d tekens)", max)
-	}
-}
-
 func (r *Report) personalDataProblems(p *Problems) {
 	if len(r.PersonalData) > maxListItems {
 		p.Add("personal_data", "bevat meer dan %d categorieën", maxListItems)
@@ -298,134 +240,4 @@ func validPhone(s string) bool {
 func (f *Filing) Validate(now time.Time) error {
 	f.normalise()
 	return f.problems(now).Err("De melding is niet volledig of niet geldig.")
-}
-
-// ReportPatch changes report fields; a nil field is left as it is. A field
-// cannot be removed, only corrected.
-type ReportPatch struct {
-	Title             *string      `json:"title,omitempty"`
-	DetectedAt        *time.Time   `json:"detected_at,omitempty"`
-	StartedAt         *time.Time   `json:"started_at,omitempty"`
-	Ongoing           *bool        `json:"ongoing,omitempty"`
-	Cause             *string      `json:"cause,omitempty"`
-	PersonalData      *[]string    `json:"personal_data,omitempty"`
-	SubjectsMin       *int         `json:"subjects_min,omitempty"`
-	SubjectsMax       *int         `json:"subjects_max,omitempty"`
-	SentItems         *[]SentItem  `json:"sent_items,omitempty"`
-	ItemDisposition   *Disposition `json:"item_disposition,omitempty"`
-	Measures          *string      `json:"measures,omitempty"`
-	Reporter          *Reporter    `json:"reporter,omitempty"`
-	ContractReference *string      `json:"contract_reference,omitempty"`
-}
-
-// Validate checks what a patch tells by itself: a field given empty (text
-// of spaces only, no personal-data category) would remove what the report
-// has, and a field can be corrected, not removed. It returns an EINVALID
-// *Error naming every such field.
-func (pt *ReportPatch) Validate() error { return pt.removals().Err("De wijziging is niet geldig.") }
-
-func (pt *ReportPatch) removals() Problems {
-	var p Problems
-	for _, f := range []struct {
-		field string
-		empty bool
-	}{
-		{"title", givenBlank(pt.Title)},
-		{"cause", givenBlank(pt.Cause)},
-		{"personal_data", pt.PersonalData != nil && len(*pt.PersonalData) == 0},
-		{"item_disposition", pt.ItemDisposition != nil && *pt.ItemDisposition == ""},
-		{"measures", givenBlank(pt.Measures)},
-		{"contract_reference", givenBlank(pt.ContractReference)},
-	} {
-		if f.empty {
-			p.Add(f.field, "mag niet leeg zijn: een veld kan worden verbeterd, niet verwijderd; laat het weg om het te houden zoals het is")
-		}
-	}
-	return p
-}
-
-// givenBlank reports whether a text was given with nothing in it.
-func givenBlank(s *string) bool { return s != nil && strings.TrimSpace(*s) == "" }
-
-// apply returns the report with the patch applied and normalised, and the
-// changes it made: one per field whose normalised value differs, so that
-// sending back a value with other spacing records nothing.
-func (pt *ReportPatch) apply(r Report) (Report, []Change) {
-	old := r
-	if v := pt.Title; v != nil {
-		r.Title = *v
-	}
-	if v := pt.StartedAt; v != nil {
-		r.StartedAt = v
-	}
-	if v := pt.Ongoing; v != nil {
-		r.Ongoing = v
-	}
-	if v := pt.Cause; v != nil {
-		r.Cause = *v
-	}
-	if v := pt.PersonalData; v != nil {
-		r.PersonalData = slices.Clone(*v)
-	}
-	if v := pt.SubjectsMin; v != nil {
-		r.SubjectsMin = v
-	}
-	if v := pt.SubjectsMax; v != nil {
-		r.SubjectsMax = v
-	}
-	if v := pt.SentItems; v != nil {
-		r.SentItems = slices.Clone(*v)
-	}
-	if v := pt.ItemDisposition; v != nil {
-		r.ItemDisposition = *v
-	}
-	if v := pt.Measures; v != nil {
-		r.Measures = *v
-	}
-	if v := pt.Reporter; v != nil {
-		r.Reporter = *v
-	}
-	if v := pt.ContractReference; v != nil {
-		r.ContractReference = *v
-	}
-	r.normalise()
-	return r, reportChanges(old, r)
-}
-
-// reportChanges lists the report fields whose JSON differs between old and
-// new, in the order of the report.
-func reportChanges(old, new Report) []Change {
-	var changes []Change
-	o, n := reportFields(old), reportFields(new)
-	for _, f := range reportFieldOrder {
-		if !bytes.Equal(o[f], n[f]) {
-			changes = append(changes, Change{Field: f, Old: orNull(o[f]), New: orNull(n[f])})
-		}
-	}
-	return changes
-}
-
-// reportFieldOrder is the report's fields as JSON names, in struct order.
-var reportFieldOrder = func() []string {
-	t := reflect.TypeOf(Report{})
-	names := make([]string, t.NumField())
-	for i := range names {
-		names[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
-	}
-	return names
-}()
-
-// reportFields is the report as a map from JSON field name to value.
-func reportFields(r Report) map[string]json.RawMessage {
-	data, _ := json.Marshal(r)
-	var m map[string]json.RawMessage
-	_ = json.Unmarshal(data, &m)
-	return m
-}
-
-func orNull(v json.RawMessage) json.RawMessage {
-	if v == nil {
-		return json.RawMessage("null")
-	}
-	return v
 }
