@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -49,15 +51,8 @@ type abuseResult struct {
 func (r abuseResult) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "honest %s\n", r.Honest)
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range r.AbuserWrites {
-			if !yield(k) {
-				return
-			}
-		}
-	})
 	fmt.Fprintf(&b, "abuser writes:")
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(r.AbuserWrites)) {
 		fmt.Fprintf(&b, " %s:%d", k, r.AbuserWrites[k])
 	}
 	fmt.Fprintf(&b, "\nabuser idle connections: %d held, %d closed or refused\n", r.IdleHeld, r.IdleRefused)
@@ -157,10 +152,15 @@ func runAbuse(ctx context.Context, cfg abuseConfig) (abuseResult, error) {
 	}
 
 	// The abuser's idle connections, from its own address.
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return res, err
+	}
+	host := u.Host
 	var idle []net.Conn
 	wg.Go(func() {
 		for i := 0; i < cfg.Idle && ctx.Err() == nil; i++ {
-			c, err := dialer.DialContext(ctx, "tcp", strings.TrimPrefix(strings.TrimPrefix(baseURL, "http://"), "https://"))
+			c, err := dialer.DialContext(ctx, "tcp", host)
 			mu.Lock()
 			if err != nil {
 				res.IdleRefused++
