@@ -29,7 +29,7 @@ func getBreach(tx *bolt.Tx, scope breach.Scope, id string) (*breach.Breach, erro
 		return nil, notFound(id)
 	}
 	var b breach.Breach
-	if err := json.Unmarshal(data, &b); err != nil {
+	if err := getJSON(data, &b); err != nil {
 		return nil, fmt.Errorf("breach %s: decode: %w", id, err)
 	}
 	if !scope.Allows(b.Organisation) {
@@ -50,7 +50,7 @@ func encodeEvents(events []breach.Event) ([]encodedEvent, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = encodedEvent{eventKey(e.BreachID, e.Seq), data}
+		out[i] = encodedEvent{eventKey(e.BreachID, e.Seq), pack(data)}
 	}
 	return out, nil
 }
@@ -87,10 +87,11 @@ func moveEntries(bkt *bolt.Bucket, id string, old, current []breach.RunningDeadl
 // are taken from the breach by the caller, once: a commit that runs again
 // must write them again.
 func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices []breach.Notice, old indexed) error {
-	record, err := json.Marshal(b)
+	data, err := json.Marshal(b)
 	if err != nil {
 		return err
 	}
+	record := pack(data)
 	if err := tx.Bucket(bucketBreaches).Put([]byte(b.ID), record); err != nil {
 		return err
 	}
@@ -101,7 +102,7 @@ func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices [
 		}
 	}
 	if len(notices) > 0 {
-		snapshot, err := putSnapshot(tx, b, record)
+		snapshot, err := putSnapshot(tx, b, data, record)
 		if err != nil {
 			return err
 		}
@@ -205,7 +206,7 @@ func findIdempotent(tx *bolt.Tx, idem *breach.Idempotency) (*breach.Breach, erro
 		return nil, nil
 	}
 	var prev breach.Idempotency
-	if err := json.Unmarshal(data, &prev); err != nil {
+	if err := getJSON(data, &prev); err != nil {
 		return nil, err
 	}
 	if prev.Fingerprint != idem.Fingerprint {
@@ -314,7 +315,7 @@ func readEvents(tx *bolt.Tx, id string) ([]breach.Event, error) {
 	c := tx.Bucket(bucketEvents).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var e breach.Event
-		if err := json.Unmarshal(v, &e); err != nil {
+		if err := getJSON(v, &e); err != nil {
 			return nil, fmt.Errorf("breach %s: event %x: %w", id, k[len(prefix):], err)
 		}
 		events = append(events, e)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -29,7 +28,7 @@ func (db *DB) Check() error {
 		references := map[string]string{} // reference -> breach ID
 		err := tx.Bucket(bucketBreaches).ForEach(func(k, v []byte) error {
 			var b breach.Breach
-			if err := json.Unmarshal(v, &b); err != nil {
+			if err := getJSON(v, &b); err != nil {
 				report("breach %s: %v", k, err)
 				return nil
 			}
@@ -160,7 +159,7 @@ func checkMail(tx *bolt.Tx, report func(string, ...any)) {
 	}
 	_ = tx.Bucket(bucketSnapshots).ForEach(func(k, v []byte) error {
 		var b breach.Breach
-		if err := json.Unmarshal(v, &b); err != nil {
+		if err := getJSON(v, &b); err != nil {
 			report("%s %x: %v", bucketSnapshots, k, err)
 		} else if !bytes.Equal(k, snapshotKey(b.ID, b.Version)) {
 			report("%s %x: holds breach %s version %d", bucketSnapshots, k, b.ID, b.Version)
@@ -192,7 +191,7 @@ func checkTokens(tx *bolt.Tx, report func(string, ...any)) error {
 	ids := tx.Bucket(bucketTokenIDs)
 	return tx.Bucket(bucketTokens).ForEach(func(hash, v []byte) error {
 		var t breach.Token
-		if err := json.Unmarshal(v, &t); err != nil {
+		if err := getJSON(v, &t); err != nil {
 			report("token %x: %v", hash, err)
 		} else if !bytes.Equal(ids.Get([]byte(t.ID)), hash) {
 			report("token %s: token_ids does not point at it", t.ID)

@@ -4,7 +4,6 @@ package store
 // layout), closing it and the raw access tools need.
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -81,14 +80,4 @@ func (db *DB) Ping() error {
 		}
 		return nil
 	})
-}
-
-// putJSON stores v as JSON under key: every record in the store is JSON, so
-// a stored record stays readable with bbolt's own tools.
-func putJSON(bkt *bolt.Bucket, key []byte, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return bkt.Put(key, data)
 }

@@ -9,13 +9,19 @@
 // commit) and concurrent writers are group-committed (Commit), so throughput
 // is not one fsync per request.
 //
-// Bucket layout, version 5 (meta/layout_version). A change to this layout
+// Bucket layout, version 6 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test; the stored
 // JSON of every record is pinned by TestStoredLayout (testdata/layout/v<version>). "BE"
 // is big-endian; "ns" is nanoseconds since 1970 UTC, so keys sort by time.
 //
+// "as JSON" below means JSON compressed as one zstd frame against the
+// dictionary in zstd-dictionary-1.txt, whose ID the frame names (since
+// version 6; before, plain JSON, which is still read): the records of the
+// buckets breaches, events, snapshots, outbox, mail_sent, mail_dead,
+// idempotency and tokens (codec.go).
+//
 //	meta/
-//	    layout_version            -> decimal layout version ("5")
+//	    layout_version            -> decimal layout version ("6")
 //	    ref/<yyyy>                -> uint64 BE: breaches received in that year
 //	                                 (Europe/Amsterdam), for the counted references
 //	                                 DL-yyyy-nnnn of versions 1 to 3; no longer

@@ -1,6 +1,10 @@
 package store
 
-import "datalek/breach"
+import (
+	bolt "go.etcd.io/bbolt"
+
+	"datalek/breach"
+)
 
 // CreateBreachWithTrail writes a new breach with the events and notices
 // given, through the write path of CreateBreach. It is for the layout test,
@@ -25,3 +29,33 @@ func (db *DB) DrawReferences(refs ...string) {
 		return ref
 	}
 }
+
+// Unpack returns a stored record's JSON, for tests that read the buckets.
+func Unpack(v []byte) ([]byte, error) { return unpack(v) }
+
+// DecompressRecords stores every record as plain JSON, as layouts before 6
+// did: the inverse of migrateCompress, for the migration tests.
+func DecompressRecords(tx *bolt.Tx) error {
+	for _, name := range recordBuckets {
+		bkt := tx.Bucket(name)
+		var keys, values [][]byte
+		err := bkt.ForEach(func(k, v []byte) error {
+			data, err := unpack(v)
+			keys, values = append(keys, k), append(values, data)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for i := range keys {
+			if err := bkt.Put(keys[i], values[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Pack compresses a record's JSON as the store stores it, for tests that
+// alter stored records.
+func Pack(data []byte) []byte { return pack(data) }

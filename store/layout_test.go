@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
@@ -156,11 +157,13 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 
 // storedRecord is a record as the golden files show it: its key, with the
 // bytes that are not printable written as \xNN, and its value: as JSON
-// when it is, else as bytes written the same way.
+// when it is (a compressed record decompressed, with the ID of the
+// dictionary its frame names), else as bytes written the same way.
 type storedRecord struct {
-	Key   string          `json:"key"`
-	Value json.RawMessage `json:"value,omitempty"`
-	Bytes *string         `json:"bytes,omitempty"`
+	Key        string          `json:"key"`
+	Dictionary *uint32         `json:"zstd_dictionary,omitempty"`
+	Value      json.RawMessage `json:"value,omitempty"`
+	Bytes      *string         `json:"bytes,omitempty"`
 }
 
 func printableKey(k []byte) string {
@@ -182,6 +185,14 @@ func readBucket(t *testing.T, db *store.DB, name string) []byte {
 	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(name)).ForEach(func(k, v []byte) error {
 			r := storedRecord{Key: printableKey(k)}
+			var frame zstd.Header
+			if frame.Decode(v) == nil {
+				r.Dictionary = &frame.DictionaryID
+				var err error
+				if v, err = store.Unpack(v); err != nil {
+					return err
+				}
+			}
 			if json.Valid(v) {
 				r.Value = append(json.RawMessage(nil), v...)
 			} else {

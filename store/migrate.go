@@ -15,7 +15,7 @@ import (
 )
 
 // LayoutVersion is the bucket layout this code reads and writes (see doc.go).
-const LayoutVersion = 5
+const LayoutVersion = 6
 
 // migrations[v] brings a database from layout v to v+1. Each needs a test
 // that opens a database of layout v and checks the result. New buckets are
@@ -25,6 +25,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	2: migrateSnapshots,
 	3: migrateReferences,
 	4: migrateDeliveries,
+	5: migrateCompress,
 }
 
 // migrateAlerts (1 → 2) gives every breach the alert state of its clocks, as
@@ -35,7 +36,7 @@ func migrateAlerts(tx *bolt.Tx) error {
 	var updated []*breach.Breach
 	err := breaches.ForEach(func(k, v []byte) error {
 		var b breach.Breach
-		if err := json.Unmarshal(v, &b); err != nil {
+		if err := getJSON(v, &b); err != nil {
 			return fmt.Errorf("breach %s: %w", k, err)
 		}
 		b.RestartAlerts(breach.ClockProcessor, b.ReceivedAt, breach.DefaultSchedule())
@@ -79,7 +80,7 @@ func migrateSnapshots(tx *bolt.Tx) error {
 		var rewrite [][2][]byte
 		err := mails.ForEach(func(k, v []byte) error {
 			var rec map[string]json.RawMessage // only the snapshot changes; the rest is kept as it is
-			if err := json.Unmarshal(v, &rec); err != nil {
+			if err := getJSON(v, &rec); err != nil {
 				return fmt.Errorf("%s %x: %w", name, k, err)
 			}
 			inline := rec["breach_snapshot"]
@@ -137,7 +138,7 @@ func migrateReferences(tx *bolt.Tx) error {
 		var b struct {
 			Reference string `json:"reference"`
 		}
-		if err := json.Unmarshal(v, &b); err != nil {
+		if err := getJSON(v, &b); err != nil {
 			return fmt.Errorf("breach %s: %w", k, err)
 		}
 		if other := refs.Get([]byte(b.Reference)); other != nil && !bytes.Equal(other, k) {
@@ -237,10 +238,10 @@ func migrateDeliveries(tx *bolt.Tx) error {
 				} `json:"notice"`
 				NextAttemptAt time.Time `json:"next_attempt_at"`
 			}
-			if err := json.Unmarshal(v, &m.rec); err != nil {
+			if err := getJSON(v, &m.rec); err != nil {
 				return fmt.Errorf("%s %x: %w", name, k, err)
 			}
-			if err := json.Unmarshal(v, &facts); err != nil {
+			if err := getJSON(v, &facts); err != nil {
 				return fmt.Errorf("%s %x: %w", name, k, err)
 			}
 			if len(facts.Notice.To) == 0 {
@@ -290,6 +291,48 @@ func migrateDeliveries(tx *bolt.Tx) error {
 		}
 	}
 	return tx.Bucket(bucketMeta).Put(keyMailDeadMailboxCount, u64(uint64(deadMailbox)))
+}
+
+// recordBuckets hold the records, stored as compressed JSON since layout 6;
+// the other buckets hold keys, IDs and counters.
+var recordBuckets = [][]byte{bucketBreaches, bucketEvents, bucketSnapshots, bucketOutbox, bucketMailSent,
+	bucketMailDead, bucketIdempotency, bucketTokens}
+
+// migrateCompress (5 → 6) compresses every record stored as plain JSON. It
+// rewrites a bucket a chunk of records at a time, so that it never holds a
+// whole bucket in memory, and seeks past the last key it wrote, since a
+// write moves bbolt's cursors.
+func migrateCompress(tx *bolt.Tx) error {
+	const chunk = 1024
+	for _, name := range recordBuckets {
+		bkt := tx.Bucket(name)
+		var after []byte
+		for {
+			var keys, values [][]byte
+			c := bkt.Cursor()
+			k, v := c.First()
+			if after != nil {
+				if k, v = c.Seek(after); k != nil && bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && len(keys) < chunk; k, v = c.Next() {
+				if v != nil && !compressed(v) {
+					keys, values = append(keys, bytes.Clone(k)), append(values, pack(v))
+				}
+				after = bytes.Clone(k)
+			}
+			for i := range keys {
+				if err := bkt.Put(keys[i], values[i]); err != nil {
+					return err
+				}
+			}
+			if k == nil {
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // migrate creates the buckets of a new database and upgrades an old one. It

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
@@ -43,10 +44,22 @@ func rewriteJSON(bkt *bolt.Bucket, edit func(m map[string]json.RawMessage) error
 	return nil
 }
 
+// downgradeToV5 turns a database into layout 5: every record plain JSON.
+func downgradeToV5(t *testing.T, db *store.DB) {
+	t.Helper()
+	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
+		if err := store.DecompressRecords(tx); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("layout_version"), []byte("5"))
+	}))
+}
+
 // downgradeToV1 turns a database into layout 1: no alert state on breaches,
 // no buckets of the alerts and the mail.
 func downgradeToV1(t *testing.T, db *store.DB) {
 	t.Helper()
+	downgradeToV5(t, db)
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
 		for _, name := range []string{"alerts", "outbox", "outbox_due", "mail_sent", "mail_dead", "by_organisation_deadline", "snapshots", "references"} {
 			if err := tx.DeleteBucket([]byte(name)); err != nil {
@@ -70,6 +83,7 @@ func downgradeToV1(t *testing.T, db *store.DB) {
 // lowest number; a test keeps them in the same state.
 func downgradeToV4(t *testing.T, db *store.DB) {
 	t.Helper()
+	downgradeToV5(t, db)
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket([]byte("meta"))
 		for _, name := range []string{"outbox", "mail_sent", "mail_dead"} {
@@ -246,7 +260,7 @@ func rawMails(t *testing.T, db *store.DB, bucket string) []map[string]string {
 	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucket)).ForEach(func(_, v []byte) error {
 			var m map[string]json.RawMessage
-			if err := json.Unmarshal(v, &m); err != nil {
+			if err := unmarshalStored(v, &m); err != nil {
 				return err
 			}
 			fields := map[string]string{}
@@ -267,7 +281,7 @@ func storedMails(t *testing.T, db *store.DB, bucket string) []breach.OutboxMail 
 	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucket)).ForEach(func(_, v []byte) error {
 			var m breach.OutboxMail
-			if err := json.Unmarshal(v, &m); err != nil {
+			if err := unmarshalStored(v, &m); err != nil {
 				return err
 			}
 			mails = append(mails, m)
@@ -275,6 +289,15 @@ func storedMails(t *testing.T, db *store.DB, bucket string) []breach.OutboxMail 
 		})
 	}))
 	return mails
+}
+
+// unmarshalStored decodes a stored record, compressed or not.
+func unmarshalStored(v []byte, into any) error {
+	data, err := store.Unpack(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, into)
 }
 
 // keyCount is how many keys a bucket holds.
@@ -348,8 +371,11 @@ func TestMigrateLayout2To3(t *testing.T) {
 	assert.JSONEq(t, fmt.Sprintf(`{"breach_id":%q,"version":1}`, sent.ID), deadLetters[0]["snapshot"])
 	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
 		key := binary.BigEndian.AppendUint64([]byte(sent.ID+"/"), 1)
-		assert.Equal(t, tx.Bucket([]byte("breaches")).Get([]byte(sent.ID)), tx.Bucket([]byte("snapshots")).Get(key),
-			"the snapshot is the breach record as the filing wrote it, byte for byte")
+		record, err := store.Unpack(tx.Bucket([]byte("breaches")).Get([]byte(sent.ID)))
+		require.NoError(t, err)
+		snapshot, err := store.Unpack(tx.Bucket([]byte("snapshots")).Get(key))
+		require.NoError(t, err)
+		assert.Equal(t, string(record), string(snapshot), "the snapshot is the breach record as the filing wrote it, byte for byte")
 		return nil
 	}))
 
@@ -420,7 +446,7 @@ func TestMigrateLayout3To4(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Check(), "every reference indexed, and only those")
-	assertLayoutVersion(t, db, 5)
+	assertLayoutVersion(t, db, store.LayoutVersion)
 	svc, _ = newService(db)
 	for i, id := range ids {
 		b, err := svc.FindBreach(ctx, adviser, id)
@@ -482,7 +508,7 @@ func TestMigrateLayout4To5(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Check(), "every delivery to one of its notice's addresses, the due index and the counters agree")
-	assertLayoutVersion(t, db, 5)
+	assertLayoutVersion(t, db, store.LayoutVersion)
 
 	st, err := db.MailStats(ctx)
 	require.NoError(t, err)
@@ -510,4 +536,71 @@ func TestMigrateLayout4To5(t *testing.T) {
 	due, err := db.DueMail(ctx, later, 100)
 	require.NoError(t, err)
 	assert.Len(t, due, 2, "the bounce's deliveries are due when the bounce was; the acknowledgement waits out its failure")
+}
+
+func TestMigrateLayout5To6(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "datalek.db")
+	db, err := store.Open(path)
+	require.NoError(t, err)
+	svc, c := newService(db)
+	b, _, err := svc.FileBreach(ctx, supplier("Acme BV"), filing("Eerste", start.Add(-time.Hour)), "acme-incident-1")
+	require.NoError(t, err)
+	c.t = start.Add(time.Minute)
+	require.NoError(t, db.PutToken(ctx, &breach.Token{ID: "tok-acme-2", Name: "acme-2", Role: breach.RoleSupplier,
+		Organisation: "Acme BV", Hash: "5ha256hex0f7hesecret", CreatedAt: c.t, CreatedBy: "bootstrap (admin)"}))
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.NoError(t, db.MarkSent(ctx, []uint64{mails[0].Seq}, c.t))
+	require.NoError(t, db.MarkDead(ctx, mails[1].Seq, c.t, "550 no such user", nil))
+	before, err := svc.FindBreach(ctx, adviser, b.ID)
+	require.NoError(t, err)
+	trail, err := svc.ListEvents(ctx, adviser, b.ID)
+	require.NoError(t, err)
+
+	downgradeToV5(t, db)
+	plain := map[string]int{}
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		for _, name := range []string{"breaches", "events", "snapshots", "mail_sent", "mail_dead", "idempotency", "tokens"} {
+			require.NoError(t, tx.Bucket([]byte(name)).ForEach(func(_, v []byte) error {
+				require.True(t, json.Valid(v), "%s: a layout 5 record is plain JSON", name)
+				plain[name]++
+				return nil
+			}))
+			require.Positive(t, plain[name], "%s: the test stores a record of every kind", name)
+		}
+		return nil
+	}))
+	require.NoError(t, db.Close())
+
+	db, err = store.Open(path) // migrates
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Check())
+	assertLayoutVersion(t, db, store.LayoutVersion)
+	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
+		for name, n := range plain {
+			got := 0
+			require.NoError(t, tx.Bucket([]byte(name)).ForEach(func(_, v []byte) error {
+				var frame zstd.Header
+				require.NoError(t, frame.Decode(v), "%s: a layout 6 record is a zstd frame", name)
+				assert.Equal(t, uint32(1), frame.DictionaryID, "%s: against dictionary 1", name)
+				got++
+				return nil
+			}))
+			assert.Equal(t, n, got, "%s: every record kept", name)
+		}
+		return nil
+	}))
+	svc, _ = newService(db)
+	after, err := svc.FindBreach(ctx, adviser, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "the breach reads back as it was")
+	trailAfter, err := svc.ListEvents(ctx, adviser, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, trail, trailAfter, "and its trail")
+	sent, dead := storedMails(t, db, "mail_sent"), storedMails(t, db, "mail_dead")
+	require.Len(t, sent, 1)
+	require.Len(t, dead, 1)
+	assert.Equal(t, mails[0].Seq, sent[0].Seq)
+	assert.Equal(t, mails[1].Seq, dead[0].Seq)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -85,7 +84,7 @@ func enqueue(tx *bolt.Tx, n breach.Notice, snapshot *snapshotRef) error {
 // transaction, so that the mail comes back with its breach as it was.
 func decodeMail(tx *bolt.Tx, v []byte) (outboxRecord, error) {
 	var rec outboxRecord
-	if err := json.Unmarshal(v, &rec); err != nil {
+	if err := getJSON(v, &rec); err != nil {
 		return rec, err
 	}
 	if rec.Snapshot != nil {
@@ -153,7 +152,7 @@ func changeMail(tx *bolt.Tx, seq uint64, fn func(*outboxRecord)) (outboxRecord, 
 		return outboxRecord{}, breach.Errorf(breach.ENOTFOUND, "Mail %d staat niet (meer) in de wachtrij.", seq)
 	}
 	var rec outboxRecord // the snapshot is not read: its reference is only carried along
-	if err := json.Unmarshal(v, &rec); err != nil {
+	if err := getJSON(v, &rec); err != nil {
 		return rec, err
 	}
 	if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(rec.NextAttemptAt, seq)); err != nil {
@@ -244,7 +243,7 @@ func requeue(tx *bolt.Tx, from []byte, seq uint64, now time.Time) error {
 		return breach.Errorf(breach.ENOTFOUND, "Mail %d staat niet in %s.", seq, from)
 	}
 	var rec outboxRecord
-	if err := json.Unmarshal(v, &rec); err != nil {
+	if err := getJSON(v, &rec); err != nil {
 		return fmt.Errorf("%s %d: %w", from, seq, err)
 	}
 	if string(from) == string(bucketOutbox) {
@@ -270,7 +269,7 @@ func (db *DB) ResendDead(ctx context.Context, seq uint64, now time.Time) error {
 			return breach.Errorf(breach.ENOTFOUND, "Er is geen onbestelbare mail met nummer %d.", seq)
 		}
 		var rec breach.OutboxMail
-		if err := json.Unmarshal(v, &rec); err != nil {
+		if err := getJSON(v, &rec); err != nil {
 			return fmt.Errorf("mail_dead %d: %w", seq, err)
 		}
 		if err := requeue(tx, bucketMailDead, seq, now); err != nil {
@@ -289,7 +288,7 @@ func (db *DB) ResendDeadSince(ctx context.Context, since, now time.Time) (int, e
 		var resend []breach.OutboxMail
 		err := tx.Bucket(bucketMailDead).ForEach(func(k, v []byte) error {
 			var rec breach.OutboxMail
-			if err := json.Unmarshal(v, &rec); err != nil {
+			if err := getJSON(v, &rec); err != nil {
 				return fmt.Errorf("mail_dead %x: %w", k, err)
 			}
 			if rec.DeadAt == nil || !rec.DeadAt.Before(since) {
@@ -337,7 +336,7 @@ func (db *DB) MailStats(ctx context.Context) (breach.MailStats, error) {
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if st.Pending == 0 {
 				var rec breach.OutboxMail
-				if err := json.Unmarshal(v, &rec); err != nil {
+				if err := getJSON(v, &rec); err != nil {
 					return err
 				}
 				st.OldestPending = &rec.CreatedAt

@@ -5,7 +5,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,16 +24,20 @@ func (r snapshotRef) key() []byte { return snapshotKey(r.BreachID, r.Version) }
 
 func (r snapshotRef) String() string { return fmt.Sprintf("%s version %d", r.BreachID, r.Version) }
 
-// putSnapshot stores record, breach b as just encoded for breaches/, as the
-// snapshot of the change that brought b to its version, and returns the
-// reference its mails carry. A version is a change, and every change adds an
+// putSnapshot stores record, breach b as just stored in breaches/ (data, its
+// JSON), as the snapshot of the change that brought b to its version, and
+// returns the reference its mails carry. A version is a change, and every change adds an
 // event, so a second snapshot under the same version with other content is a
 // defect; it is refused rather than rewrite what sent mail showed.
-func putSnapshot(tx *bolt.Tx, b *breach.Breach, record []byte) (*snapshotRef, error) {
+func putSnapshot(tx *bolt.Tx, b *breach.Breach, data, record []byte) (*snapshotRef, error) {
 	ref := &snapshotRef{BreachID: b.ID, Version: b.Version}
 	snapshots := tx.Bucket(bucketSnapshots)
-	if old := snapshots.Get(ref.key()); old != nil {
-		if bytes.Equal(old, record) {
+	if stored := snapshots.Get(ref.key()); stored != nil {
+		old, err := unpack(stored)
+		if err != nil {
+			return nil, fmt.Errorf("snapshot of breach %s: %w", ref, err)
+		}
+		if bytes.Equal(old, data) {
 			return ref, nil
 		}
 		return nil, fmt.Errorf("snapshot of breach %s: stored already with other content", ref)
@@ -49,7 +52,7 @@ func getSnapshot(tx *bolt.Tx, ref snapshotRef) (*breach.Breach, error) {
 		return nil, fmt.Errorf("snapshot of breach %s: missing", ref)
 	}
 	var b breach.Breach
-	if err := json.Unmarshal(data, &b); err != nil {
+	if err := getJSON(data, &b); err != nil {
 		return nil, fmt.Errorf("snapshot of breach %s: %w", ref, err)
 	}
 	return &b, nil

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -423,13 +424,26 @@ func TestCheckFindsDamage(t *testing.T) {
 		{"edited audit event", func(tx *bolt.Tx, b *breach.Breach) error {
 			evs := tx.Bucket([]byte("events"))
 			k, v := evs.Cursor().First()
-			return evs.Put(k, []byte(string(v[:len(v)-1])+`,"message":"weggepoetst"}`))
+			v, err := store.Unpack(v)
+			if err != nil {
+				return err
+			}
+			return evs.Put(k, store.Pack([]byte(string(v[:len(v)-1])+`,"message":"weggepoetst"}`)))
 		}, "altered"},
 		{"edited report in the record itself", func(tx *bolt.Tx, b *breach.Breach) error {
 			bkt := tx.Bucket([]byte("breaches"))
-			v := bkt.Get([]byte(b.ID))
-			return bkt.Put([]byte(b.ID), []byte(strings.Replace(string(v), `"title":"x"`, `"title":"niets aan de hand"`, 1)))
+			v, err := store.Unpack(bkt.Get([]byte(b.ID)))
+			if err != nil {
+				return err
+			}
+			return bkt.Put([]byte(b.ID), store.Pack([]byte(strings.Replace(string(v), `"title":"x"`, `"title":"niets aan de hand"`, 1))))
 		}, "title differs from what its trail records"},
+		{"damaged compressed record", func(tx *bolt.Tx, b *breach.Breach) error {
+			bkt := tx.Bucket([]byte("breaches"))
+			v := bytes.Clone(bkt.Get([]byte(b.ID)))
+			v[len(v)/2] ^= 0xff
+			return bkt.Put([]byte(b.ID), v)
+		}, "decompress"},
 		{"deleted audit event", func(tx *bolt.Tx, b *breach.Breach) error {
 			evs := tx.Bucket([]byte("events"))
 			k, _ := evs.Cursor().First()

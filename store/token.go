@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -85,7 +84,7 @@ func getToken(tx *bolt.Tx, hash []byte) (*breach.Token, error) {
 		return nil, tokenNotFound("")
 	}
 	var t breach.Token
-	if err := json.Unmarshal(data, &t); err != nil {
+	if err := getJSON(data, &t); err != nil {
 		return nil, err
 	}
 	t.Hash = string(hash)
