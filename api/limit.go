@@ -18,8 +18,11 @@ import (
 // development, answer, record a step), so that one supplier, by mistake or
 // on purpose, cannot fill the disk or flood the privacy mailbox: every
 // change is stored for good and may cause mail. A write costs one unit for
-// every started WriteUnit bytes of its body, so that large writes use up the
-// limit faster than small ones. Reads are not limited.
+// every started WriteUnit bytes of its body, or of the breach it leaves if
+// that is larger: the mails of a change refer to a snapshot of the whole
+// breach, so a one-field correction of a large breach stores as much as the
+// breach. Large writes use up the limit faster than small ones. Reads are
+// not limited.
 type WriteLimit struct {
 	PerSecond float64 // units per second a token may sustain; 0 is no limit
 	Burst     int     // units a token may use at once before the rate applies
@@ -89,10 +92,26 @@ func (w *writeLimiter) allow(token string, cost int, now time.Time) (wait time.D
 	return 0, true
 }
 
+// charge takes cost more units of token's bucket at now for a write already
+// done, leaving the bucket in debt if need be: the next write waits for it.
+func (w *writeLimiter) charge(token string, cost int, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if t := w.tokens[token]; t != nil && cost > 0 {
+		t.ReserveN(now, min(cost, w.burst))
+	}
+}
+
+// units is what a write of size bytes costs.
+func units(size int64) int { return 1 + int(max(size-1, 0)/WriteUnit) }
+
 // limitWrites refuses a write beyond the token's limit with 429 and the
 // seconds until it would be allowed. It runs after authentication, so it
 // counts per token, not per address; the body's size is what the client
-// declares (the body limit refuses a larger one).
+// declares (the body limit refuses a larger one). A write that left a
+// breach larger than its body pays the difference afterwards; the breach's
+// size is its answer's, which shows it whole (a supplier's view leaves out
+// only the controller's deliberation, which the supplier did not write).
 func (s *Server) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().Method {
@@ -107,13 +126,17 @@ func (s *Server) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
 		if size < 0 { // a chunked body declares no length: it pays for the largest it could be
 			size = s.bodyLimit
 		}
-		cost := 1 + int(max(size-1, 0)/WriteUnit)
+		cost := units(size)
 		if wait, ok := s.writes.allow(a.TokenID, cost, time.Now()); !ok {
 			seconds := int(math.Ceil(wait.Seconds()))
 			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
 			return &requestError{status: http.StatusTooManyRequests,
 				detail: fmt.Sprintf("Met dit token is in korte tijd te veel gewijzigd; probeer het over %d seconden opnieuw.", seconds)}
 		}
-		return next(c)
+		err := next(c)
+		if res := c.Response(); err == nil && res.Status < http.StatusBadRequest {
+			s.writes.charge(a.TokenID, units(res.Size)-cost, time.Now())
+		}
+		return err
 	}
 }

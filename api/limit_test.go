@@ -101,3 +101,31 @@ func TestChunkedWritesPayForTheLargestBody(t *testing.T) {
 	assert.Equal(t, http.StatusCreated, send(), "a chunked write costs 64 units of the 70")
 	assert.Equal(t, http.StatusTooManyRequests, send(), "a second one is more than what is left")
 }
+
+// A correction of one field of a large breach stores a snapshot of the whole
+// breach for its mails: it pays for the breach, not for its small body.
+func TestSmallWritesToALargeBreachPayForTheBreach(t *testing.T) {
+	ta := newTestAPI(t)
+	ta.srv.SetWriteLimit(api.WriteLimit{PerSecond: 1.0 / 600, Burst: 60}) // nothing refills within the test
+	acme := ta.token("supplier", "Acme BV", "acme")
+	large := breachtest.ExampleReport(ta.Now)
+	large["cause"] = strings.Repeat("Een lange oorzaak. ", 520) // about 10 KB, as in TestLargeWritesUseUpTheLimitFaster
+	large["measures"] = strings.Repeat("Een lange maatregel. ", 470)
+	large["sent_items"] = []map[string]any{{"description": strings.Repeat("Brief. ", 1400), "channel": "post"},
+		{"description": strings.Repeat("Brief. ", 1400), "channel": "post"}, {"description": strings.Repeat("Brief. ", 1400), "channel": "post"}}
+	res := ta.do("POST", "/api/v1/breaches", acme, large)
+	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body) // about 50 KB: 13 of the 60 units
+	id := res.JSON(t)["id"].(string)
+
+	patched := 0
+	for i := range 60 {
+		res := ta.do("PATCH", "/api/v1/breaches/"+id, acme, map[string]any{"contract_reference": "INK25." + strconv.Itoa(i)})
+		if res.Status == http.StatusTooManyRequests {
+			break
+		}
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		patched++
+	}
+	assert.GreaterOrEqual(t, patched, 3, "a correction costs about what the breach does, 13 units")
+	assert.LessOrEqual(t, patched, 4, "not the one unit of its body: 47 corrections would fit")
+}

@@ -137,8 +137,11 @@ func (c *committer) close() {
 // (sequence numbers, and IDs and instants that grow with time), so that
 // nearly every write appends. bbolt splits a full page at half its size,
 // which leaves such buckets half empty for ever; filling their pages fuller
-// cuts the file's growth per filing.
-var appendMostly = [][]byte{bucketEvents, bucketSnapshots, bucketOutbox, bucketOutboxDue, bucketMailSent, bucketMailDead, bucketByReceived}
+// cuts the file's growth per filing. Breach records are rewritten as well,
+// but a page is split only once it holds more than a page, so a record that
+// grows a little stays where it is.
+var appendMostly = [][]byte{bucketBreaches, bucketEvents, bucketSnapshots, bucketOutbox, bucketOutboxDue, bucketMailSent,
+	bucketMailDead, bucketByReceived}
 
 // appendFill is how full a page of an append-mostly bucket is filled.
 const appendFill = 0.9
