@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// What becomes of a mail the receiving server refuses for good, and an
-// operator's resend of mail that was set aside.
+// What becomes of a mail the receiving server refuses for good, an
+// operator's resend of mail that was set aside, and sent mail once it is
+// old.
 
 // MailRefused records that the receiving server refused a delivery for good
 // (a 5xx to RCPT TO). Mail to the reporter is set aside as dead (a mistyped
@@ -66,4 +67,22 @@ func (s *Service) ResendDeadMailSince(ctx context.Context, a Actor, req ResendRe
 		s.mailQueued()
 	}
 	return Resent{Requeued: n}, err
+}
+
+// pruneBatch is how many sent mails one PruneSentMail takes in one
+// transaction: the sweep runs it every minute, so a backlog (a first run
+// after a long history) is worked off in steps that hold up no writer long.
+const pruneBatch = 5000
+
+// PruneSentMail reduces the sent mail older than MailKeep to its entry in
+// the log (OutboxMail.Pruned): a change's mail holds a snapshot of the
+// breach, and kept whole for ever it would grow the store with every change
+// (and keep a copy of every report's personal data beside the breach). The
+// mail as sent is in the mailbox it went to.
+func (s *Service) PruneSentMail(ctx context.Context) (int, error) {
+	if s.MailKeep <= 0 {
+		return 0, nil
+	}
+	now := s.now()
+	return s.Outbox.PruneSentMail(ctx, now.Add(-s.MailKeep), now, pruneBatch)
 }

@@ -150,6 +150,21 @@ type OutboxMail struct {
 	LastError     string     `json:"last_error,omitempty"`
 	SentAt        *time.Time `json:"sent_at,omitempty"`
 	DeadAt        *time.Time `json:"dead_at,omitempty"` // refused for good: not retried
+	// PrunedAt is when a sent mail was reduced to its entry in the log of
+	// mail that left (Pruned).
+	PrunedAt *time.Time `json:"pruned_at,omitempty"`
+}
+
+// Pruned is what the log keeps of a sent mail once the period to keep it
+// whole has passed: which mail it was (its notice's ID, from which its
+// Message-ID follows, so that a copy in a mailbox stays recognisable), its
+// kind, audience and thread, the address and when it left; not what it
+// said, which the breach and its audit trail keep.
+func (m OutboxMail) Pruned(at time.Time) OutboxMail {
+	n := m.Notice
+	return OutboxMail{Seq: m.Seq, Notice: Notice{ID: n.ID, Kind: n.Kind, Audience: n.Audience, ThreadID: n.ThreadID, At: n.At},
+		Recipient: m.Recipient, CreatedAt: m.CreatedAt, Attempts: m.Attempts, NextAttemptAt: m.NextAttemptAt,
+		SentAt: m.SentAt, PrunedAt: &at}
 }
 
 // Message is the notice as this delivery sends it: addressed to its one

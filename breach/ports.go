@@ -83,6 +83,10 @@ type Outbox interface {
 	// ResendDead puts the dead mail numbered seq back in the queue, due at
 	// now. Errors: ENOTFOUND.
 	ResendDead(ctx context.Context, seq uint64, now time.Time) error
+	// PruneSentMail reduces up to limit mails sent before before to what the
+	// log keeps of them (OutboxMail.Pruned), oldest first, and returns how
+	// many; a breach snapshot no longer held by any mail goes with them.
+	PruneSentMail(ctx context.Context, before, now time.Time, limit int) (int, error)
 	// ResendDeadSince puts every dead mail set aside at or after since back
 	// in the queue, due at now, and returns how many.
 	ResendDeadSince(ctx context.Context, since, now time.Time) (int, error)

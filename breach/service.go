@@ -18,6 +18,9 @@ type Service struct {
 	MailTo []string
 	// Schedule is when the clocks remind and alert.
 	Schedule Schedule
+	// MailKeep is how long a sent mail is kept whole before it is pruned
+	// (PruneSentMail); 0 keeps it whole for ever.
+	MailKeep time.Duration
 	// MailQueued, when set, is called after a change put mail in the outbox,
 	// so that the relay need not wait for its next poll.
 	MailQueued func()

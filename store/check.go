@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -116,11 +117,13 @@ func compareIndex(bkt *bolt.Bucket, name string, want map[string]bool, report fu
 // checkMail verifies the outbox against its due index, and the mails (pending,
 // sent and dead) against the snapshots: every mail's snapshot exists, since
 // a mail without its breach cannot be composed or shown, and every snapshot
-// is some mail's, since snapshots are written only for mail and mail is never
-// deleted. Every mail is a delivery to one of its notice's addresses, and the
-// counters of dead mail count the dead letters.
+// is held by as many mails as its count in snapshot_holds says, at least
+// one, since a snapshot is written only for mail and deleted when its last
+// mail is pruned. Every mail is a delivery to one of its notice's addresses,
+// the counters of dead mail count the dead letters, and a pruned mail keeps
+// no snapshot.
 func checkMail(tx *bolt.Tx, report func(string, ...any)) {
-	due, referenced := map[string]bool{}, map[string]bool{}
+	due, referenced := map[string]bool{}, map[string]uint64{}
 	dead, deadMailbox := 0, 0
 	for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
 		_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
@@ -136,7 +139,7 @@ func checkMail(tx *bolt.Tx, report func(string, ...any)) {
 				report("%s %x: its recipient is not one of its notice's addresses", name, k)
 			}
 			if rec.Snapshot != nil {
-				referenced[string(rec.Snapshot.key())] = true
+				referenced[string(rec.Snapshot.key())]++
 			}
 			switch string(name) {
 			case string(bucketOutbox):
@@ -163,8 +166,29 @@ func checkMail(tx *bolt.Tx, report func(string, ...any)) {
 			report("%s %x: %v", bucketSnapshots, k, err)
 		} else if !bytes.Equal(k, snapshotKey(b.ID, b.Version)) {
 			report("%s %x: holds breach %s version %d", bucketSnapshots, k, b.ID, b.Version)
-		} else if !referenced[string(k)] {
+		} else if referenced[string(k)] == 0 {
 			report("%s: snapshot of breach %s version %d: no mail refers to it", bucketSnapshots, b.ID, b.Version)
+		}
+		return nil
+	})
+	holds := tx.Bucket(bucketHolds)
+	for k, n := range referenced {
+		if v := holds.Get([]byte(k)); v == nil || binary.BigEndian.Uint64(v) != n {
+			report("%s %x: %d mails refer to the snapshot; the count is %x", bucketHolds, k, n, v)
+		}
+	}
+	_ = holds.ForEach(func(k, _ []byte) error {
+		if referenced[string(k)] == 0 {
+			report("%s %x: no mail refers to the snapshot", bucketHolds, k)
+		}
+		return nil
+	})
+	_ = tx.Bucket(bucketMailPruned).ForEach(func(k, v []byte) error {
+		var rec outboxRecord
+		if err := getJSON(v, &rec); err != nil {
+			report("%s %x: %v", bucketMailPruned, k, err)
+		} else if !bytes.Equal(k, u64(rec.Seq)) || rec.PrunedAt == nil || rec.Snapshot != nil || rec.Notice.ID == "" {
+			report("%s %x: not a pruned mail (mail %d)", bucketMailPruned, k, rec.Seq)
 		}
 		return nil
 	})

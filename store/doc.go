@@ -18,7 +18,7 @@
 // dictionary in zstd-dictionary-1.txt, whose ID the frame names (since
 // version 6; before, plain JSON, which is still read): the records of the
 // buckets breaches, events, snapshots, outbox, mail_sent, mail_dead,
-// idempotency and tokens (codec.go).
+// mail_pruned, idempotency and tokens (codec.go).
 //
 //	meta/
 //	    layout_version            -> decimal layout version ("6")
@@ -75,7 +75,14 @@
 //	                                 to now only
 //	mail_sent/                                                       (since version 2)
 //	    <seq uint64 BE>           -> as in outbox, once sent: the log of every mail
-//	                                 that left
+//	                                 that left, kept whole (since version 6: until
+//	                                 pruned, then in mail_pruned)
+//	mail_pruned/                                                     (since version 6)
+//	    <seq uint64 BE>           -> breach.OutboxMail as JSON, what the log keeps of
+//	                                 a sent mail once DATALEK_MAIL_KEEP has passed
+//	                                 (OutboxMail.Pruned: its notice's ID, kind,
+//	                                 audience and thread, the address, when it left;
+//	                                 no snapshot, no content)
 //	mail_dead/                                                       (since version 2)
 //	    <seq uint64 BE>           -> as in outbox, refused for good by the receiving
 //	                                 server; an operator's resend moves it back to
@@ -84,7 +91,12 @@
 //	    <id>/<version uint64 BE>  -> breach.Breach as JSON, as the change that brought
 //	                                 it to that version left it (the same bytes as
 //	                                 breaches/<id> then); one for all the mails of
-//	                                 that change, bounces included, never deleted
+//	                                 that change, bounces included; never deleted
+//	                                 before version 6, since then when the last mail
+//	                                 that holds it is pruned
+//	snapshot_holds/                                                  (since version 6)
+//	    <id>/<version uint64 BE>  -> uint64 BE: the mails (pending, dead, or sent
+//	                                 and not pruned) that refer to the snapshot
 //	references/                                                      (since version 4)
 //	    <reference>               -> breach ID; every breach's reference, counted
 //	                                 (DL-2026-0042, before version 4) or drawn at

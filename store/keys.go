@@ -33,10 +33,12 @@ var (
 	bucketOrgDeadline = []byte("by_organisation_deadline")
 	bucketSnapshots   = []byte("snapshots")
 	bucketReferences  = []byte("references")
+	bucketHolds       = []byte("snapshot_holds")
+	bucketMailPruned  = []byte("mail_pruned")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
-		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences}
+		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences, bucketHolds, bucketMailPruned}
 
 	keyLayoutVersion = []byte("layout_version")
 )

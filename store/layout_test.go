@@ -27,8 +27,8 @@ var update = flag.Bool("update", false, "write the golden files of a new stored 
 // renamed tag in any of them makes existing files unreadable, and a changed
 // key or value encoding does the same. The index buckets hold empty values
 // under keys drawn in doc.go.
-var goldenBuckets = []string{"meta", "breaches", "events", "snapshots", "outbox", "mail_sent", "mail_dead",
-	"idempotency", "tokens", "token_ids", "references"}
+var goldenBuckets = []string{"meta", "breaches", "events", "snapshots", "snapshot_holds", "outbox", "mail_sent", "mail_dead",
+	"mail_pruned", "idempotency", "tokens", "token_ids", "references"}
 
 // goldenDir holds the golden files of the current layout version; those of
 // earlier versions stay beside it, as what files of that version held.
@@ -129,8 +129,8 @@ func goldenNotices(b *breach.Breach) []breach.Notice {
 
 // writeGoldenLayout writes the golden breach, its trail and its mails through
 // the store, then takes the mails through every state a stored mail has:
-// sent, failed and waiting, refused with a bounce, and the digest, a mail
-// about no single breach.
+// sent, failed and waiting, refused with a bounce, sent and pruned, and the
+// digest, a mail about no single breach.
 func writeGoldenLayout(t *testing.T, db *store.DB) {
 	t.Helper()
 	b := goldenBreach()
@@ -153,6 +153,10 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 		ID: bounced.ID + ".bounce", Kind: breach.NoticeBounce, Audience: breach.AudienceMailbox, To: []string{"datalekken@example.org"},
 		ThreadID: goldenID + ".1.filed", At: goldenAt(2 * time.Minute), Reason: "550 no such user", Bounced: &bounced}))
 	require.NoError(t, db.MarkFailed(ctx, 3, goldenAt(time.Hour), "421 try again later"))
+	require.NoError(t, db.MarkSent(ctx, []uint64{4}, goldenAt(3*time.Minute)))
+	pruned, err := db.PruneSentMail(ctx, goldenAt(2*time.Minute), goldenAt(time.Hour), 10)
+	require.NoError(t, err)
+	require.Equal(t, 1, pruned, "the mail sent before, not the one after")
 }
 
 // storedRecord is a record as the golden files show it: its key, with the

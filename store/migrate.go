@@ -25,7 +25,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	2: migrateSnapshots,
 	3: migrateReferences,
 	4: migrateDeliveries,
-	5: migrateCompress,
+	5: migrateLayout6,
 }
 
 // migrateAlerts (1 → 2) gives every breach the alert state of its clocks, as
@@ -296,9 +296,45 @@ func migrateDeliveries(tx *bolt.Tx) error {
 // recordBuckets hold the records, stored as compressed JSON since layout 6;
 // the other buckets hold keys, IDs and counters.
 var recordBuckets = [][]byte{bucketBreaches, bucketEvents, bucketSnapshots, bucketOutbox, bucketMailSent,
-	bucketMailDead, bucketIdempotency, bucketTokens}
+	bucketMailDead, bucketMailPruned, bucketIdempotency, bucketTokens}
 
-// migrateCompress (5 → 6) compresses every record stored as plain JSON. It
+// migrateLayout6 (5 → 6) compresses the records and counts the mails that
+// hold each snapshot.
+func migrateLayout6(tx *bolt.Tx) error {
+	if err := migrateCompress(tx); err != nil {
+		return err
+	}
+	return migrateHolds(tx)
+}
+
+// migrateHolds counts, for every snapshot, the mails that refer to it: the
+// pending, dead and sent ones, none of which layout 5 pruned.
+func migrateHolds(tx *bolt.Tx) error {
+	holds := map[snapshotRef]int{}
+	for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
+		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+			var rec outboxRecord
+			if err := getJSON(v, &rec); err != nil {
+				return fmt.Errorf("%s %x: %w", name, k, err)
+			}
+			if rec.Snapshot != nil {
+				holds[*rec.Snapshot]++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for ref, n := range holds {
+		if err := hold(tx, ref, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateCompress compresses every record stored as plain JSON. It
 // rewrites a bucket a chunk of records at a time, so that it never holds a
 // whole bucket in memory, and seeks past the last key it wrote, since a
 // write moves bbolt's cursors.

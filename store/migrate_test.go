@@ -44,12 +44,18 @@ func rewriteJSON(bkt *bolt.Bucket, edit func(m map[string]json.RawMessage) error
 	return nil
 }
 
-// downgradeToV5 turns a database into layout 5: every record plain JSON.
+// downgradeToV5 turns a database into layout 5: every record plain JSON,
+// no counts of the mails that hold a snapshot, no pruned mail.
 func downgradeToV5(t *testing.T, db *store.DB) {
 	t.Helper()
 	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error {
 		if err := store.DecompressRecords(tx); err != nil {
 			return err
+		}
+		for _, name := range []string{"snapshot_holds", "mail_pruned"} {
+			if err := tx.DeleteBucket([]byte(name)); err != nil {
+				return err
+			}
 		}
 		return tx.Bucket([]byte("meta")).Put([]byte("layout_version"), []byte("5"))
 	}))

@@ -76,6 +76,11 @@ func enqueue(tx *bolt.Tx, n breach.Notice, snapshot *snapshotRef) error {
 		if err := putJSON(outbox, u64(seq), rec); err != nil {
 			return err
 		}
+		if snapshot != nil {
+			if err := hold(tx, *snapshot, 1); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -190,6 +195,47 @@ func moveMail(tx *bolt.Tx, to []byte, seq uint64, rec outboxRecord) error {
 		return err
 	}
 	return tx.Bucket(bucketOutbox).Delete(u64(seq))
+}
+
+// PruneSentMail implements breach.Outbox. mail_sent holds only mail kept
+// whole, in order of number, which is nearly the order in which mail left:
+// it reads from the first and stops at the first mail sent at or after
+// before, so a run costs what it prunes. A mail that left long after the
+// ones numbered after it holds them up until it is old enough itself.
+func (db *DB) PruneSentMail(ctx context.Context, before, now time.Time, limit int) (int, error) {
+	n := 0
+	err := db.Commit(func(tx *bolt.Tx) error {
+		n = 0
+		sent := tx.Bucket(bucketMailSent)
+		var pruned []outboxRecord
+		c := sent.Cursor()
+		for k, v := c.First(); k != nil && len(pruned) < limit; k, v = c.Next() {
+			var rec outboxRecord
+			if err := getJSON(v, &rec); err != nil {
+				return fmt.Errorf("mail_sent %x: %w", k, err)
+			}
+			if rec.SentAt == nil || !rec.SentAt.Before(before) {
+				break
+			}
+			pruned = append(pruned, rec)
+		}
+		for _, rec := range pruned { // not under the cursor: bbolt forbids writing there
+			if err := sent.Delete(u64(rec.Seq)); err != nil {
+				return err
+			}
+			if err := putJSON(tx.Bucket(bucketMailPruned), u64(rec.Seq), rec.Pruned(now)); err != nil {
+				return err
+			}
+			if rec.Snapshot != nil {
+				if err := hold(tx, *rec.Snapshot, -1); err != nil {
+					return err
+				}
+			}
+		}
+		n = len(pruned)
+		return nil
+	})
+	return n, err
 }
 
 // MarkDead implements breach.Outbox. The bounce refers to the snapshot of

@@ -151,3 +151,84 @@ func TestResendDeadMail(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, breach.MailStats{Pending: 2, OldestPending: &start}, st)
 }
+
+// Sent mail older than the period to keep it is reduced to its log entry,
+// and a snapshot goes once no mail holds it any more: not while a mail that
+// refers to it is pending, dead, or sent more recently.
+func TestPruneSentMailLetsSnapshotsGo(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	svc.MailKeep = 24 * time.Hour
+	acme := supplier("Acme BV")
+	first := file(t, svc, acme, filing("Eerste", start.Add(-time.Hour)))  // mails 1, 2: snapshot 1 of first
+	second := file(t, svc, acme, filing("Tweede", start.Add(-time.Hour))) // mails 3, 4: snapshot 1 of second
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, mails, 4)
+	require.NoError(t, db.MarkSent(ctx, []uint64{1, 2, 3}, start.Add(time.Minute)))
+	c.t = start.Add(2 * time.Hour)
+	_, err = svc.AmendBreach(ctx, acme, first.ID, breach.ReportPatch{Title: ptr("Eerste, verbeterd")}) // mail 5: snapshot 2
+	require.NoError(t, err)
+	require.NoError(t, db.MarkSent(ctx, []uint64{5}, c.t))
+	assert.Equal(t, 3, keyCount(t, db, "snapshots"))
+
+	c.t = start.Add(24*time.Hour + 30*time.Minute) // mails 1 to 3 are older than a day, mail 5 is not
+	n, err := svc.PruneSentMail(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	require.NoError(t, db.Check(), "the counts of the snapshots' holders agree with the mails")
+	assert.Equal(t, 2, keyCount(t, db, "snapshots"), "the first's filing went; the second's is held by its pending mail, the amendment's by its recent one")
+	assert.Equal(t, 1, keyCount(t, db, "mail_sent"))
+	pruned := storedMails(t, db, "mail_pruned")
+	require.Len(t, pruned, 3)
+	for _, m := range pruned {
+		assert.NotEmpty(t, m.Notice.ID, "the Message-ID is kept")
+		assert.NotNil(t, m.SentAt)
+		assert.Equal(t, c.t, *m.PrunedAt)
+		assert.Nil(t, m.Notice.Breach)
+		assert.Empty(t, m.Notice.Changes)
+	}
+	assert.Equal(t, first.ID+".1.filed", pruned[0].Notice.ID)
+	assert.Equal(t, "datalekken@hetcak.nl", pruned[0].Recipient)
+
+	pending, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, pending, 1, "the second's acknowledgement")
+	require.NotNil(t, pending[0].Notice.Breach, "still shows its breach")
+	assert.Equal(t, second.ID, pending[0].Notice.Breach.ID)
+	require.NoError(t, db.MarkSent(ctx, []uint64{4}, c.t))
+
+	c.t = c.t.Add(48 * time.Hour)
+	n, err = svc.PruneSentMail(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	assert.Equal(t, 0, keyCount(t, db, "snapshots"), "no mail holds any")
+	assert.Equal(t, 0, keyCount(t, db, "snapshot_holds"))
+	require.NoError(t, db.Check())
+	st, err := db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 5, st.Sent, "pruned mail still counts as sent")
+}
+
+// A run prunes at most its limit, oldest first, and stops at the first mail
+// sent too recently, so that its cost is what it prunes.
+func TestPruneSentMailStopsAtTheLimitAndAtRecentMail(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	for i := range 3 {
+		file(t, svc, supplier("Acme BV"), filing(fmt.Sprintf("Melding %d", i), start.Add(-time.Hour)))
+	}
+	require.NoError(t, db.MarkSent(ctx, []uint64{1, 3, 4, 5, 6}, start.Add(time.Minute)))
+	require.NoError(t, db.MarkSent(ctx, []uint64{2}, start.Add(3*time.Hour))) // left late, after a failure
+
+	n, err := db.PruneSentMail(ctx, start.Add(time.Hour), c.t, 10)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "mail 2 left too recently and holds up 3 to 6")
+	n, err = db.PruneSentMail(ctx, start.Add(4*time.Hour), c.t, 2)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "the limit")
+	n, err = db.PruneSentMail(ctx, start.Add(4*time.Hour), c.t, 10)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "the rest")
+	require.NoError(t, db.Check())
+}

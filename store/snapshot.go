@@ -5,6 +5,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -56,4 +57,26 @@ func getSnapshot(tx *bolt.Tx, ref snapshotRef) (*breach.Breach, error) {
 		return nil, fmt.Errorf("snapshot of breach %s: %w", ref, err)
 	}
 	return &b, nil
+}
+
+// hold counts n more (n < 0: fewer) mails that refer to a snapshot. A
+// snapshot is kept while a mail is pending, dead or sent and kept whole;
+// when the last lets go (pruned), it is deleted with its count.
+func hold(tx *bolt.Tx, ref snapshotRef, n int) error {
+	holds := tx.Bucket(bucketHolds)
+	var count uint64
+	if v := holds.Get(ref.key()); v != nil {
+		count = binary.BigEndian.Uint64(v)
+	}
+	switch next := int64(count) + int64(n); {
+	case next < 0:
+		return fmt.Errorf("snapshot of breach %s: held by %d mails, %d let go", ref, count, -n)
+	case next == 0:
+		if err := holds.Delete(ref.key()); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketSnapshots).Delete(ref.key())
+	default:
+		return holds.Put(ref.key(), u64(uint64(next)))
+	}
 }

@@ -46,6 +46,8 @@ type Config struct {
 	AuthorityReminders []time.Duration
 	QuestionReminders  []time.Duration
 	MailMaxAge         time.Duration
+	// MailKeep is how long a sent mail is kept whole (0: for ever).
+	MailKeep time.Duration
 	// WriteLimit is how often one token may write (0 per second: no limit).
 	WriteLimit api.WriteLimit
 	// MaxConnections bounds open connections in all and from one client
@@ -67,7 +69,7 @@ type setting struct {
 // an error naming the setting by its flag and variable.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var c Config
-	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, minFreeDisk string
+	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
@@ -85,6 +87,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"authority-reminders", "DATALEK_AUTHORITY_REMINDERS", "48h,24h,12h,4h,1h", "reminders to the mailbox before the 72-hour deadline", &authorityReminders},
 		{"question-reminders", "DATALEK_QUESTION_REMINDERS", "2h", "reminders to the reporter before a question's due time", &questionReminders},
 		{"mail-max-age", "DATALEK_MAIL_MAX_AGE", "15m", "age of the oldest unsent mail at which /readyz reports not ready", &mailMaxAge},
+		{"mail-keep", "DATALEK_MAIL_KEEP", "720h", "how long a sent mail is kept whole before only its log entry is kept (0: for ever)", &mailKeep},
 		{"body-limit", "DATALEK_BODY_LIMIT", "256K", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
 		{"write-rate", "DATALEK_WRITE_RATE", "1", "writes per second one token may sustain; 0 is no limit", &writeRate},
 		{"write-burst", "DATALEK_WRITE_BURST", "60", "writes one token may make at once before the rate applies", &writeBurst},
@@ -129,12 +132,15 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
-	var errReminders, errAuthority, errQuestion, errMaxAge, errFreeDisk error
+	var errReminders, errAuthority, errQuestion, errMaxAge, errKeep, errFreeDisk error
 	c.ProcessorReminders, errReminders = durations(processorReminders)
 	c.AuthorityReminders, errAuthority = durations(authorityReminders)
 	c.QuestionReminders, errQuestion = durations(questionReminders)
 	if c.MailMaxAge, errMaxAge = time.ParseDuration(mailMaxAge); errMaxAge == nil && c.MailMaxAge <= 0 {
 		errMaxAge = errors.New("must be positive")
+	}
+	if c.MailKeep, errKeep = time.ParseDuration(mailKeep); errKeep == nil && c.MailKeep < 0 {
+		errKeep = errors.New("must not be negative")
 	}
 	var errRate, errBurst, errConns, errClientConns error
 	c.WriteLimit.PerSecond, errRate = nonNegativeFloat(writeRate)
@@ -164,6 +170,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&authorityReminders, errAuthority),
 		check(&questionReminders, errQuestion),
 		check(&mailMaxAge, errMaxAge),
+		check(&mailKeep, errKeep),
 		check(&c.BodyLimit, validSize(c.BodyLimit)),
 		check(&writeRate, errRate),
 		check(&writeBurst, errBurst),

@@ -106,6 +106,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		m.Service.Now = m.Now
 	}
 	m.Service.MailTo = cfg.MailTo
+	m.Service.MailKeep = cfg.MailKeep
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
 	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
 	m.Service.Schedule.QuestionReminders = cfg.QuestionReminders
@@ -216,13 +217,19 @@ func (m *Main) startClocks(ctx context.Context) (err error) {
 	return nil
 }
 
-// sweep raises the alerts that are due.
+// sweep raises the alerts that are due, and prunes sent mail that is old
+// enough.
 func (m *Main) sweep() {
 	n, err := m.Service.Sweep(context.Background())
 	if err != nil {
 		m.Logger.Error("sweep", "err", err)
 	} else if n > 0 {
 		m.Logger.Info("sweep raised alerts", "breaches", n)
+	}
+	if n, err := m.Service.PruneSentMail(context.Background()); err != nil {
+		m.Logger.Error("prune sent mail", "err", err)
+	} else if n > 0 {
+		m.Logger.Info("pruned sent mail", "mails", n)
 	}
 }
 

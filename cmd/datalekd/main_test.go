@@ -36,7 +36,7 @@ func TestParseConfig(t *testing.T) {
 		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
 		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
 		QuestionReminders:  []time.Duration{2 * time.Hour},
-		MailMaxAge:         15 * time.Minute, MinFreeDisk: 256_000_000,
+		MailMaxAge:         15 * time.Minute, MailKeep: 720 * time.Hour, MinFreeDisk: 256_000_000,
 		WriteLimit:     api.WriteLimit{PerSecond: 1, Burst: 60},
 		MaxConnections: 1024, MaxClientConnections: 128}, c,
 		"no configuration at all is a working configuration")
@@ -73,6 +73,8 @@ func TestParseConfig(t *testing.T) {
 		{map[string]string{"DATALEK_MAX_CONNECTIONS": "many"}, nil, "DATALEK_MAX_CONNECTIONS"},
 		{map[string]string{"DATALEK_MAX_CLIENT_CONNECTIONS": "-3"}, nil, "DATALEK_MAX_CLIENT_CONNECTIONS"},
 		{map[string]string{"DATALEK_MIN_FREE_DISK": "a lot"}, nil, "DATALEK_MIN_FREE_DISK"},
+		{map[string]string{"DATALEK_MAIL_KEEP": "30d"}, nil, "DATALEK_MAIL_KEEP"},
+		{map[string]string{"DATALEK_MAIL_KEEP": "-1h"}, nil, "DATALEK_MAIL_KEEP"},
 		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "/nonexistent/ca.pem"}, nil, "DATALEK_SMTP_CA_FILE"},
 		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "main_test.go"}, nil, "DATALEK_SMTP_CA_FILE"},
 		{map[string]string{"DATALEK_SMTP_CA_FILE": "main_test.go"}, nil, "DATALEK_SMTP_CA_FILE"},
