@@ -29,7 +29,9 @@ func TestWritesAreLimitedPerToken(t *testing.T) {
 	}
 	res := ta.do("PATCH", "/api/v1/breaches/"+id, acme, map[string]any{"measures": "Nog meer maatregelen"})
 	require.Equal(t, http.StatusTooManyRequests, res.Status)
-	assert.Equal(t, "60", res.Header.Get("Retry-After"))
+	wait, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	assert.InDelta(t, 59, wait, 1, "a unit refills in 60 s, less the moments the writes took (more on a slow machine)")
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 	assert.Contains(t, res.JSON(t)["detail"], "te veel gewijzigd")
 

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -27,6 +28,8 @@ func TestResponsesAreNotStored(t *testing.T) {
 	res = ta.do("POST", path+"/questions", adviser, map[string]any{"question": "Zijn alle brieven retour?"})
 	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
 	asked := res
+	tooLarge := ta.do("POST", "/api/v1/breaches", supplier, map[string]any{"title": strings.Repeat("x", 300<<10)})
+	require.Equal(t, http.StatusRequestEntityTooLarge, tooLarge.Status, "answered by echo's BodyLimit itself")
 
 	for _, tc := range []struct {
 		name string
@@ -51,6 +54,7 @@ func TestResponsesAreNotStored(t *testing.T) {
 		{"problem: not found", ta.do("GET", "/api/v1/breaches/nope", supplier, nil)},
 		{"problem: no token", ta.do("GET", path, "", nil)},
 		{"problem: no such route", ta.do("GET", "/api/v1/nope", supplier, nil)},
+		{"problem: too large", tooLarge},
 		{"healthz", ta.do("GET", "/healthz", "", nil)},
 		{"readyz", ta.do("GET", "/readyz", "", nil)},
 	} {

@@ -97,9 +97,9 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	}))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY"}))
+	e.Use(noStore) // before any middleware that may answer itself, such as BodyLimit's 413
 	e.Use(middleware.BodyLimit(bodyLimit))
 	s.bodyLimit, _ = bytes.Parse(bodyLimit) // as the middleware parses it
-	e.Use(noStore)
 
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)

@@ -18,7 +18,7 @@ import (
 // it waits. It returns whether the mail was set aside. Errors: ENOTFOUND.
 func (s *Service) MailRefused(ctx context.Context, m OutboxMail, reason string, retry time.Time) (bool, error) {
 	if m.Notice.Audience.Mailbox() {
-		return false, s.Outbox.MarkFailed(ctx, m.Seq, retry, reason)
+		return false, s.Outbox.MarkRefused(ctx, m.Seq, retry, reason)
 	}
 	now := s.now()
 	return true, s.Outbox.MarkDead(ctx, m.Seq, now, reason, m.Message().Bounce(s.MailTo, now, reason))

@@ -148,6 +148,11 @@ type OutboxMail struct {
 	Attempts      int        `json:"attempts"`
 	NextAttemptAt time.Time  `json:"next_attempt_at"`
 	LastError     string     `json:"last_error,omitempty"`
+	// Refused says the last attempt was a refusal of the recipient for good
+	// (a 5xx to RCPT TO) of mail that is never given up: it waits out its
+	// back-off even when other mail leaves again (Outbox.RetryNow), since a
+	// relay that accepts other mail says nothing about this address.
+	Refused bool `json:"refused,omitempty"`
 	SentAt        *time.Time `json:"sent_at,omitempty"`
 	DeadAt        *time.Time `json:"dead_at,omitempty"` // refused for good: not retried
 	// PrunedAt is when a sent mail was reduced to its entry in the log of

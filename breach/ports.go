@@ -72,13 +72,16 @@ type Outbox interface {
 	MarkSent(ctx context.Context, seqs []uint64, at time.Time) error
 	// MarkFailed records a failed attempt and when to try again. Errors: ENOTFOUND.
 	MarkFailed(ctx context.Context, seq uint64, next time.Time, reason string) error
+	// MarkRefused records a refusal for good of a mail that is retried all
+	// the same (OutboxMail.Refused), and when to try again. Errors: ENOTFOUND.
+	MarkRefused(ctx context.Context, seq uint64, next time.Time, reason string) error
 	// MarkDead takes a mail the receiving server refused for good out of the
 	// queue and, in the same transaction, queues bounce (when not nil), a
 	// notice that says so to the privacy mailbox. Errors: ENOTFOUND.
 	MarkDead(ctx context.Context, seq uint64, at time.Time, reason string, bounce *Notice) error
 	// RetryNow makes every pending mail that waits out a failure due at now,
 	// and returns how many: a delivery just succeeded, so the relay is
-	// reachable again.
+	// reachable again. A refused mail (OutboxMail.Refused) keeps waiting.
 	RetryNow(ctx context.Context, now time.Time) (int, error)
 	// ResendDead puts the dead mail numbered seq back in the queue, due at
 	// now. Errors: ENOTFOUND.

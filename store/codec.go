@@ -38,8 +38,11 @@ var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 const maxRecordBytes = 64 << 20
 
 var (
+	// The fastest level: on records of a kilobyte it compresses as well as
+	// the default in less than half the time (BenchmarkPack), and records
+	// are compressed in the single writer's transaction.
 	encoder = must(zstd.NewWriter(nil, zstd.WithEncoderDictRaw(dictionaryID, dictionary1),
-		zstd.WithEncoderLevel(zstd.SpeedDefault)))
+		zstd.WithEncoderLevel(zstd.SpeedFastest)))
 	decoder = must(zstd.NewReader(nil, zstd.WithDecoderDictRaw(dictionaryID, dictionary1),
 		zstd.WithDecoderMaxMemory(maxRecordBytes)))
 )

@@ -174,7 +174,7 @@ func (db *DB) MarkSent(ctx context.Context, seqs []uint64, at time.Time) error {
 	return db.Commit(func(tx *bolt.Tx) error {
 		moved := 0
 		for _, seq := range seqs {
-			rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.SentAt = &at; r.Attempts++; r.LastError = "" })
+			rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.SentAt = &at; r.Attempts++; r.LastError, r.Refused = "", false })
 			if breach.ErrorCode(err) == breach.ENOTFOUND {
 				continue
 			} else if err != nil {
@@ -259,16 +259,24 @@ func (db *DB) MarkDead(ctx context.Context, seq uint64, at time.Time, reason str
 }
 
 // RetryNow implements breach.Outbox: it reads the due index from now on,
-// which holds only the mails waiting out a failure.
+// which holds only the mails waiting out a failure, and leaves the refused
+// ones waiting.
 func (db *DB) RetryNow(ctx context.Context, now time.Time) (int, error) {
 	n := 0
 	err := db.Commit(func(tx *bolt.Tx) error {
 		n = 0
 		var later []uint64
+		outbox := tx.Bucket(bucketOutbox)
 		c := tx.Bucket(bucketOutboxDue).Cursor()
 		after := timeKey(now.Add(1))
 		for k, _ := c.Seek(after); k != nil; k, _ = c.Next() {
-			later = append(later, binary.BigEndian.Uint64(k[8:]))
+			var rec outboxRecord
+			if err := getJSON(outbox.Get(k[8:]), &rec); err != nil {
+				return fmt.Errorf("outbox %x: %w", k[8:], err)
+			}
+			if !rec.Refused {
+				later = append(later, rec.Seq)
+			}
 		}
 		for _, seq := range later { // not while the cursor runs: bbolt forbids writing under it
 			if err := requeue(tx, bucketOutbox, seq, now); err != nil {
@@ -361,8 +369,21 @@ func (db *DB) ResendDeadSince(ctx context.Context, since, now time.Time) (int, e
 
 // MarkFailed implements breach.Outbox.
 func (db *DB) MarkFailed(ctx context.Context, seq uint64, next time.Time, reason string) error {
+	return db.retryAt(seq, next, reason, false)
+}
+
+// MarkRefused implements breach.Outbox.
+func (db *DB) MarkRefused(ctx context.Context, seq uint64, next time.Time, reason string) error {
+	return db.retryAt(seq, next, reason, true)
+}
+
+// retryAt records a failed attempt of a pending mail and makes it due at next.
+func (db *DB) retryAt(seq uint64, next time.Time, reason string, refused bool) error {
 	return db.Commit(func(tx *bolt.Tx) error {
-		rec, err := changeMail(tx, seq, func(r *outboxRecord) { r.Attempts++; r.NextAttemptAt = next; r.LastError = reason })
+		rec, err := changeMail(tx, seq, func(r *outboxRecord) {
+			r.Attempts++
+			r.NextAttemptAt, r.LastError, r.Refused = next, reason, refused
+		})
 		if err != nil {
 			return err
 		}

@@ -114,6 +114,39 @@ func TestRetryNowPullsWaitingMailForward(t *testing.T) {
 	assert.Zero(t, n, "nothing waits any more")
 }
 
+// A mailbox delivery refused for good is retried on its back-off; another
+// mail leaving says nothing about that address, so it does not pull the
+// refused one forward (it would be tried again after every success).
+func TestRetryNowLeavesRefusedMailWaiting(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	file(t, svc, supplier("Acme BV"), filing("Eerste", start.Add(-time.Hour)))
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, mails, 2)
+	require.NoError(t, db.MarkRefused(ctx, mails[0].Seq, c.t.Add(time.Hour), "550 5.1.1 mailbox unavailable"))
+	require.NoError(t, db.MarkFailed(ctx, mails[1].Seq, c.t.Add(time.Hour), "connection refused"))
+
+	c.t = c.t.Add(time.Minute)
+	n, err := db.RetryNow(ctx, c.t)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	due, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, due, 1)
+	assert.Equal(t, mails[1].Seq, due[0].Seq, "the connection failure is due now")
+	later, err := db.DueMail(ctx, start.Add(time.Hour), 100)
+	require.NoError(t, err)
+	require.Len(t, later, 2, "the refused mail at its own time")
+	assert.Equal(t, mails[0].Seq, later[1].Seq)
+	assert.True(t, later[1].Refused)
+
+	require.NoError(t, db.MarkSent(ctx, []uint64{mails[0].Seq}, start.Add(time.Hour)))
+	sent := storedMails(t, db, "mail_sent")
+	require.Len(t, sent, 1)
+	assert.False(t, sent[0].Refused, "it left in the end")
+}
+
 // An operator's resend moves dead mail back in the queue under its number;
 // by time, only what was set aside at or after the instant given.
 func TestResendDeadMail(t *testing.T) {

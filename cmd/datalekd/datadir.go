@@ -43,6 +43,26 @@ func checkDataDir(dir string) error {
 		path, state, strings.Join(found, ", "), DatabaseFile)
 }
 
+// MarkerFile is written into the data directory once a database is open
+// in it. With mail going to a relay, a register leaves no other file
+// behind, and a lost datalek.db would look like a fresh install; the marker
+// makes checkDataDir refuse that as it refuses one beside old mail.
+const MarkerFile = "datalek.register"
+
+// markDataDir writes MarkerFile, unless it is there.
+func markDataDir(dir string) error {
+	path := filepath.Join(dir, MarkerFile)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	text := "This directory holds a datalek register: " + DatabaseFile + ".\n" +
+		"datalekd refuses to start here while " + DatabaseFile + " is missing or empty: restore it from a backup.\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	return nil
+}
+
 // earlierData describes what dir holds besides an empty database file,
 // empty directories and lost+found: one entry per top-level name, with the
 // number of files under it.

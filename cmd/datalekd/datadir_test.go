@@ -69,6 +69,10 @@ func TestNewDatabaseNextToExistingDataIsRefused(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, DatabaseFile), nil, 0o600))
 		}},
 		{"database file gone", "missing", func(t *testing.T, dir string) { oldMail(t, dir) }},
+		{"database file emptied after a run that wrote no mail (a relay took it)", "empty (0 bytes)", func(t *testing.T, dir string) {
+			require.NoError(t, runMain(t, dir))
+			require.NoError(t, os.Truncate(filepath.Join(dir, DatabaseFile), 0))
+		}},
 		{"database file gone, a backup beside it", "missing", func(t *testing.T, dir string) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "datalek.db.bak"), []byte("x"), 0o600))
 		}},

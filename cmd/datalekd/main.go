@@ -101,6 +101,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.DB, err = store.Open(filepath.Join(cfg.DataDir, DatabaseFile)); err != nil {
 		return err
 	}
+	if err := markDataDir(cfg.DataDir); err != nil {
+		return err
+	}
 	m.Service = breach.NewService(m.DB)
 	if m.Now != nil {
 		m.Service.Now = m.Now
