@@ -143,18 +143,18 @@ type OutboxMail struct {
 	Seq    uint64 `json:"seq"`
 	Notice Notice `json:"notice"`
 	// Recipient is the one address of Notice.To this delivery goes to.
-	Recipient     string     `json:"recipient"`
-	CreatedAt     time.Time  `json:"created_at"`
-	Attempts      int        `json:"attempts"`
-	NextAttemptAt time.Time  `json:"next_attempt_at"`
-	LastError     string     `json:"last_error,omitempty"`
+	Recipient     string    `json:"recipient"`
+	CreatedAt     time.Time `json:"created_at"`
+	Attempts      int       `json:"attempts"`
+	NextAttemptAt time.Time `json:"next_attempt_at"`
+	LastError     string    `json:"last_error,omitempty"`
 	// Refused says the last attempt was a refusal of the recipient for good
 	// (a 5xx to RCPT TO) of mail that is never given up: it waits out its
 	// back-off even when other mail leaves again (Outbox.RetryNow), since a
 	// relay that accepts other mail says nothing about this address.
-	Refused bool `json:"refused,omitempty"`
-	SentAt        *time.Time `json:"sent_at,omitempty"`
-	DeadAt        *time.Time `json:"dead_at,omitempty"` // refused for good: not retried
+	Refused bool       `json:"refused,omitempty"`
+	SentAt  *time.Time `json:"sent_at,omitempty"`
+	DeadAt  *time.Time `json:"dead_at,omitempty"` // refused for good: not retried
 	// PrunedAt is when a sent mail was reduced to its entry in the log of
 	// mail that left (Pruned).
 	PrunedAt *time.Time `json:"pruned_at,omitempty"`
