@@ -155,9 +155,21 @@ type OutboxMail struct {
 	Refused bool       `json:"refused,omitempty"`
 	SentAt  *time.Time `json:"sent_at,omitempty"`
 	DeadAt  *time.Time `json:"dead_at,omitempty"` // refused for good: not retried
+	// ResentAt is when an operator put the mail back in the queue after it
+	// was set aside as dead (the last time): it is pending since then, not
+	// since CreatedAt.
+	ResentAt *time.Time `json:"resent_at,omitempty"`
 	// PrunedAt is when a sent mail was reduced to its entry in the log of
 	// mail that left (Pruned).
 	PrunedAt *time.Time `json:"pruned_at,omitempty"`
+}
+
+// PendingSince is when the mail was last queued: created, or resent.
+func (m OutboxMail) PendingSince() time.Time {
+	if m.ResentAt != nil {
+		return *m.ResentAt
+	}
+	return m.CreatedAt
 }
 
 // Pruned is what the log keeps of a sent mail once the period to keep it
@@ -169,7 +181,7 @@ func (m OutboxMail) Pruned(at time.Time) OutboxMail {
 	n := m.Notice
 	return OutboxMail{Seq: m.Seq, Notice: Notice{ID: n.ID, Kind: n.Kind, Audience: n.Audience, ThreadID: n.ThreadID, At: n.At},
 		Recipient: m.Recipient, CreatedAt: m.CreatedAt, Attempts: m.Attempts, NextAttemptAt: m.NextAttemptAt,
-		SentAt: m.SentAt, PrunedAt: &at}
+		SentAt: m.SentAt, ResentAt: m.ResentAt, PrunedAt: &at}
 }
 
 // Message is the notice as this delivery sends it: addressed to its one

@@ -130,7 +130,8 @@ func goldenNotices(b *breach.Breach) []breach.Notice {
 // writeGoldenLayout writes the golden breach, its trail and its mails through
 // the store, then takes the mails through every state a stored mail has:
 // sent, failed and waiting, refused with a bounce, refused and waiting, sent
-// and pruned, and the digest, a mail about no single breach.
+// and pruned, and the digest, a mail about no single breach, set aside and
+// resent.
 func writeGoldenLayout(t *testing.T, db *store.DB) {
 	t.Helper()
 	b := goldenBreach()
@@ -154,6 +155,8 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 		ThreadID: goldenID + ".1.filed", At: goldenAt(2 * time.Minute), Reason: "550 no such user", Bounced: &bounced}))
 	require.NoError(t, db.MarkFailed(ctx, 3, goldenAt(time.Hour), "421 try again later"))
 	require.NoError(t, db.MarkRefused(ctx, 5, goldenAt(2*time.Hour), "550 mailbox unavailable"))
+	require.NoError(t, db.MarkDead(ctx, 6, goldenAt(2*time.Minute), "554 relay access denied", nil))
+	require.NoError(t, db.ResendDead(ctx, 6, goldenAt(3*time.Hour)))
 	require.NoError(t, db.MarkSent(ctx, []uint64{4}, goldenAt(3*time.Minute)))
 	pruned, err := db.PruneSentMail(ctx, goldenAt(2*time.Minute), goldenAt(time.Hour), 10)
 	require.NoError(t, err)

@@ -307,6 +307,9 @@ func requeue(tx *bolt.Tx, from []byte, seq uint64, now time.Time) error {
 	} else if err := tx.Bucket(from).Delete(u64(seq)); err != nil {
 		return err
 	}
+	if rec.DeadAt != nil {
+		rec.ResentAt = &now
+	}
 	rec.NextAttemptAt, rec.DeadAt = now, nil
 	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(now, seq), nil); err != nil {
 		return err
@@ -394,21 +397,29 @@ func (db *DB) retryAt(seq uint64, next time.Time, reason string, refused bool) e
 	})
 }
 
-// MailStats implements breach.Outbox. It reads the pending mails (few, or
-// something is wrong) and a counter, never the log of sent mail.
+// MailStats implements breach.Outbox. It reads the pending mails' keys
+// (few, or something is wrong) and a counter, never the log of sent mail.
+// Mail is numbered in the order it was queued, so the oldest pending one is
+// the first by number that was not resent (OutboxMail.ResentAt), or one of
+// the resent ones before it: it reads records up to that one only.
 func (db *DB) MailStats(ctx context.Context) (breach.MailStats, error) {
 	var st breach.MailStats
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
+		oldestFound := false
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if st.Pending == 0 {
-				var rec breach.OutboxMail
-				if err := getJSON(v, &rec); err != nil {
-					return err
-				}
-				st.OldestPending = &rec.CreatedAt
-			}
 			st.Pending++
+			if oldestFound {
+				continue
+			}
+			var rec breach.OutboxMail
+			if err := getJSON(v, &rec); err != nil {
+				return err
+			}
+			if since := rec.PendingSince(); st.OldestPending == nil || since.Before(*st.OldestPending) {
+				st.OldestPending = &since
+			}
+			oldestFound = rec.ResentAt == nil
 		}
 		st.Sent, st.Dead = counter(tx, keyMailSentCount), counter(tx, keyMailDeadCount)
 		st.DeadMailbox = counter(tx, keyMailDeadMailboxCount)

@@ -182,7 +182,7 @@ func TestResendDeadMail(t *testing.T) {
 	require.NoError(t, db.ResendDead(ctx, ack.Seq, c.t))
 	st, err = db.MailStats(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, breach.MailStats{Pending: 2, OldestPending: &start}, st)
+	assert.Equal(t, breach.MailStats{Pending: 2, OldestPending: &c.t}, st, "both pending since their resend")
 }
 
 // Sent mail older than the period to keep it is reduced to its log entry,
@@ -264,4 +264,34 @@ func TestPruneSentMailStopsAtTheLimitAndAtRecentMail(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, n, "the rest")
 	require.NoError(t, db.Check())
+}
+
+// The age of the oldest pending mail, which /readyz judges, counts a resent
+// mail from its resend: it was not stuck all the time it was set aside.
+func TestOldestPendingCountsResentMailFromItsResend(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	file(t, svc, supplier("Acme BV"), filing("Eerste", start.Add(-time.Hour))) // mails 1, 2
+	require.NoError(t, db.MarkSent(ctx, []uint64{1}, start.Add(time.Minute)))
+	require.NoError(t, db.MarkDead(ctx, 2, start.Add(time.Minute), "550 no such user", nil))
+	c.t = start.Add(24 * time.Hour)
+	file(t, svc, supplier("Acme BV"), filing("Tweede", c.t.Add(-time.Hour))) // mails 3, 4
+	resent := start.Add(48 * time.Hour)
+	require.NoError(t, db.ResendDead(ctx, 2, resent))
+
+	st, err := db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 3, st.Pending)
+	require.NotNil(t, st.OldestPending)
+	assert.Equal(t, c.t, *st.OldestPending, "the second filing's mails, not the resent mail's creation two days ago")
+
+	require.NoError(t, db.MarkSent(ctx, []uint64{3, 4}, resent))
+	st, err = db.MailStats(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, st.OldestPending)
+	assert.Equal(t, resent, *st.OldestPending)
+	got := storedMails(t, db, "outbox")
+	require.Len(t, got, 1)
+	assert.Equal(t, resent, *got[0].ResentAt)
+	assert.Equal(t, start, got[0].CreatedAt, "its history stays")
 }

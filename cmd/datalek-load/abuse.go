@@ -67,7 +67,9 @@ func (r abuseResult) String() string {
 	return b.String()
 }
 
-// dirSize is the bytes of the files under dir.
+// dirSize is the bytes the files under dir take on disk. A file's length
+// would not do: bbolt grows its file ahead in large steps, and the length
+// counts pages not yet written (a sparse file) as if they were.
 func dirSize(dir string) (int64, error) {
 	var n int64
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
@@ -76,7 +78,7 @@ func dirSize(dir string) (int64, error) {
 		}
 		info, err := d.Info()
 		if err == nil {
-			n += info.Size()
+			n += allocated(info)
 		}
 		return err
 	})
