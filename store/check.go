@@ -114,20 +114,27 @@ func compareIndex(bkt *bolt.Bucket, name string, want map[string]bool, report fu
 	}
 }
 
-// checkMail verifies the outbox against its due index, and the mails (pending,
-// sent and dead) against the snapshots: every mail's snapshot exists, since
-// a mail without its breach cannot be composed or shown, and every snapshot
-// is held by as many mails as its count in snapshot_holds says, at least
-// one, since a snapshot is written only for mail and deleted when its last
-// mail is pruned. Every mail is a delivery to one of its notice's addresses,
-// the counters of dead mail count the dead letters, and a pruned mail keeps
-// no snapshot.
+// checkMail verifies the outbox against its due index, and the mails that
+// need their snapshot (pending and dead) against the snapshots: every such
+// mail's snapshot exists, since a mail without its breach cannot be composed
+// or bounced, and every snapshot is held by as many of them as its count in
+// snapshot_holds says, at least one, since a snapshot is written only for
+// mail and deleted when its last mail leaves. Every mail is a delivery to
+// one of its notice's addresses, the counters of dead mail count the dead
+// letters, and a pruned mail keeps no snapshot.
 func checkMail(tx *bolt.Tx, report func(string, ...any)) {
 	due, referenced := map[string]bool{}, map[string]uint64{}
 	dead, deadMailbox := 0, 0
 	for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
+		sent := string(name) == string(bucketMailSent)
 		_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
-			rec, err := decodeMail(tx, v) // fails on a missing snapshot
+			var rec outboxRecord
+			var err error
+			if sent { // its snapshot went when it was sent
+				err = getJSON(v, &rec)
+			} else {
+				rec, err = decodeMail(tx, v) // fails on a missing snapshot
+			}
 			if err != nil {
 				report("%s %x: %v", name, k, err)
 				return nil
@@ -138,7 +145,7 @@ func checkMail(tx *bolt.Tx, report func(string, ...any)) {
 			if !slices.Contains(rec.Notice.To, rec.Recipient) {
 				report("%s %x: its recipient is not one of its notice's addresses", name, k)
 			}
-			if rec.Snapshot != nil {
+			if rec.Snapshot != nil && !sent {
 				referenced[string(rec.Snapshot.key())]++
 			}
 			switch string(name) {

@@ -92,11 +92,12 @@
 //	                                 it to that version left it (the same bytes as
 //	                                 breaches/<id> then); one for all the mails of
 //	                                 that change, bounces included; never deleted
-//	                                 before version 6, since then when the last mail
-//	                                 that holds it is pruned
+//	                                 before version 6, since then once no pending or
+//	                                 dead mail needs it (a sent mail keeps only the
+//	                                 reference)
 //	snapshot_holds/                                                  (since version 6)
-//	    <id>/<version uint64 BE>  -> uint64 BE: the mails (pending, dead, or sent
-//	                                 and not pruned) that refer to the snapshot
+//	    <id>/<version uint64 BE>  -> uint64 BE: the pending and dead mails that refer
+//	                                 to the snapshot
 //	references/                                                      (since version 4)
 //	    <reference>               -> breach ID; every breach's reference, counted
 //	                                 (DL-2026-0042, before version 4) or drawn at

@@ -307,11 +307,12 @@ func migrateLayout6(tx *bolt.Tx) error {
 	return migrateHolds(tx)
 }
 
-// migrateHolds counts, for every snapshot, the mails that refer to it: the
-// pending, dead and sent ones, none of which layout 5 pruned.
+// migrateHolds counts, for every snapshot, the mails that need it (pending
+// and dead), and deletes the snapshots only sent mail referred to: layout 5
+// kept them for ever.
 func migrateHolds(tx *bolt.Tx) error {
 	holds := map[snapshotRef]int{}
-	for _, name := range [][]byte{bucketOutbox, bucketMailSent, bucketMailDead} {
+	for _, name := range [][]byte{bucketOutbox, bucketMailDead} {
 		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 			var rec outboxRecord
 			if err := getJSON(v, &rec); err != nil {
@@ -328,6 +329,22 @@ func migrateHolds(tx *bolt.Tx) error {
 	}
 	for ref, n := range holds {
 		if err := hold(tx, ref, n); err != nil {
+			return err
+		}
+	}
+	snapshots, keep := tx.Bucket(bucketSnapshots), tx.Bucket(bucketHolds)
+	var unheld [][]byte
+	err := snapshots.ForEach(func(k, _ []byte) error {
+		if keep.Get(k) == nil {
+			unheld = append(unheld, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range unheld { // not inside ForEach: bbolt forbids writing to the bucket it iterates
+		if err := snapshots.Delete(k); err != nil {
 			return err
 		}
 	}

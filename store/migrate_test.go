@@ -558,6 +558,8 @@ func TestMigrateLayout5To6(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, db.MarkSent(ctx, []uint64{mails[0].Seq}, c.t))
 	require.NoError(t, db.MarkDead(ctx, mails[1].Seq, c.t, "550 no such user", nil))
+	sentOnly := file(t, svc, supplier("Acme BV"), filing("Tweede", start.Add(-time.Hour)))
+	require.NoError(t, db.MarkSent(ctx, []uint64{mails[1].Seq + 1, mails[1].Seq + 2}, c.t))
 	before, err := svc.FindBreach(ctx, adviser, b.ID)
 	require.NoError(t, err)
 	trail, err := svc.ListEvents(ctx, adviser, b.ID)
@@ -576,6 +578,14 @@ func TestMigrateLayout5To6(t *testing.T) {
 		}
 		return nil
 	}))
+	require.NoError(t, db.Bolt().Update(func(tx *bolt.Tx) error { // layout 5 kept every snapshot
+		data, err := json.Marshal(sentOnly)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("snapshots")).Put(binary.BigEndian.AppendUint64([]byte(sentOnly.ID+"/"), 1), data)
+	}))
+	require.Equal(t, 2, keyCount(t, db, "snapshots"))
 	require.NoError(t, db.Close())
 
 	db, err = store.Open(path) // migrates
@@ -583,6 +593,7 @@ func TestMigrateLayout5To6(t *testing.T) {
 	defer db.Close()
 	require.NoError(t, db.Check())
 	assertLayoutVersion(t, db, store.LayoutVersion)
+	assert.Equal(t, 1, keyCount(t, db, "snapshots"), "the snapshot only sent mail referred to is gone; the dead mail's stays")
 	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
 		for name, n := range plain {
 			got := 0
@@ -605,7 +616,7 @@ func TestMigrateLayout5To6(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, trail, trailAfter, "and its trail")
 	sent, dead := storedMails(t, db, "mail_sent"), storedMails(t, db, "mail_dead")
-	require.Len(t, sent, 1)
+	require.Len(t, sent, 3)
 	require.Len(t, dead, 1)
 	assert.Equal(t, mails[0].Seq, sent[0].Seq)
 	assert.Equal(t, mails[1].Seq, dead[0].Seq)

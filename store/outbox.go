@@ -168,7 +168,8 @@ func changeMail(tx *bolt.Tx, seq uint64, fn func(*outboxRecord)) (outboxRecord, 
 }
 
 // MarkSent implements breach.Outbox: the mails move to mail_sent, the log of
-// every mail that left. A mail no longer queued (marked by an earlier run) is
+// every mail that left, and let go of their snapshots: a sent mail is never
+// composed again (only a dead one is resent, and bounced). A mail no longer queued (marked by an earlier run) is
 // skipped, so that one cannot make a whole batch go out again.
 func (db *DB) MarkSent(ctx context.Context, seqs []uint64, at time.Time) error {
 	return db.Commit(func(tx *bolt.Tx) error {
@@ -182,6 +183,11 @@ func (db *DB) MarkSent(ctx context.Context, seqs []uint64, at time.Time) error {
 			}
 			if err := moveMail(tx, bucketMailSent, seq, rec); err != nil {
 				return err
+			}
+			if rec.Snapshot != nil { // sent: composed for the last time
+				if err := hold(tx, *rec.Snapshot, -1); err != nil {
+					return err
+				}
 			}
 			moved++
 		}
@@ -197,7 +203,8 @@ func moveMail(tx *bolt.Tx, to []byte, seq uint64, rec outboxRecord) error {
 	return tx.Bucket(bucketOutbox).Delete(u64(seq))
 }
 
-// PruneSentMail implements breach.Outbox. mail_sent holds only mail kept
+// PruneSentMail implements breach.Outbox. A sent mail holds no snapshot
+// (MarkSent let it go), so pruning touches none. mail_sent holds only mail kept
 // whole, in order of number, which is nearly the order in which mail left:
 // it reads from the first and stops at the first mail sent at or after
 // before, so a run costs what it prunes. A mail that left long after the
@@ -225,11 +232,6 @@ func (db *DB) PruneSentMail(ctx context.Context, before, now time.Time, limit in
 			}
 			if err := putJSON(tx.Bucket(bucketMailPruned), u64(rec.Seq), rec.Pruned(now)); err != nil {
 				return err
-			}
-			if rec.Snapshot != nil {
-				if err := hold(tx, *rec.Snapshot, -1); err != nil {
-					return err
-				}
 			}
 		}
 		n = len(pruned)

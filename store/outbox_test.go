@@ -185,62 +185,84 @@ func TestResendDeadMail(t *testing.T) {
 	assert.Equal(t, breach.MailStats{Pending: 2, OldestPending: &c.t}, st, "both pending since their resend")
 }
 
-// Sent mail older than the period to keep it is reduced to its log entry,
-// and a snapshot goes once no mail holds it any more: not while a mail that
-// refers to it is pending, dead, or sent more recently.
-func TestPruneSentMailLetsSnapshotsGo(t *testing.T) {
+// A change's snapshot is kept while a mail of it is to be composed (pending)
+// or may be resent or bounced (dead), and goes when the last of them is
+// sent; a sent mail keeps only the reference, as the log of what it showed.
+func TestSnapshotGoesWhenItsLastMailIsSent(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	acme := supplier("Acme BV")
+	first := file(t, svc, acme, filing("Eerste", start.Add(-time.Hour)))  // mails 1, 2: snapshot 1 of first
+	second := file(t, svc, acme, filing("Tweede", start.Add(-time.Hour))) // mails 3, 4: snapshot 1 of second
+	require.NoError(t, db.MarkSent(ctx, []uint64{1}, c.t))
+	assert.Equal(t, 2, keyCount(t, db, "snapshots"), "the first's acknowledgement still needs it")
+	require.NoError(t, db.MarkSent(ctx, []uint64{2, 3}, c.t))
+	require.NoError(t, db.MarkDead(ctx, 4, c.t, "550 no such user", nil))
+	assert.Equal(t, 1, keyCount(t, db, "snapshots"), "the first's went with its last mail; the second's dead acknowledgement holds its own")
+	require.NoError(t, db.Check())
+
+	sent := storedMails(t, db, "mail_sent")
+	require.Len(t, sent, 3)
+	assert.Equal(t, first.ID+".1.filed", sent[0].Notice.ID)
+	require.NoError(t, db.ResendDead(ctx, 4, c.t))
+	pending, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.NotNil(t, pending[0].Notice.Breach, "the resent mail shows its breach as it was")
+	assert.Equal(t, second.ID, pending[0].Notice.Breach.ID)
+	require.NoError(t, db.MarkSent(ctx, []uint64{4}, c.t))
+	assert.Equal(t, 0, keyCount(t, db, "snapshots"))
+	assert.Equal(t, 0, keyCount(t, db, "snapshot_holds"))
+	require.NoError(t, db.Check())
+}
+
+// Sent mail older than the period to keep it is reduced to its log entry:
+// what it was (its notice ID, so its Message-ID), not what it said.
+func TestPruneSentMailKeepsItsLogEntry(t *testing.T) {
 	db := MustOpenDB(t)
 	svc, c := newService(db)
 	svc.MailKeep = 24 * time.Hour
 	acme := supplier("Acme BV")
-	first := file(t, svc, acme, filing("Eerste", start.Add(-time.Hour)))  // mails 1, 2: snapshot 1 of first
-	second := file(t, svc, acme, filing("Tweede", start.Add(-time.Hour))) // mails 3, 4: snapshot 1 of second
-	mails, err := db.DueMail(ctx, c.t, 100)
-	require.NoError(t, err)
-	require.Len(t, mails, 4)
-	require.NoError(t, db.MarkSent(ctx, []uint64{1, 2, 3}, start.Add(time.Minute)))
+	b := file(t, svc, acme, filing("Eerste", start.Add(-time.Hour))) // mails 1, 2
+	require.NoError(t, db.MarkSent(ctx, []uint64{1, 2}, start.Add(time.Minute)))
 	c.t = start.Add(2 * time.Hour)
-	_, err = svc.AmendBreach(ctx, acme, first.ID, breach.ReportPatch{Title: ptr("Eerste, verbeterd")}) // mail 5: snapshot 2
+	_, err := svc.AmendBreach(ctx, acme, b.ID, breach.ReportPatch{Title: ptr("Eerste, verbeterd")}) // mail 3
 	require.NoError(t, err)
-	require.NoError(t, db.MarkSent(ctx, []uint64{5}, c.t))
-	assert.Equal(t, 3, keyCount(t, db, "snapshots"))
+	require.NoError(t, db.MarkSent(ctx, []uint64{3}, c.t))
 
-	c.t = start.Add(24*time.Hour + 30*time.Minute) // mails 1 to 3 are older than a day, mail 5 is not
+	c.t = start.Add(24*time.Hour + 30*time.Minute) // mails 1 and 2 are older than a day, mail 3 is not
 	n, err := svc.PruneSentMail(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 3, n)
-	require.NoError(t, db.Check(), "the counts of the snapshots' holders agree with the mails")
-	assert.Equal(t, 2, keyCount(t, db, "snapshots"), "the first's filing went; the second's is held by its pending mail, the amendment's by its recent one")
-	assert.Equal(t, 1, keyCount(t, db, "mail_sent"))
+	assert.Equal(t, 2, n)
+	require.NoError(t, db.Check())
+	sent := storedMails(t, db, "mail_sent")
+	require.Len(t, sent, 1)
+	require.Len(t, sent[0].Notice.Changes, 1, "a recent mail is kept whole")
 	pruned := storedMails(t, db, "mail_pruned")
-	require.Len(t, pruned, 3)
+	require.Len(t, pruned, 2)
 	for _, m := range pruned {
-		assert.NotEmpty(t, m.Notice.ID, "the Message-ID is kept")
 		assert.NotNil(t, m.SentAt)
 		assert.Equal(t, c.t, *m.PrunedAt)
-		assert.Nil(t, m.Notice.Breach)
-		assert.Empty(t, m.Notice.Changes)
+		assert.Equal(t, start, m.Notice.At)
+		assert.Nil(t, m.Notice.Actor, "not what it said, nor who caused it")
 	}
-	assert.Equal(t, first.ID+".1.filed", pruned[0].Notice.ID)
+	assert.Equal(t, b.ID+".1.filed", pruned[0].Notice.ID, "the Message-ID is kept")
+	assert.Equal(t, breach.AudienceMailbox, pruned[0].Notice.Audience)
 	assert.Equal(t, "datalekken@hetcak.nl", pruned[0].Recipient)
-
-	pending, err := db.DueMail(ctx, c.t, 100)
-	require.NoError(t, err)
-	require.Len(t, pending, 1, "the second's acknowledgement")
-	require.NotNil(t, pending[0].Notice.Breach, "still shows its breach")
-	assert.Equal(t, second.ID, pending[0].Notice.Breach.ID)
-	require.NoError(t, db.MarkSent(ctx, []uint64{4}, c.t))
+	assert.Equal(t, b.ID+".1.acknowledged", pruned[1].Notice.ID)
 
 	c.t = c.t.Add(48 * time.Hour)
 	n, err = svc.PruneSentMail(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 2, n)
-	assert.Equal(t, 0, keyCount(t, db, "snapshots"), "no mail holds any")
-	assert.Equal(t, 0, keyCount(t, db, "snapshot_holds"))
-	require.NoError(t, db.Check())
+	assert.Equal(t, 1, n)
 	st, err := db.MailStats(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 5, st.Sent, "pruned mail still counts as sent")
+	assert.Equal(t, 3, st.Sent, "pruned mail still counts as sent")
+	svc.MailKeep = 0
+	c.t = c.t.Add(10000 * time.Hour)
+	n, err = svc.PruneSentMail(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "0 keeps sent mail whole for ever")
 }
 
 // A run prunes at most its limit, oldest first, and stops at the first mail

@@ -59,9 +59,11 @@ func getSnapshot(tx *bolt.Tx, ref snapshotRef) (*breach.Breach, error) {
 	return &b, nil
 }
 
-// hold counts n more (n < 0: fewer) mails that refer to a snapshot. A
-// snapshot is kept while a mail is pending, dead or sent and kept whole;
-// when the last lets go (pruned), it is deleted with its count.
+// hold counts n more (n < 0: fewer) mails that need a snapshot: those
+// pending, which are yet to be composed, and the dead ones, which an
+// operator may resend and whose bounce shows it. When the last lets go (it
+// was sent), the snapshot is deleted with its count; a sent mail keeps its
+// reference, as the log of what it showed, not the breach.
 func hold(tx *bolt.Tx, ref snapshotRef, n int) error {
 	holds := tx.Bucket(bucketHolds)
 	var count uint64

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -85,17 +86,30 @@ func dirSize(dir string) (int64, error) {
 	return n, err
 }
 
-// largeReport is a valid report of about limit bytes of JSON, as large as
-// the service takes: many sent items with long descriptions.
-func largeReport(now time.Time, limit int) map[string]any {
+// largeReport is a valid report of about limit bytes of JSON: many sent
+// items with long descriptions of text that compresses badly.
+func largeReport(now time.Time, limit int, rng *rand.Rand) map[string]any {
 	f := breachtest.ExampleReport(now)
-	item := strings.Repeat("Brief met persoonsgegevens verstuurd. ", 300)[:9_900]
 	var items []map[string]any
-	for n := 1000; n+len(item)+64 < limit && len(items) < 100; n += len(item) + 64 {
-		items = append(items, map[string]any{"description": item, "channel": "post", "count": 1})
+	for n := 1000; n+9_900+64 < limit && len(items) < 100; n += 9_900 + 64 {
+		items = append(items, map[string]any{"description": gibberish(rng, 9_900), "channel": "post", "count": 1})
 	}
 	f["sent_items"] = items
 	return f
+}
+
+// gibberish is n bytes of words of random letters: text that compresses
+// about as badly as text can, so that the store's compression flatters no
+// figure of an abuse run.
+func gibberish(rng *rand.Rand, n int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		for range 2 + rng.IntN(9) {
+			b.WriteByte(byte('a' + rng.IntN(26)))
+		}
+		b.WriteByte(' ')
+	}
+	return b.String()[:n]
 }
 
 // runAbuse runs cfg.Honest suppliers filing every cfg.HonestEvery beside
@@ -173,11 +187,14 @@ func runAbuse(ctx context.Context, cfg abuseConfig) (abuseResult, error) {
 		}
 	})
 	// Large reports, and corrections of them, as fast as the service answers.
+	// The reports leave room for a correction of 9,000 bytes within the
+	// size a report may have (breach.MaxReportBytes).
 	var target atomic.Value // the abuser's latest breach ID
 	wg.Go(func() {
+		rng := rand.New(rand.NewPCG(1, 1))
 		for i := 0; ctx.Err() == nil; i++ {
 			status, id := send(ctx, abuseClient, http.MethodPost, baseURL+"/api/v1/breaches", abuser,
-				largeReport(now, breach.MaxReportBytes-2_000))
+				largeReport(now, breach.MaxReportBytes-12_000, rng))
 			abused(status)
 			if id != "" {
 				target.Store(id)
@@ -186,6 +203,7 @@ func runAbuse(ctx context.Context, cfg abuseConfig) (abuseResult, error) {
 		}
 	})
 	wg.Go(func() {
+		rng := rand.New(rand.NewPCG(2, 2))
 		for i := 0; ctx.Err() == nil; i++ {
 			id, _ := target.Load().(string)
 			if id == "" {
@@ -193,7 +211,7 @@ func runAbuse(ctx context.Context, cfg abuseConfig) (abuseResult, error) {
 				continue
 			}
 			status, _ := send(ctx, abuseClient, http.MethodPatch, baseURL+"/api/v1/breaches/"+id, abuser,
-				map[string]any{"measures": fmt.Sprintf("Maatregel %d: %s", i, strings.Repeat("x", 9_000))})
+				map[string]any{"measures": fmt.Sprintf("Maatregel %d: %s", i, gibberish(rng, 9_000))})
 			abused(status)
 			if status == "ok" {
 				changes.Add(1)
