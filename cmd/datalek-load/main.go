@@ -76,10 +76,18 @@ func main() {
 	fs.IntVar(&acfg.Idle, "idle", 10000, "idle connections the abuser opens")
 	fs.StringVar(&acfg.AbuseFrom, "abuse-from", "127.0.0.2", "local address of the abuser, another client than the honest ones")
 	fs.StringVar(&acfg.DataDir, "data-dir", "", "the service's data directory, to measure its growth in the abuse run")
+	stats := fs.String("bucket-stats", "", "print where the bytes of this datalek.db go, bucket by bucket, and exit (stop the service first)")
 	_ = fs.Parse(os.Args[1:])
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "datalek-load: unexpected argument %q\n", fs.Arg(0))
 		os.Exit(2)
+	}
+	if *stats != "" {
+		if err := bucketStats(*stats, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "datalek-load:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	cfg.Log = os.Stderr
 

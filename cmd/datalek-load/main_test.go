@@ -165,3 +165,24 @@ func TestSinkAcceptsAndDiscards(t *testing.T) {
 		t.Errorf("received %d mails, want 3", got)
 	}
 }
+
+func TestBucketStats(t *testing.T) {
+	dir := t.TempDir()
+	db, _, ts := loadService(t, dir, api.WriteLimit{})
+	if _, err := runIntake(t.Context(), config{URL: ts.URL, AdminToken: loadAdmin, N: 20, C: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ts.Close()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := bucketStats(filepath.Join(dir, "datalek.db"), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"breaches                   keys       20 ", "by_received                keys       20 ", "file "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in:\n%s", want, out.String())
+		}
+	}
+}
