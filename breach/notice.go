@@ -140,7 +140,9 @@ func (b *Breach) PendingNotices() []Notice {
 // address), so that a refusal of one address holds up no other and an
 // address that accepted the mail never gets it twice.
 type OutboxMail struct {
-	Seq    uint64 `json:"seq"`
+	// Seq is the mail's number, the key it is stored under (since layout
+	// 6 not repeated in the stored value).
+	Seq    uint64 `json:"seq,omitempty"`
 	Notice Notice `json:"notice"`
 	// Recipient is the one address of Notice.To this delivery goes to.
 	Recipient     string    `json:"recipient"`

@@ -81,18 +81,39 @@ func moveEntries(bkt *bolt.Bucket, id string, old, current []breach.RunningDeadl
 	return nil
 }
 
-// writeBreach stores b, its new events and notices, and moves its deadline
-// and alert entries from what they were (old) to what they are. The notices
-// share one snapshot of b, the very bytes of its record. Events and notices
-// are taken from the breach by the caller, once: a commit that runs again
-// must write them again.
-func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices []breach.Notice, old indexed) error {
+// encodedBreach is a breach and the mails of its change, encoded (and
+// compressed) for storing: before the transaction where it can, so that the
+// single writer spends its time writing, not encoding.
+type encodedBreach struct {
+	data, record []byte // its JSON, and as stored
+	mails        []preparedMail
+}
+
+// encodeBreach encodes b and the deliveries of its notices, which share one
+// snapshot of b, the very bytes of its record.
+func encodeBreach(b *breach.Breach, notices []breach.Notice) (encodedBreach, error) {
 	data, err := json.Marshal(b)
 	if err != nil {
-		return err
+		return encodedBreach{}, err
 	}
-	record := pack(data)
-	if err := tx.Bucket(bucketBreaches).Put([]byte(b.ID), record); err != nil {
+	enc := encodedBreach{data: data, record: pack(data)}
+	snapshot := &snapshotRef{BreachID: b.ID, Version: b.Version}
+	for _, n := range notices {
+		mails, err := prepareMails(n, snapshot)
+		if err != nil {
+			return enc, err
+		}
+		enc.mails = append(enc.mails, mails...)
+	}
+	return enc, nil
+}
+
+// writeBreach stores b as encoded (enc), its new events and its mails, and
+// moves its deadline and alert entries from what they were (old) to what
+// they are. Events and notices are taken from the breach by the caller,
+// once: a commit that runs again must write them again.
+func writeBreach(tx *bolt.Tx, b *breach.Breach, enc encodedBreach, events []encodedEvent, old indexed) error {
+	if err := tx.Bucket(bucketBreaches).Put([]byte(b.ID), enc.record); err != nil {
 		return err
 	}
 	evs := tx.Bucket(bucketEvents)
@@ -101,15 +122,12 @@ func writeBreach(tx *bolt.Tx, b *breach.Breach, events []encodedEvent, notices [
 			return err
 		}
 	}
-	if len(notices) > 0 {
-		snapshot, err := putSnapshot(tx, b, data, record)
-		if err != nil {
+	if len(enc.mails) > 0 {
+		if err := putSnapshot(tx, b, enc.data, enc.record); err != nil {
 			return err
 		}
-		for _, n := range notices {
-			if err := enqueue(tx, n, snapshot); err != nil {
-				return err
-			}
+		if err := putMails(tx, enc.mails); err != nil {
+			return err
 		}
 	}
 	if err := moveEntries(tx.Bucket(bucketByDeadline), b.ID, old.deadlines, b.RunningDeadlines()); err != nil {
@@ -149,6 +167,13 @@ func (db *DB) createBreach(b *breach.Breach, pending []breach.Event, notices []b
 	if err != nil {
 		return nil, false, err
 	}
+	year := b.ReceivedAt.In(breach.Amsterdam).Year()
+	drawn := db.drawReference(year) // nearly always free: the transaction checks, and draws again if not
+	b.Reference = drawn
+	enc, err := encodeBreach(b, notices)
+	if err != nil {
+		return nil, false, err
+	}
 	var (
 		stored   *breach.Breach
 		replayed bool
@@ -163,11 +188,18 @@ func (db *DB) createBreach(b *breach.Breach, pending []breach.Event, notices []b
 				return err
 			}
 		}
-		var err error
-		if b.Reference, err = newReference(tx, db.drawReference, b.ReceivedAt.In(breach.Amsterdam).Year(), b.ID); err != nil {
+		ref, err := newReference(tx, drawn, db.drawReference, year, b.ID)
+		if err != nil {
 			return err
 		}
-		if err := writeBreach(tx, b, events, notices, indexed{}); err != nil {
+		b.Reference = ref
+		enc := enc
+		if ref != drawn { // taken: the record carries another one
+			if enc, err = encodeBreach(b, notices); err != nil {
+				return err
+			}
+		}
+		if err := writeBreach(tx, b, enc, events, indexed{}); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketByReceived).Put(receivedKey(b), nil); err != nil {
@@ -221,18 +253,21 @@ func findIdempotent(tx *bolt.Tx, idem *breach.Idempotency) (*breach.Breach, erro
 // wrong with the drawing.
 const maxReferenceDraws = 100
 
-// newReference draws a reference for breach id, received in year, that no
-// other breach has (draw is breach.NewReference), and records it in references/,
-// in the filing's transaction: a reference is never given twice, not even
-// across a crash, and the counted references of before layout 4 are in the
-// index too.
-func newReference(tx *bolt.Tx, draw func(year int) string, year int, id string) (string, error) {
+// newReference records a reference for breach id, received in year, that
+// no other breach has: ref, drawn before, or else one drawn anew (draw is
+// breach.NewReference). It runs in the filing's transaction, so a
+// reference is never given twice, not even across a crash, and the counted
+// references of before layout 4 are in the index too.
+func newReference(tx *bolt.Tx, ref string, draw func(year int) string, year int, id string) (string, error) {
 	refs := tx.Bucket(bucketReferences)
-	for range maxReferenceDraws {
-		ref := draw(year)
+	for i := 1; ; i++ {
 		if refs.Get([]byte(ref)) == nil {
 			return ref, refs.Put([]byte(ref), []byte(id))
 		}
+		if i == maxReferenceDraws {
+			break
+		}
+		ref = draw(year)
 	}
 	return "", fmt.Errorf("references %d: no free one in %d draws", year, maxReferenceDraws)
 }
@@ -290,7 +325,11 @@ func updateInTx(tx *bolt.Tx, scope breach.Scope, id string, fn func(*breach.Brea
 	if err != nil || (len(events) == 0 && !always) {
 		return b, err
 	}
-	return b, writeBreach(tx, b, events, b.PendingNotices(), old)
+	enc, err := encodeBreach(b, b.PendingNotices())
+	if err != nil {
+		return nil, err
+	}
+	return b, writeBreach(tx, b, enc, events, old)
 }
 
 // ListEvents implements breach.BreachStore.

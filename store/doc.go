@@ -59,7 +59,10 @@
 //	                                            every alert: a sweep seeks from the
 //	                                            start to now and reads only what is due
 //	outbox/                                                          (since version 2)
-//	    <seq uint64 BE>           -> a pending mail: breach.OutboxMail as JSON, its
+//	    <seq uint64 BE>           -> a pending mail: breach.OutboxMail as JSON (its
+//	                                 number, the key, not repeated in mails written
+//	                                 since version 6, for a mail is encoded before
+//	                                 its transaction draws the number), its
 //	                                 notice without the breach (with the audience it
 //	                                 is for since version 3), and the snapshot of
 //	                                 the breach it is about as "snapshot":

@@ -314,8 +314,8 @@ func migrateHolds(tx *bolt.Tx) error {
 	holds := map[snapshotRef]int{}
 	for _, name := range [][]byte{bucketOutbox, bucketMailDead} {
 		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
-			var rec outboxRecord
-			if err := getJSON(v, &rec); err != nil {
+			rec, err := getMail(k, v)
+			if err != nil {
 				return fmt.Errorf("%s %x: %w", name, k, err)
 			}
 			if rec.Snapshot != nil {

@@ -57,6 +57,28 @@ func downgradeToV5(t *testing.T, db *store.DB) {
 				return err
 			}
 		}
+		for _, name := range []string{"outbox", "mail_sent", "mail_dead"} { // a mail's number was in its value too
+			bkt := tx.Bucket([]byte(name))
+			var keys, values [][]byte
+			err := bkt.ForEach(func(k, v []byte) error {
+				var m map[string]json.RawMessage
+				if err := json.Unmarshal(v, &m); err != nil {
+					return err
+				}
+				m["seq"], _ = json.Marshal(binary.BigEndian.Uint64(k))
+				data, err := json.Marshal(m)
+				keys, values = append(keys, k), append(values, data)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			for i := range keys {
+				if err := bkt.Put(keys[i], values[i]); err != nil {
+					return err
+				}
+			}
+		}
 		return tx.Bucket([]byte("meta")).Put([]byte("layout_version"), []byte("5"))
 	}))
 }
@@ -285,11 +307,12 @@ func storedMails(t *testing.T, db *store.DB, bucket string) []breach.OutboxMail 
 	t.Helper()
 	var mails []breach.OutboxMail
 	require.NoError(t, db.Bolt().View(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucket)).ForEach(func(_, v []byte) error {
+		return tx.Bucket([]byte(bucket)).ForEach(func(k, v []byte) error {
 			var m breach.OutboxMail
 			if err := unmarshalStored(v, &m); err != nil {
 				return err
 			}
+			m.Seq = binary.BigEndian.Uint64(k) // the key, not in the value since layout 6
 			mails = append(mails, m)
 			return nil
 		})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -53,31 +54,52 @@ type outboxRecord struct {
 	Snapshot *snapshotRef `json:"snapshot,omitempty"`
 }
 
-// enqueue puts a notice in the outbox, one delivery per address, each with
-// its own number. snapshot names the breach the notice is about, nil for a
-// notice about no single breach (the digest). A notice without an address
-// would never leave, so it is refused.
-func enqueue(tx *bolt.Tx, n breach.Notice, snapshot *snapshotRef) error {
+// preparedMail is one delivery, encoded before its transaction, which only
+// gives it its number (OutboxMail.Seq is the key, not in the value).
+type preparedMail struct {
+	due      time.Time
+	value    []byte
+	snapshot *snapshotRef
+}
+
+// prepareMails encodes a notice's deliveries, one per address. snapshot
+// names the breach the notice is about, nil for a notice about no single
+// breach (the digest). A notice without an address would never leave, so it
+// is refused.
+func prepareMails(n breach.Notice, snapshot *snapshotRef) ([]preparedMail, error) {
 	if len(n.To) == 0 {
-		return fmt.Errorf("notice %s (%s): no address", n.ID, n.Kind)
+		return nil, fmt.Errorf("notice %s (%s): no address", n.ID, n.Kind)
 	}
-	outbox := tx.Bucket(bucketOutbox)
 	n.Breach = nil // in the snapshot
+	mails := make([]preparedMail, 0, len(n.To))
 	for _, to := range n.To {
+		data, err := json.Marshal(outboxRecord{OutboxMail: breach.OutboxMail{Notice: n, Recipient: to, CreatedAt: n.At,
+			NextAttemptAt: n.At}, Snapshot: snapshot})
+		if err != nil {
+			return nil, err
+		}
+		mails = append(mails, preparedMail{due: n.At, value: pack(data), snapshot: snapshot})
+	}
+	return mails, nil
+}
+
+// putMails puts prepared deliveries in the outbox, each under a number of
+// its own, due at once, each holding its snapshot.
+func putMails(tx *bolt.Tx, mails []preparedMail) error {
+	outbox := tx.Bucket(bucketOutbox)
+	for _, m := range mails {
 		seq, err := outbox.NextSequence()
 		if err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketOutboxDue).Put(dueKey(n.At, seq), nil); err != nil {
+		if err := tx.Bucket(bucketOutboxDue).Put(dueKey(m.due, seq), nil); err != nil {
 			return err
 		}
-		rec := outboxRecord{OutboxMail: breach.OutboxMail{Seq: seq, Notice: n, Recipient: to, CreatedAt: n.At, NextAttemptAt: n.At},
-			Snapshot: snapshot}
-		if err := putJSON(outbox, u64(seq), rec); err != nil {
+		if err := outbox.Put(u64(seq), m.value); err != nil {
 			return err
 		}
-		if snapshot != nil {
-			if err := hold(tx, *snapshot, 1); err != nil {
+		if m.snapshot != nil {
+			if err := hold(tx, *m.snapshot, 1); err != nil {
 				return err
 			}
 		}
@@ -85,11 +107,30 @@ func enqueue(tx *bolt.Tx, n breach.Notice, snapshot *snapshotRef) error {
 	return nil
 }
 
+// enqueue puts a notice in the outbox, one delivery per address.
+func enqueue(tx *bolt.Tx, n breach.Notice, snapshot *snapshotRef) error {
+	mails, err := prepareMails(n, snapshot)
+	if err != nil {
+		return err
+	}
+	return putMails(tx, mails)
+}
+
+// getMail decodes a stored mail: its number is its key (since layout 6 not
+// in its value, so that a mail can be encoded before its transaction, which
+// draws the number).
+func getMail(k, v []byte) (outboxRecord, error) {
+	var rec outboxRecord
+	err := getJSON(v, &rec)
+	rec.Seq = binary.BigEndian.Uint64(k)
+	return rec, err
+}
+
 // decodeMail reads a stored mail and the snapshot it refers to, in the same
 // transaction, so that the mail comes back with its breach as it was.
-func decodeMail(tx *bolt.Tx, v []byte) (outboxRecord, error) {
-	var rec outboxRecord
-	if err := getJSON(v, &rec); err != nil {
+func decodeMail(tx *bolt.Tx, k, v []byte) (outboxRecord, error) {
+	rec, err := getMail(k, v)
+	if err != nil {
 		return rec, err
 	}
 	if rec.Snapshot != nil {
@@ -138,7 +179,7 @@ func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]breach.O
 			if v == nil {
 				return fmt.Errorf("outbox_due %x: no mail", k)
 			}
-			rec, err := decodeMail(tx, v)
+			rec, err := decodeMail(tx, k[8:], v)
 			if err != nil {
 				return fmt.Errorf("outbox %x: %w", k[8:], err)
 			}
@@ -156,8 +197,8 @@ func changeMail(tx *bolt.Tx, seq uint64, fn func(*outboxRecord)) (outboxRecord, 
 	if v == nil {
 		return outboxRecord{}, breach.Errorf(breach.ENOTFOUND, "Mail %d staat niet (meer) in de wachtrij.", seq)
 	}
-	var rec outboxRecord // the snapshot is not read: its reference is only carried along
-	if err := getJSON(v, &rec); err != nil {
+	rec, err := getMail(u64(seq), v) // the snapshot is not read: its reference is only carried along
+	if err != nil {
 		return rec, err
 	}
 	if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(rec.NextAttemptAt, seq)); err != nil {
@@ -217,8 +258,8 @@ func (db *DB) PruneSentMail(ctx context.Context, before, now time.Time, limit in
 		var pruned []outboxRecord
 		c := sent.Cursor()
 		for k, v := c.First(); k != nil && len(pruned) < limit; k, v = c.Next() {
-			var rec outboxRecord
-			if err := getJSON(v, &rec); err != nil {
+			rec, err := getMail(k, v)
+			if err != nil {
 				return fmt.Errorf("mail_sent %x: %w", k, err)
 			}
 			if rec.SentAt == nil || !rec.SentAt.Before(before) {
@@ -272,8 +313,8 @@ func (db *DB) RetryNow(ctx context.Context, now time.Time) (int, error) {
 		c := tx.Bucket(bucketOutboxDue).Cursor()
 		after := timeKey(now.Add(1))
 		for k, _ := c.Seek(after); k != nil; k, _ = c.Next() {
-			var rec outboxRecord
-			if err := getJSON(outbox.Get(k[8:]), &rec); err != nil {
+			rec, err := getMail(k[8:], outbox.Get(k[8:]))
+			if err != nil {
 				return fmt.Errorf("outbox %x: %w", k[8:], err)
 			}
 			if !rec.Refused {
@@ -298,8 +339,8 @@ func requeue(tx *bolt.Tx, from []byte, seq uint64, now time.Time) error {
 	if v == nil {
 		return breach.Errorf(breach.ENOTFOUND, "Mail %d staat niet in %s.", seq, from)
 	}
-	var rec outboxRecord
-	if err := getJSON(v, &rec); err != nil {
+	rec, err := getMail(u64(seq), v)
+	if err != nil {
 		return fmt.Errorf("%s %d: %w", from, seq, err)
 	}
 	if string(from) == string(bucketOutbox) {
@@ -327,8 +368,8 @@ func (db *DB) ResendDead(ctx context.Context, seq uint64, now time.Time) error {
 		if v == nil {
 			return breach.Errorf(breach.ENOTFOUND, "Er is geen onbestelbare mail met nummer %d.", seq)
 		}
-		var rec breach.OutboxMail
-		if err := getJSON(v, &rec); err != nil {
+		rec, err := getMail(u64(seq), v)
+		if err != nil {
 			return fmt.Errorf("mail_dead %d: %w", seq, err)
 		}
 		if err := requeue(tx, bucketMailDead, seq, now); err != nil {
@@ -346,12 +387,12 @@ func (db *DB) ResendDeadSince(ctx context.Context, since, now time.Time) (int, e
 		n = 0
 		var resend []breach.OutboxMail
 		err := tx.Bucket(bucketMailDead).ForEach(func(k, v []byte) error {
-			var rec breach.OutboxMail
-			if err := getJSON(v, &rec); err != nil {
+			rec, err := getMail(k, v)
+			if err != nil {
 				return fmt.Errorf("mail_dead %x: %w", k, err)
 			}
 			if rec.DeadAt == nil || !rec.DeadAt.Before(since) {
-				resend = append(resend, rec)
+				resend = append(resend, rec.OutboxMail)
 			}
 			return nil
 		})
@@ -414,8 +455,8 @@ func (db *DB) MailStats(ctx context.Context) (breach.MailStats, error) {
 			if oldestFound {
 				continue
 			}
-			var rec breach.OutboxMail
-			if err := getJSON(v, &rec); err != nil {
+			rec, err := getMail(k, v)
+			if err != nil {
 				return err
 			}
 			if since := rec.PendingSince(); st.OldestPending == nil || since.Before(*st.OldestPending) {

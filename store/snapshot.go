@@ -26,24 +26,24 @@ func (r snapshotRef) key() []byte { return snapshotKey(r.BreachID, r.Version) }
 func (r snapshotRef) String() string { return fmt.Sprintf("%s version %d", r.BreachID, r.Version) }
 
 // putSnapshot stores record, breach b as just stored in breaches/ (data, its
-// JSON), as the snapshot of the change that brought b to its version, and
-// returns the reference its mails carry. A version is a change, and every change adds an
-// event, so a second snapshot under the same version with other content is a
-// defect; it is refused rather than rewrite what sent mail showed.
-func putSnapshot(tx *bolt.Tx, b *breach.Breach, data, record []byte) (*snapshotRef, error) {
-	ref := &snapshotRef{BreachID: b.ID, Version: b.Version}
+// JSON), as the snapshot of the change that brought b to its version, which
+// its mails name. A version is a change, and every change adds an event, so
+// a second snapshot under the same version with other content is a defect;
+// it is refused rather than rewrite what sent mail showed.
+func putSnapshot(tx *bolt.Tx, b *breach.Breach, data, record []byte) error {
+	ref := snapshotRef{BreachID: b.ID, Version: b.Version}
 	snapshots := tx.Bucket(bucketSnapshots)
 	if stored := snapshots.Get(ref.key()); stored != nil {
 		old, err := unpack(stored)
 		if err != nil {
-			return nil, fmt.Errorf("snapshot of breach %s: %w", ref, err)
+			return fmt.Errorf("snapshot of breach %s: %w", ref, err)
 		}
 		if bytes.Equal(old, data) {
-			return ref, nil
+			return nil
 		}
-		return nil, fmt.Errorf("snapshot of breach %s: stored already with other content", ref)
+		return fmt.Errorf("snapshot of breach %s: stored already with other content", ref)
 	}
-	return ref, snapshots.Put(ref.key(), record)
+	return snapshots.Put(ref.key(), record)
 }
 
 // getSnapshot reads the breach a mail refers to.
