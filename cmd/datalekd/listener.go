@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"net/netip"
 	"sync"
 
 	"golang.org/x/net/netutil"
@@ -34,7 +35,7 @@ func (l *clientLimitListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		host := clientHost(c)
+		host := clientKey(c.RemoteAddr().String())
 		l.mu.Lock()
 		full := l.open[host] >= l.perClient
 		if !full {
@@ -57,12 +58,20 @@ func (l *clientLimitListener) release(host string) {
 	}
 }
 
-func clientHost(c net.Conn) string {
-	host, _, err := net.SplitHostPort(c.RemoteAddr().String())
+// clientKey is the client a connection from addr counts for: its IPv4
+// address, or the /64 of its IPv6 address, since one IPv6 host usually has
+// a whole /64 to draw addresses from (a client counted per address would
+// have billions of them).
+func clientKey(addr string) string {
+	ap, err := netip.ParseAddrPort(addr)
 	if err != nil {
-		return c.RemoteAddr().String()
+		return addr
 	}
-	return host
+	ip := ap.Addr().Unmap()
+	if ip.Is6() {
+		return netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return ip.String()
 }
 
 // clientConn gives its slot back once, however often it is closed.

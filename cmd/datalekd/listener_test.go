@@ -61,3 +61,18 @@ func TestIdleConnectionsOfOneClientDoNotStarveOthers(t *testing.T) {
 		return err == nil && status == http.StatusOK
 	}, 5*time.Second, 20*time.Millisecond, "a slot given back serves that client again")
 }
+
+// An IPv6 client counts per /64, the block a host draws addresses from;
+// an IPv4 client (also written as an IPv4-mapped IPv6 address) per address.
+func TestClientKey(t *testing.T) {
+	for addr, want := range map[string]string{
+		"192.0.2.7:51234":                   "192.0.2.7",
+		"[::ffff:192.0.2.7]:51234":          "192.0.2.7",
+		"[2001:db8:1:2:aaaa::1]:443":        "2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff:ffff::9]:40000": "2001:db8:1:2::/64",
+		"[2001:db8:1:3::1]:443":             "2001:db8:1:3::/64",
+		"not an address":                    "not an address",
+	} {
+		assert.Equal(t, want, clientKey(addr), addr)
+	}
+}
