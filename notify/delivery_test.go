@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"log/slog"
 	"net/mail"
 	"sync/atomic"
@@ -187,4 +189,44 @@ func TestRefusalLogsNoAddress(t *testing.T) {
 	assert.Contains(t, logs.String(), "kind=acknowledged")
 	assert.Contains(t, logs.String(), "audience=reporter")
 	assert.Contains(t, logs.String(), "seq=2")
+}
+
+// failingMarks is an outbox whose store refuses to mark mail sent, as on a
+// full disk, as long as failing is set.
+type failingMarks struct {
+	breach.Outbox
+	failing atomic.Bool
+}
+
+func (o *failingMarks) MarkSent(ctx context.Context, seqs []uint64, at time.Time) error {
+	if o.failing.Load() {
+		return errors.New("write datalek.db: no space left on device")
+	}
+	return o.Outbox.MarkSent(ctx, seqs, at)
+}
+
+// Mail that left but could not be marked sent is marked before anything
+// else is sent: a store that keeps failing made the relay send the same
+// batch again with every pass.
+func TestMailDeliveredButNotMarkedIsNotSentAgain(t *testing.T) {
+	server := smtptest.New(t)
+	w := smtpWorld(t, server)
+	outbox := &failingMarks{Outbox: w.db}
+	outbox.failing.Store(true)
+	w.svc.Outbox = outbox
+	w.file(t, breachtest.ExampleFiling(w.now))
+
+	for range 3 {
+		_, err := w.relay.Flush(ctx)
+		require.Error(t, err)
+	}
+	assert.Equal(t, 2, len(server.Messages()), "the new report and the acknowledgement, once each")
+	assert.Equal(t, 2, stats(t, w).Pending, "not marked yet")
+
+	outbox.failing.Store(false)
+	assert.Equal(t, 2, flush(t, w), "marked now")
+	assert.Equal(t, 2, len(server.Messages()), "and not sent again")
+	st := stats(t, w)
+	assert.Zero(t, st.Pending)
+	assert.Equal(t, 2, st.Sent)
 }

@@ -39,6 +39,11 @@ type Relay struct {
 	Backoff func(failures int) time.Duration
 
 	wake chan struct{}
+	// unmarked are the mails delivered but not yet marked sent (the store
+	// refused the write: a full disk). They are marked before anything else
+	// is sent, so that a failing store does not send them again with every
+	// pass; only a restart, which forgets them, does, once.
+	unmarked []uint64
 }
 
 // Batch is how many mails one pass takes from the outbox.
@@ -96,6 +101,12 @@ func (r *Relay) now() time.Time { return r.Service.Now().UTC() }
 func (r *Relay) Flush(ctx context.Context) (int, error) {
 	outbox := r.Service.Outbox
 	sent, pulled := 0, false
+	if len(r.unmarked) > 0 {
+		if err := outbox.MarkSent(ctx, r.unmarked, r.now()); err != nil {
+			return 0, fmt.Errorf("mails delivered before, still not marked sent (nothing else is sent until they are): %w", err)
+		}
+		sent, r.unmarked = len(r.unmarked), nil
+	}
 	for {
 		if ctx.Err() != nil { // shutting down: what is left stays due for the next start
 			return sent, nil
@@ -140,6 +151,7 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 		}
 		if len(delivered) > 0 { // one commit for the batch, not one fsync per mail
 			if err := outbox.MarkSent(ctx, delivered, r.now()); err != nil {
+				r.unmarked = delivered
 				return sent, err
 			}
 			sent += len(delivered)
