@@ -139,9 +139,11 @@ func (c *committer) close() {
 // which leaves such buckets half empty for ever; filling their pages fuller
 // cuts the file's growth per filing. Breach records are rewritten as well,
 // but a page is split only once it holds more than a page, so a record that
-// grows a little stays where it is.
-var appendMostly = [][]byte{bucketBreaches, bucketEvents, bucketSnapshots, bucketOutbox, bucketOutboxDue, bucketMailSent,
-	bucketMailDead, bucketByReceived}
+// grows a little stays where it is. The indexes of running clocks and their
+// alerts are keyed by due times, which lie ahead of the present by about as
+// much for every breach, so they grow at the end too.
+var appendMostly = [][]byte{bucketBreaches, bucketEvents, bucketSnapshots, bucketHolds, bucketOutbox, bucketOutboxDue,
+	bucketMailSent, bucketMailDead, bucketMailPruned, bucketByReceived, bucketByDeadline, bucketAlerts}
 
 // appendFill is how full a page of an append-mostly bucket is filled.
 const appendFill = 0.9
