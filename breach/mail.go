@@ -86,3 +86,24 @@ func (s *Service) PruneSentMail(ctx context.Context) (int, error) {
 	now := s.now()
 	return s.Outbox.PruneSentMail(ctx, now.Add(-s.MailKeep), now, pruneBatch)
 }
+
+// Readdressed is what became of a mail for the privacy mailbox to an
+// address that is no longer the mailbox's (DATALEK_MAIL_TO changed).
+type Readdressed struct {
+	Seq    uint64
+	Kind   NoticeKind
+	Notice string
+	// To is how many configured addresses it goes to now; 0 when it was
+	// dropped, every configured address having a delivery of its own.
+	To int
+}
+
+// ReaddressMailbox resolves the mail for the privacy mailbox against the
+// mailbox as configured now. Mail for the mailbox is never given up, so a
+// delivery to an address taken out of the configuration (a typo corrected,
+// a mailbox moved) would be retried for ever, and keep the service not
+// ready, although no one reads that address; it goes to the configured
+// addresses instead. Start-up runs it, before the relay.
+func (s *Service) ReaddressMailbox(ctx context.Context) ([]Readdressed, error) {
+	return s.Outbox.ReaddressMailbox(ctx, s.MailTo, s.now())
+}

@@ -86,6 +86,12 @@ type Outbox interface {
 	// ResendDead puts the dead mail numbered seq back in the queue, due at
 	// now. Errors: ENOTFOUND.
 	ResendDead(ctx context.Context, seq uint64, now time.Time) error
+	// ReaddressMailbox puts the pending and dead mail for the privacy
+	// mailbox that goes to an address no longer in mailbox (its
+	// configuration changed) to the configured addresses the mail was not
+	// addressed to yet, due at now, or drops it when there are none: those
+	// have a delivery of their own. It returns what it did.
+	ReaddressMailbox(ctx context.Context, mailbox []string, now time.Time) ([]Readdressed, error)
 	// PruneSentMail reduces up to limit mails sent before before to what the
 	// log keeps of them (OutboxMail.Pruned), oldest first, and returns how
 	// many; a breach snapshot no longer held by any mail goes with them.

@@ -2,10 +2,12 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -126,6 +128,13 @@ func getMail(k, v []byte) (outboxRecord, error) {
 	return rec, err
 }
 
+// putMail stores a mail under its number, which its value does not repeat.
+func putMail(bkt *bolt.Bucket, rec outboxRecord) error {
+	seq := rec.Seq
+	rec.Seq = 0
+	return putJSON(bkt, u64(seq), rec)
+}
+
 // decodeMail reads a stored mail and the snapshot it refers to, in the same
 // transaction, so that the mail comes back with its breach as it was.
 func decodeMail(tx *bolt.Tx, k, v []byte) (outboxRecord, error) {
@@ -238,10 +247,105 @@ func (db *DB) MarkSent(ctx context.Context, seqs []uint64, at time.Time) error {
 
 // moveMail moves a pending mail to another bucket.
 func moveMail(tx *bolt.Tx, to []byte, seq uint64, rec outboxRecord) error {
-	if err := putJSON(tx.Bucket(to), u64(seq), rec); err != nil {
+	if err := putMail(tx.Bucket(to), rec); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketOutbox).Delete(u64(seq))
+}
+
+// ReaddressMailbox implements breach.Outbox. It reads the pending and the
+// dead mails (few, or something is wrong). The deliveries of one notice all
+// carry its addresses (Notice.To), so the addresses it lacks follow from any
+// of them; the first delivery to a removed address takes the first of them,
+// each further one gets a delivery of its own, and the other deliveries to
+// removed addresses are dropped, with their hold on the snapshot.
+func (db *DB) ReaddressMailbox(ctx context.Context, mailbox []string, now time.Time) ([]breach.Readdressed, error) {
+	var done []breach.Readdressed
+	err := db.Commit(func(tx *bolt.Tx) error {
+		done = nil
+		type stray struct {
+			bucket []byte
+			rec    outboxRecord
+		}
+		var strays []stray
+		byNotice := map[string][]int{}
+		for _, name := range [][]byte{bucketOutbox, bucketMailDead} {
+			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				rec, err := getMail(k, v)
+				if err != nil {
+					return fmt.Errorf("%s %x: %w", name, k, err)
+				}
+				if rec.Notice.Audience.Mailbox() && !slices.Contains(mailbox, rec.Recipient) {
+					byNotice[rec.Notice.ID] = append(byNotice[rec.Notice.ID], len(strays))
+					strays = append(strays, stray{name, rec})
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		for _, s := range strays { // not inside ForEach: bbolt forbids writing to the bucket it iterates
+			if err := takeOut(tx, s.bucket, s.rec); err != nil {
+				return err
+			}
+		}
+		for _, group := range byNotice {
+			first := strays[group[0]].rec
+			var missing []string
+			for _, a := range mailbox {
+				if !slices.Contains(first.Notice.To, a) {
+					missing = append(missing, a)
+				}
+			}
+			for i, j := range group {
+				rec := strays[j].rec
+				to := 0
+				if i == 0 && len(missing) > 0 {
+					// Its addresses become those with a delivery of their own: the old one goes.
+					old := rec.Recipient
+					rec.Recipient = missing[0]
+					rec.Notice.To = append(slices.DeleteFunc(slices.Clone(rec.Notice.To), func(a string) bool { return a == old }), missing...)
+					rec.NextAttemptAt, rec.DeadAt, rec.Refused = now, nil, false
+					if err := tx.Bucket(bucketOutboxDue).Put(dueKey(now, rec.Seq), nil); err != nil {
+						return err
+					}
+					if err := putMail(tx.Bucket(bucketOutbox), rec); err != nil {
+						return err
+					}
+					more := rec.Notice
+					more.To = missing[1:]
+					if len(more.To) > 0 {
+						if err := enqueue(tx, more, rec.Snapshot); err != nil {
+							return err
+						}
+					}
+					to = len(missing)
+				} else if rec.Snapshot != nil {
+					if err := hold(tx, *rec.Snapshot, -1); err != nil {
+						return err
+					}
+				}
+				done = append(done, breach.Readdressed{Seq: rec.Seq, Kind: rec.Notice.Kind, Notice: rec.Notice.ID, To: to})
+			}
+		}
+		slices.SortFunc(done, func(a, b breach.Readdressed) int { return cmp.Compare(a.Seq, b.Seq) })
+		return nil
+	})
+	return done, err
+}
+
+// takeOut removes a mail from the outbox (with its due entry) or the dead
+// letters (with its count), keeping its hold on its snapshot.
+func takeOut(tx *bolt.Tx, from []byte, rec outboxRecord) error {
+	if string(from) == string(bucketOutbox) {
+		if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(rec.NextAttemptAt, rec.Seq)); err != nil {
+			return err
+		}
+	} else if err := bumpDead(tx, rec.Notice.Audience, -1); err != nil {
+		return err
+	}
+	return tx.Bucket(from).Delete(u64(rec.Seq))
 }
 
 // PruneSentMail implements breach.Outbox. A sent mail holds no snapshot
@@ -271,7 +375,7 @@ func (db *DB) PruneSentMail(ctx context.Context, before, now time.Time, limit in
 			if err := sent.Delete(u64(rec.Seq)); err != nil {
 				return err
 			}
-			if err := putJSON(tx.Bucket(bucketMailPruned), u64(rec.Seq), rec.Pruned(now)); err != nil {
+			if err := putMail(tx.Bucket(bucketMailPruned), outboxRecord{OutboxMail: rec.Pruned(now)}); err != nil {
 				return err
 			}
 		}
@@ -357,7 +461,7 @@ func requeue(tx *bolt.Tx, from []byte, seq uint64, now time.Time) error {
 	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(now, seq), nil); err != nil {
 		return err
 	}
-	return putJSON(tx.Bucket(bucketOutbox), u64(seq), rec)
+	return putMail(tx.Bucket(bucketOutbox), rec)
 }
 
 // ResendDead implements breach.Outbox: the mail keeps its number, its notice
@@ -436,7 +540,7 @@ func (db *DB) retryAt(seq uint64, next time.Time, reason string, refused bool) e
 		if err := tx.Bucket(bucketOutboxDue).Put(dueKey(next, seq), nil); err != nil {
 			return err
 		}
-		return putJSON(tx.Bucket(bucketOutbox), u64(seq), rec)
+		return putMail(tx.Bucket(bucketOutbox), rec)
 	})
 }
 

@@ -317,3 +317,67 @@ func TestOldestPendingCountsResentMailFromItsResend(t *testing.T) {
 	assert.Equal(t, resent, *got[0].ResentAt)
 	assert.Equal(t, start, got[0].CreatedAt, "its history stays")
 }
+
+// Mail for the privacy mailbox is never given up, so a delivery to an
+// address taken out of DATALEK_MAIL_TO (a typo corrected, a mailbox moved)
+// would be retried for ever, and keep the service not ready. At start-up it
+// goes to the configured addresses the mail was not addressed to yet, or is
+// dropped when each has its own delivery.
+func TestMailboxMailToARemovedAddressIsReaddressed(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	svc.MailTo = []string{"datalekken@hetcak.example", "fg-typo@hetcak.example"}
+	first := file(t, svc, supplier("Acme BV"), filing("Eerste", start.Add(-time.Hour))) // 1, 2: the new report; 3: the acknowledgement
+	require.NoError(t, db.MarkSent(ctx, []uint64{1, 3}, c.t))
+	require.NoError(t, db.MarkRefused(ctx, 2, c.t.Add(time.Hour), "550 5.1.1 no such user"))
+	svc.MailTo = []string{"datalekken@hetcak.example"}
+	second := file(t, svc, supplier("Acme BV"), filing("Tweede", start.Add(-time.Hour))) // 4: the new report; 5: the acknowledgement
+	require.NoError(t, db.MarkDead(ctx, 4, c.t, "554 relay access denied", nil))       // set aside, as layout 4 did
+
+	// The typo is corrected, and the mailbox moves to a new address.
+	svc.MailTo = []string{"datalekken@hetcak.example", "privacy@hetcak.example"}
+	c.t = start.Add(2 * time.Hour)
+	done, err := svc.ReaddressMailbox(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []breach.Readdressed{
+		{Seq: 2, Kind: breach.NoticeFiled, Notice: first.ID + ".1.filed", To: 1},
+	}, done, "the typo's delivery goes to the new address, which the first report was not addressed to")
+	require.NoError(t, db.Check())
+
+	pending, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	got := map[uint64]string{}
+	for _, m := range pending {
+		got[m.Seq] = m.Recipient
+	}
+	assert.Equal(t, map[uint64]string{2: "privacy@hetcak.example", 5: second.Reporter.Email}, got)
+
+	svc.MailTo = []string{"privacy@hetcak.example"}
+	done, err = svc.ReaddressMailbox(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []breach.Readdressed{
+		{Seq: 4, Kind: breach.NoticeFiled, Notice: second.ID + ".1.filed", To: 1},
+	}, done, "the dead report for the old address goes to the new one, and is pending again")
+	st, err := db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, st.DeadMailbox, "no longer dead: the service can be ready")
+	assert.Equal(t, 3, st.Pending)
+	require.NoError(t, db.Check())
+
+	svc.MailTo = []string{"datalekken@hetcak.example"}
+	done, err = svc.ReaddressMailbox(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []breach.Readdressed{
+		{Seq: 2, Kind: breach.NoticeFiled, Notice: first.ID + ".1.filed", To: 0},
+		{Seq: 4, Kind: breach.NoticeFiled, Notice: second.ID + ".1.filed", To: 1},
+	}, done, "back to the first address: it had the first report (dropped for the other), not the second (which comes back)")
+	require.NoError(t, db.Check())
+	pending, err = db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	got = map[uint64]string{}
+	for _, m := range pending {
+		got[m.Seq] = m.Recipient
+	}
+	assert.Equal(t, map[uint64]string{4: "datalekken@hetcak.example", 5: second.Reporter.Email}, got)
+	assert.Equal(t, 1, keyCount(t, db, "snapshots"), "the first's went with its dropped delivery")
+}

@@ -178,6 +178,14 @@ func (m *Main) startMail() error {
 		m.Relay.Backoff = m.MailBackoff
 	}
 	m.Service.MailQueued = m.Relay.Wake
+	readdressed, err := m.Service.ReaddressMailbox(context.Background())
+	if err != nil {
+		return fmt.Errorf("mail for the privacy mailbox: %w", err)
+	}
+	for _, r := range readdressed {
+		m.Logger.Warn("mail for the privacy mailbox went to an address no longer in DATALEK_MAIL_TO: sent to the configured addresses it had not gone to, or dropped if there are none",
+			"seq", r.Seq, "kind", r.Kind, "notice", r.Notice, "configured_addresses", r.To)
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	m.stop, m.relayed = stop, make(chan struct{})
 	go func() {

@@ -231,3 +231,32 @@ func TestMailOverTLSWithAPrivateCA(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status)
 	server.WaitFor(2, 10*time.Second)
 }
+
+// A typo in DATALEK_MAIL_TO, corrected and restarted: the typo's delivery,
+// refused and retried for ever as mail for the privacy mailbox is, is
+// dropped at start-up (the corrected address has the mail), and nothing is
+// pending any more.
+func TestCorrectedMailboxAddressEndsTheRetries(t *testing.T) {
+	const good, typo = "datalekken@hetcak.example", "fg-typo@hetcak.example"
+	server := smtptest.New(t)
+	server.Refuse = func(rcpt string) bool { return rcpt == typo }
+	clock := newTestClock(saturday)
+	dir := t.TempDir()
+	m := startMainWith(t, dir, clock, "-smtp-url", "smtp://"+server.Addr+"?tls=none", "-mail-to", good+","+typo)
+	status, _ := call(t, m, "POST", "/api/v1/breaches", token(t, m, "supplier", "Acme BV"), breachtest.ExampleReport(clock.Now()))
+	require.Equal(t, http.StatusCreated, status)
+	server.WaitFor(2, 10*time.Second) // the new report to the good address, the acknowledgement
+	require.Eventually(t, func() bool {
+		st, err := m.DB.MailStats(context.Background())
+		return err == nil && st.Pending == 1
+	}, 10*time.Second, 10*time.Millisecond, "the typo's delivery waits out its refusal")
+	require.NoError(t, m.Close())
+
+	m = startMainWith(t, dir, clock, "-smtp-url", "smtp://"+server.Addr+"?tls=none", "-mail-to", good)
+	defer m.Close()
+	st, err := m.DB.MailStats(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, st.Pending, "nothing left for an address no one reads")
+	require.NoError(t, m.DB.Check())
+	assert.Equal(t, 2, len(server.Messages()), "and the good address got the report once")
+}
