@@ -332,7 +332,7 @@ func TestMailboxMailToARemovedAddressIsReaddressed(t *testing.T) {
 	require.NoError(t, db.MarkRefused(ctx, 2, c.t.Add(time.Hour), "550 5.1.1 no such user"))
 	svc.MailTo = []string{"datalekken@hetcak.example"}
 	second := file(t, svc, supplier("Acme BV"), filing("Tweede", start.Add(-time.Hour))) // 4: the new report; 5: the acknowledgement
-	require.NoError(t, db.MarkDead(ctx, 4, c.t, "554 relay access denied", nil))       // set aside, as layout 4 did
+	require.NoError(t, db.MarkDead(ctx, 4, c.t, "554 relay access denied", nil))         // set aside, as layout 4 did
 
 	// The typo is corrected, and the mailbox moves to a new address.
 	svc.MailTo = []string{"datalekken@hetcak.example", "privacy@hetcak.example"}
