@@ -21,7 +21,11 @@ func (s *Service) MailRefused(ctx context.Context, m OutboxMail, reason string, 
 		return false, s.Outbox.MarkRefused(ctx, m.Seq, retry, reason)
 	}
 	now := s.now()
-	return true, s.Outbox.MarkDead(ctx, m.Seq, now, reason, m.Message().Bounce(s.MailTo, now, reason))
+	bounce := m.Message().Bounce(s.MailTo, now, reason)
+	if bounce != nil && m.ResentAt != nil { // refused again after a resend: a mail of its own, not the first bounce again
+		bounce.ID += "." + m.ResentAt.UTC().Format("20060102T150405.000000000Z")
+	}
+	return true, s.Outbox.MarkDead(ctx, m.Seq, now, reason, bounce)
 }
 
 // ResendRequest selects the dead mail to send again: every one set aside at

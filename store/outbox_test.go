@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -380,4 +382,40 @@ func TestMailboxMailToARemovedAddressIsReaddressed(t *testing.T) {
 	}
 	assert.Equal(t, map[uint64]string{4: "datalekken@hetcak.example", 5: second.Reporter.Email}, got)
 	assert.Equal(t, 1, keyCount(t, db, "snapshots"), "the first's went with its dropped delivery")
+}
+
+// A mail to the reporter refused again after an operator resent it causes a
+// second bounce with a Message-ID of its own: a mail client would take a
+// second mail under the first one's Message-ID for a copy and hide it.
+func TestBounceOfAResentMailIsAMailOfItsOwn(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	b := file(t, svc, supplier("Acme BV"), filing("Eerste", start.Add(-time.Hour)))
+	require.NoError(t, db.MarkSent(ctx, []uint64{1}, c.t))
+	refuse := func() {
+		t.Helper()
+		due, err := db.DueMail(ctx, c.t, 100)
+		require.NoError(t, err)
+		i := slices.IndexFunc(due, func(m breach.OutboxMail) bool { return m.Notice.Kind == breach.NoticeAcknowledged })
+		require.GreaterOrEqual(t, i, 0)
+		dead, err := svc.MailRefused(ctx, due[i], "550 5.1.1 no such user", c.t.Add(time.Hour))
+		require.NoError(t, err)
+		require.True(t, dead)
+	}
+	refuse()
+	c.t = c.t.Add(time.Hour)
+	require.NoError(t, db.ResendDead(ctx, 2, c.t))
+	refuse()
+
+	var bounces []string
+	for _, m := range storedMails(t, db, "outbox") {
+		if m.Notice.Kind == breach.NoticeBounce {
+			bounces = append(bounces, m.Notice.ID)
+		}
+	}
+	require.Len(t, bounces, 2)
+	assert.Equal(t, b.ID+".1.acknowledged.bounce", bounces[0])
+	assert.NotEqual(t, bounces[0], bounces[1])
+	assert.True(t, strings.HasPrefix(bounces[1], bounces[0]+"."), "in the same family of IDs: %s", bounces[1])
+	require.NoError(t, db.Check())
 }
