@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -643,4 +644,43 @@ func TestMigrateLayout5To6(t *testing.T) {
 	require.Len(t, dead, 1)
 	assert.Equal(t, mails[0].Seq, sent[0].Seq)
 	assert.Equal(t, mails[1].Seq, dead[0].Seq)
+}
+
+// The migration to layout 6 rewrites every record in one transaction, which
+// cannot use the pages it frees; the store compacts the file afterwards, so
+// that it shrinks by the compression instead of growing by the old records.
+func TestMigrationCompactsTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "datalek.db")
+	db, err := store.Open(path)
+	require.NoError(t, err)
+	svc, _ := newService(db)
+	for i := range 300 {
+		file(t, svc, supplier("Acme BV"), filing(fmt.Sprintf("Melding %d", i), start.Add(-time.Hour)))
+	}
+	downgradeToV5(t, db)
+	require.NoError(t, db.Close())
+	before, err := os.Stat(path)
+	require.NoError(t, err)
+
+	db, err = store.Open(path) // migrates
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Check())
+	assertLayoutVersion(t, db, store.LayoutVersion)
+	after, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Less(t, after.Size(), before.Size()/2, "from %d bytes", before.Size())
+	_, err = os.Stat(path + ".compact")
+	assert.True(t, os.IsNotExist(err), "no copy left beside it")
+
+	svc, _ = newService(db)
+	page, err := svc.ListBreaches(ctx, adviser, breach.BreachFilter{Limit: breach.MaxPageSize})
+	require.NoError(t, err)
+	assert.Len(t, page.Breaches, breach.MaxPageSize)
+	b := file(t, svc, supplier("Acme BV"), filing("Na de migratie", start.Add(-time.Hour)))
+	mails, err := db.DueMail(ctx, start.Add(time.Hour), 1000)
+	require.NoError(t, err)
+	assert.Equal(t, 602, len(mails), "every mail kept, the new ones numbered after them")
+	assert.Equal(t, b.ID, mails[len(mails)-1].Notice.Breach.ID)
+	assert.Equal(t, uint64(602), mails[len(mails)-1].Seq)
 }
