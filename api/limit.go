@@ -61,8 +61,9 @@ type tokenLimiter struct {
 	last time.Time
 }
 
-// forgetAfter is how long an unused token's bucket is kept; by then it is
-// full again, so forgetting it changes nothing.
+// forgetAfter is how long an unused token's bucket is kept at least; it is
+// forgotten only once it is full again (a write charged afterwards can leave
+// it in debt for longer), so forgetting it changes nothing.
 func (w *writeLimiter) forgetAfter() time.Duration {
 	return time.Duration(float64(w.burst)/float64(w.limit)*float64(time.Second)) + time.Minute
 }
@@ -73,7 +74,7 @@ func (w *writeLimiter) allow(token string, cost int, now time.Time) (wait time.D
 	defer w.mu.Unlock()
 	if w.calls++; w.calls%1000 == 0 {
 		for id, t := range w.tokens {
-			if now.Sub(t.last) > w.forgetAfter() {
+			if now.Sub(t.last) > w.forgetAfter() && t.TokensAt(now) >= float64(w.burst) {
 				delete(w.tokens, id)
 			}
 		}

@@ -157,9 +157,10 @@ type OutboxMail struct {
 	Refused bool       `json:"refused,omitempty"`
 	SentAt  *time.Time `json:"sent_at,omitempty"`
 	DeadAt  *time.Time `json:"dead_at,omitempty"` // refused for good: not retried
-	// ResentAt is when an operator put the mail back in the queue after it
-	// was set aside as dead (the last time): it is pending since then, not
-	// since CreatedAt.
+	// ResentAt is when the mail was queued again, the last time: an
+	// operator resent it after it was set aside as dead, or start-up sent it
+	// to another address of the privacy mailbox (Outbox.ReaddressMailbox).
+	// It is pending since then, not since CreatedAt.
 	ResentAt *time.Time `json:"resent_at,omitempty"`
 	// PrunedAt is when a sent mail was reduced to its entry in the log of
 	// mail that left (Pruned).

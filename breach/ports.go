@@ -67,7 +67,8 @@ type Outbox interface {
 	EnqueueNotice(ctx context.Context, n Notice, once string) (bool, error)
 	// DueMail returns up to limit pending mails whose next attempt is due.
 	DueMail(ctx context.Context, now time.Time, limit int) ([]OutboxMail, error)
-	// MarkSent moves mails out of the pending queue, in one transaction.
+	// MarkSent moves mails out of the pending queue, in one transaction,
+	// and lets go of the snapshots no other pending or dead mail needs.
 	// Errors: ENOTFOUND.
 	MarkSent(ctx context.Context, seqs []uint64, at time.Time) error
 	// MarkFailed records a failed attempt and when to try again. Errors: ENOTFOUND.
@@ -94,7 +95,7 @@ type Outbox interface {
 	ReaddressMailbox(ctx context.Context, mailbox []string, now time.Time) ([]Readdressed, error)
 	// PruneSentMail reduces up to limit mails sent before before to what the
 	// log keeps of them (OutboxMail.Pruned), oldest first, and returns how
-	// many; a breach snapshot no longer held by any mail goes with them.
+	// many. (Their snapshots went when they were sent: MarkSent.)
 	PruneSentMail(ctx context.Context, before, now time.Time, limit int) (int, error)
 	// ResendDeadSince puts every dead mail set aside at or after since back
 	// in the queue, due at now, and returns how many.

@@ -191,26 +191,37 @@ func TestRefusalLogsNoAddress(t *testing.T) {
 	assert.Contains(t, logs.String(), "seq=2")
 }
 
-// failingMarks is an outbox whose store refuses to mark mail sent, as on a
-// full disk, as long as failing is set.
+// failingMarks is an outbox whose store refuses every write of a mail's
+// state, as on a full disk, as long as failing is set.
 type failingMarks struct {
 	breach.Outbox
 	failing atomic.Bool
 }
 
+var errDiskFull = errors.New("write datalek.db: no space left on device")
+
 func (o *failingMarks) MarkSent(ctx context.Context, seqs []uint64, at time.Time) error {
 	if o.failing.Load() {
-		return errors.New("write datalek.db: no space left on device")
+		return errDiskFull
 	}
 	return o.Outbox.MarkSent(ctx, seqs, at)
 }
 
+func (o *failingMarks) MarkRefused(ctx context.Context, seq uint64, next time.Time, reason string) error {
+	if o.failing.Load() {
+		return errDiskFull
+	}
+	return o.Outbox.MarkRefused(ctx, seq, next, reason)
+}
+
 // Mail that left but could not be marked sent is marked before anything
-// else is sent: a store that keeps failing made the relay send the same
-// batch again with every pass.
+// else is sent, and before a failure of another mail of its batch is
+// written: a store that keeps failing made the relay send the same batch
+// again with every pass.
 func TestMailDeliveredButNotMarkedIsNotSentAgain(t *testing.T) {
 	server := smtptest.New(t)
-	w := smtpWorld(t, server)
+	server.Refuse = func(rcpt string) bool { return rcpt == mailboxTypo }
+	w := smtpWorld(t, server, mailboxGood, mailboxTypo)
 	outbox := &failingMarks{Outbox: w.db}
 	outbox.failing.Store(true)
 	w.svc.Outbox = outbox
@@ -220,13 +231,13 @@ func TestMailDeliveredButNotMarkedIsNotSentAgain(t *testing.T) {
 		_, err := w.relay.Flush(ctx)
 		require.Error(t, err)
 	}
-	assert.Equal(t, 2, len(server.Messages()), "the new report and the acknowledgement, once each")
-	assert.Equal(t, 2, stats(t, w).Pending, "not marked yet")
+	assert.Equal(t, 2, len(server.Messages()), "the new report to the good address and the acknowledgement, once each")
+	assert.Equal(t, 3, stats(t, w).Pending, "not marked yet")
 
 	outbox.failing.Store(false)
 	assert.Equal(t, 2, flush(t, w), "marked now")
 	assert.Equal(t, 2, len(server.Messages()), "and not sent again")
 	st := stats(t, w)
-	assert.Zero(t, st.Pending)
+	assert.Equal(t, 1, st.Pending, "the refused address waits out its back-off")
 	assert.Equal(t, 2, st.Sent)
 }

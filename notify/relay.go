@@ -134,10 +134,24 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 		stopped := ctx.Err() != nil // a send cut off by shutdown, not refused by the server
 		var delivered []uint64
 		for i, m := range pending {
-			switch {
-			case errs[i] == nil:
+			if errs[i] == nil {
 				delivered = append(delivered, m.Seq)
 				r.Logger.Info("mail sent", mailAttrs(m)...)
+			}
+		}
+		// What left is marked first, in one commit for the batch (not one
+		// fsync per mail), before any failure is written: a store that refuses
+		// writes must not make it leave again.
+		if len(delivered) > 0 {
+			if err := outbox.MarkSent(ctx, delivered, r.now()); err != nil {
+				r.unmarked = delivered
+				return sent, err
+			}
+			sent += len(delivered)
+		}
+		for i, m := range pending {
+			switch {
+			case errs[i] == nil:
 			case stopped: // no attempt of its own: left due as it was, for the next start
 			case Refused(errs[i]):
 				if err := r.refused(ctx, m, errs[i]); err != nil {
@@ -149,22 +163,15 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 				}
 			}
 		}
-		if len(delivered) > 0 { // one commit for the batch, not one fsync per mail
-			if err := outbox.MarkSent(ctx, delivered, r.now()); err != nil {
-				r.unmarked = delivered
+		if len(delivered) > 0 && !pulled {
+			pulled = true
+			n, err := outbox.RetryNow(ctx, r.now())
+			if err != nil {
 				return sent, err
 			}
-			sent += len(delivered)
-			if !pulled {
-				pulled = true
-				n, err := outbox.RetryNow(ctx, r.now())
-				if err != nil {
-					return sent, err
-				}
-				if n > 0 {
-					r.Logger.Info("mail relay reachable again: waiting mail retried now", "mails", n)
-					continue
-				}
+			if n > 0 {
+				r.Logger.Info("mail relay reachable again: waiting mail retried now", "mails", n)
+				continue
 			}
 		}
 		if len(due) < Batch {

@@ -20,6 +20,9 @@ import (
 // DB is the bbolt-backed store. It implements breach.Store: the breaches,
 // the tokens and the outbox.
 type DB struct {
+	// Warning is a problem Open met that did not stop it, for the log.
+	Warning error
+
 	bolt      *bolt.DB
 	committer *committer
 	// drawReference draws a breach's reference (breach.NewReference); tests
@@ -55,62 +58,63 @@ func Open(path string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// A copy left by a compaction a crash cut short; the file's lock, now
+	// ours, says no other process is compacting.
+	if err := os.Remove(compactPath(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if state != stateCurrent {
 		if err := bdb.Update(migrate); err != nil {
 			bdb.Close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 	}
+	var warning error
 	if state == stateMigrate {
 		if bdb, err = compact(bdb, path); err != nil {
-			return nil, fmt.Errorf("open %s: compact after migrating: %w", path, err)
+			warning = fmt.Errorf("open %s: the migration is done, but compacting the file failed, so it keeps the free pages the migration left: %w", path, err)
 		}
 	}
-	return &DB{bolt: bdb, committer: newCommitter(bdb), drawReference: breach.NewReference}, nil
+	return &DB{Warning: warning, bolt: bdb, committer: newCommitter(bdb), drawReference: breach.NewReference}, nil
 }
 
 // compact replaces the database at path, open as src, by a copy of it
-// without free pages, and returns the copy open. A migration rewrites
-// records in one transaction, which cannot use the pages it frees, so the
-// file would keep the old records' size on top of the new (a store of
-// 100,000 filings migrated to layout 6 grew from 780 MB to 1.5 GB). The copy
-// is written beside the file and renamed over it, so a crash leaves either
-// file whole; a copy left by a crash is overwritten by the next compaction.
+// without free pages, and returns the copy open; when that fails, it
+// returns src, still open, with the error. A migration rewrites records in
+// one transaction, which cannot use the pages it frees, so the file would
+// keep the old records' size on top of the new (a store of 100,000 filings
+// migrated to layout 6 grew from 780 MB to 1.5 GB). The copy is written
+// beside the file and renamed over it while both are open and locked, so
+// another process never opens a file being replaced, and a crash leaves
+// either file whole (a copy left beside it is removed by the next Open).
 func compact(src *bolt.DB, path string) (*bolt.DB, error) {
-	tmp := path + ".compact"
-	fail := func(err error) (*bolt.DB, error) {
-		src.Close()
-		os.Remove(tmp)
-		return nil, err
-	}
-	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fail(err)
-	}
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second})
+	tmp := compactPath(path)
+	dst, err := bolt.Open(tmp, 0o600, Options())
 	if err != nil {
-		return fail(err)
+		os.Remove(tmp)
+		return src, err
 	}
 	if err := bolt.Compact(dst, src, 64<<20); err != nil {
 		dst.Close()
-		return fail(err)
-	}
-	if err := dst.Close(); err != nil {
-		return fail(err)
-	}
-	if err := src.Close(); err != nil {
 		os.Remove(tmp)
-		return nil, err
+		return src, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
+		dst.Close()
 		os.Remove(tmp)
-		return nil, err
+		return src, err
 	}
 	if dir, err := os.Open(filepath.Dir(path)); err == nil { // the rename itself on disk
 		dir.Sync()
 		dir.Close()
 	}
-	return bolt.Open(path, 0o600, Options())
+	src.Close() // the old file, unlinked by the rename
+	return dst, nil
 }
+
+// compactPath is where compact writes its copy.
+func compactPath(path string) string { return path + ".compact" }
 
 // Close waits for queued writes and closes the database; every committed
 // write is already on disk.

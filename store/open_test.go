@@ -176,3 +176,18 @@ func TestOpenWritesNothingWhenNothingToMigrate(t *testing.T) {
 	require.NoError(t, db.Close())
 	assert.Equal(t, before, fileSum(t, path))
 }
+
+// A copy a compaction left behind when a crash cut it short is removed by
+// the next Open: the database itself is whole either way.
+func TestOpenRemovesACopyLeftByACompaction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "datalek.db")
+	db, err := store.Open(path)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	require.NoError(t, os.WriteFile(path+".compact", []byte("half a copy"), 0o600))
+	db, err = store.Open(path)
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = os.Stat(path + ".compact")
+	assert.True(t, os.IsNotExist(err))
+}

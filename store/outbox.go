@@ -306,18 +306,25 @@ func (db *DB) ReaddressMailbox(ctx context.Context, mailbox []string, now time.T
 					old := rec.Recipient
 					rec.Recipient = missing[0]
 					rec.Notice.To = append(slices.DeleteFunc(slices.Clone(rec.Notice.To), func(a string) bool { return a == old }), missing...)
-					rec.NextAttemptAt, rec.DeadAt, rec.Refused = now, nil, false
-					if err := tx.Bucket(bucketOutboxDue).Put(dueKey(now, rec.Seq), nil); err != nil {
+					rec.NextAttemptAt, rec.ResentAt, rec.DeadAt, rec.Refused = now, &now, nil, false
+					if err := putPending(tx, rec); err != nil {
 						return err
 					}
-					if err := putMail(tx.Bucket(bucketOutbox), rec); err != nil {
-						return err
-					}
-					more := rec.Notice
-					more.To = missing[1:]
-					if len(more.To) > 0 {
-						if err := enqueue(tx, more, rec.Snapshot); err != nil {
+					for _, a := range missing[1:] { // further addresses: deliveries of their own, queued now too
+						more := outboxRecord{OutboxMail: breach.OutboxMail{Notice: rec.Notice, Recipient: a, CreatedAt: rec.CreatedAt,
+							NextAttemptAt: now, ResentAt: &now}, Snapshot: rec.Snapshot}
+						seq, err := tx.Bucket(bucketOutbox).NextSequence()
+						if err != nil {
 							return err
+						}
+						more.Seq = seq
+						if err := putPending(tx, more); err != nil {
+							return err
+						}
+						if more.Snapshot != nil {
+							if err := hold(tx, *more.Snapshot, 1); err != nil {
+								return err
+							}
 						}
 					}
 					to = len(missing)
@@ -333,6 +340,14 @@ func (db *DB) ReaddressMailbox(ctx context.Context, mailbox []string, now time.T
 		return nil
 	})
 	return done, err
+}
+
+// putPending puts a mail in the outbox, due at its next attempt.
+func putPending(tx *bolt.Tx, rec outboxRecord) error {
+	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(rec.NextAttemptAt, rec.Seq), nil); err != nil {
+		return err
+	}
+	return putMail(tx.Bucket(bucketOutbox), rec)
 }
 
 // takeOut removes a mail from the outbox (with its due entry) or the dead

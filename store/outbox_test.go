@@ -419,3 +419,32 @@ func TestBounceOfAResentMailIsAMailOfItsOwn(t *testing.T) {
 	assert.True(t, strings.HasPrefix(bounces[1], bounces[0]+"."), "in the same family of IDs: %s", bounces[1])
 	require.NoError(t, db.Check())
 }
+
+// A mailbox moved to two new addresses: the old delivery goes to the first,
+// a new one to the second, both pending since the move, as /readyz judges.
+func TestMailboxMovedToTwoAddresses(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	svc.MailTo = []string{"oud@hetcak.example"}
+	file(t, svc, supplier("Acme BV"), filing("Eerste", start.Add(-time.Hour))) // 1: the new report; 2: the acknowledgement
+	require.NoError(t, db.MarkSent(ctx, []uint64{2}, c.t))
+	svc.MailTo = []string{"privacy@hetcak.example", "fg@hetcak.example"}
+	c.t = start.Add(3 * time.Hour)
+	done, err := svc.ReaddressMailbox(ctx)
+	require.NoError(t, err)
+	require.Len(t, done, 1)
+	assert.Equal(t, 2, done[0].To)
+	require.NoError(t, db.Check())
+
+	pending, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	assert.Equal(t, []string{"privacy@hetcak.example", "fg@hetcak.example"}, []string{pending[0].Recipient, pending[1].Recipient})
+	for _, m := range pending {
+		require.NotNil(t, m.Notice.Breach, "shows its breach")
+		assert.Equal(t, c.t, m.PendingSince())
+	}
+	st, err := db.MailStats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, c.t, *st.OldestPending, "pending since the move, not since the filing three hours before")
+}

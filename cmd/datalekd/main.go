@@ -105,6 +105,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// Opening migrates an older layout and compacts the file (about 35 s for
 	// 100,000 filings), after checking it; otherwise it takes moments.
 	m.Logger.Info("store open", "layout", store.LayoutVersion, "took", time.Since(opening).Round(time.Millisecond))
+	if m.DB.Warning != nil {
+		m.Logger.Warn("store", "err", m.DB.Warning)
+	}
 	if err := markDataDir(cfg.DataDir); err != nil {
 		return err
 	}
