@@ -107,12 +107,15 @@ func TestScenarios(t *testing.T) {
 	}))["id"].(string)
 	tp := "/api/v1/breaches/" + laptop
 	as = w.must("adviser", "POST", tp+"/assessments", map[string]any{
-		"breach_types": []string{"confidentiality", "availability"}, "ei": "negligible", "unintelligible": true,
+		"breach_types": []string{"confidentiality", "availability"}, "ei": "negligible", "unintelligible": true, "restored_from_backup": true,
 		"cb":           map[string]any{"confidentiality": "wide", "integrity": "none", "availability": "none", "malicious": true},
 		"consequences": "Geen: de gegevens zijn onleesbaar zonder de sleutel", "risk": "none",
 		"reasoning": "Sterke versleuteling, sleutel niet gecompromitteerd; er is een back-up",
 	})
 	assert.Equal(t, map[string]any{"score": 1.75, "level": "low"}, as["severity"], "3 × 0.25 + 0.5 + 0.5")
+	assert.Equal(t, "register_only", as["recommendation"])
+	assert.Equal(t, []any{"edpb_unintelligible", "edpb_restored_from_backup"}, as["recommendation_rules"],
+		"EDPB case 10: encrypted with the key safe, and a backup: register only")
 	w.must("controller", "PUT", tp+"/decision", map[string]any{"notify_authority": false,
 		"authority_reasoning": "Geen risico: versleuteld met een niet-gecompromitteerde sleutel (EDPB-richtlijnen 01/2021, voorbeeld 5)",
 		"inform_subjects":     "no", "subjects_reasoning": "Geen risico voor de betrokkenen"})
@@ -134,13 +137,15 @@ func TestScenarios(t *testing.T) {
 	}))["id"].(string)
 	rp := "/api/v1/breaches/" + ransom
 	as = w.must("adviser", "POST", rp+"/assessments", map[string]any{
-		"breach_types": []string{"availability"}, "ei": "limited",
+		"breach_types": []string{"availability"}, "ei": "limited", "restored_from_backup": true,
 		"cb":           map[string]any{"confidentiality": "none", "integrity": "none", "availability": "temporary", "malicious": true},
 		"consequences": "Enkele uren geen toegang tot de gegevens", "risk": "none",
 		"reasoning": "Binnen een werkdag volledig hersteld uit back-up; logs tonen geen uitgaand verkeer (EDPB-richtlijnen 01/2021, voorbeeld 1)",
 	})
-	assert.Equal(t, "notify_authority", as["recommendation"], "the score suggests notifying (2.25, medium) ...")
-	assert.Equal(t, "none", as["risk"], "... the adviser's conclusion stands beside it, not replaced")
+	assert.Equal(t, map[string]any{"score": 2.25, "level": "medium"}, as["severity"], "the score alone would suggest notifying ...")
+	assert.Equal(t, "register_only", as["recommendation"], "... but restored from a backup without exfiltration: register only")
+	assert.Equal(t, []any{"edpb_restored_from_backup"}, as["recommendation_rules"], "EDPB 01/2021 case 1")
+	assert.Equal(t, []any{"many_subjects"}, as["flags"], "2,000 people: a factor to weigh")
 	w.must("controller", "PUT", rp+"/decision", map[string]any{"notify_authority": false,
 		"authority_reasoning": "Geen risico na volledig herstel zonder exfiltratie; vastgelegd in het register",
 		"inform_subjects":     "no", "subjects_reasoning": "Geen risico voor de betrokkenen"})
@@ -180,7 +185,7 @@ func TestScenarios(t *testing.T) {
 	assert.Equal(t, "ja", r["unintelligible"])
 	r = rowOf(rows, ransom)
 	assert.Equal(t, `'=HYPERLINK("https://evil.example";"Ransomware op de bestandsserver")`, r["title"], "shown as text, not run")
-	assert.Equal(t, "notify_authority", r["recommendation"])
+	assert.Equal(t, "register_only", r["recommendation"], "restored from a backup: the EDPB rule, not the score")
 	assert.Equal(t, "none", r["risk"])
 	assert.Contains(t, r["risk_reasoning"], "back-up")
 	r = rowOf(rows, none)
@@ -282,7 +287,8 @@ func TestDecisionAndClosingRules(t *testing.T) {
 	// A new assessment reopens the decision; a higher risk then demands the exemption.
 	w.must("adviser", "POST", path+"/assessments", map[string]any{"breach_types": []string{"confidentiality"}, "ei": "maximum",
 		"cb":           map[string]any{"confidentiality": "wide", "integrity": "none", "availability": "none", "malicious": false},
-		"consequences": "Gegevens staan online", "risk": "high", "reasoning": "Openbaar geworden"})
+		"consequences": "Gegevens staan online", "risk": "high", "reasoning": "Openbaar geworden",
+		"deviation_reason": "Openbaar voor iedereen: ernstiger dan de score zegt"})
 	b := w.must("adviser", "GET", path, nil)
 	assert.Equal(t, "assessed", b["status"], "back to assessed: the decision was on the old assessment")
 	res = w.do("POST", path+"/authority-notifications", w.tokens["controller"], map[string]any{"phase": "initial",

@@ -33,6 +33,7 @@ var riskAssessment = map[string]any{
 	"breach_types": []string{"confidentiality"}, "ei": "significant",
 	"cb":           map[string]any{"confidentiality": "limited", "integrity": "none", "availability": "none", "malicious": false},
 	"consequences": "Ontvangers kennen naam, adres en eigen bijdrage", "risk": "risk", "reasoning": "Bekende ontvangers, deels retour",
+	"deviation_reason": "Melden ook als de ernst laag uitvalt: niet alle brieven zijn terug",
 }
 
 var notifyDecision = map[string]any{"notify_authority": true, "inform_subjects": "no",

@@ -21,21 +21,40 @@ const NoticeAssessment NoticeKind = "assessment"
 // and the adviser's own conclusion with its reasoning. Every assessment is
 // kept; the latest counts.
 type Assessment struct {
-	Seq            int            `json:"seq"`
-	AssessedAt     time.Time      `json:"assessed_at"`
-	By             string         `json:"by"`
-	BreachTypes    []BreachType   `json:"breach_types"`
-	DPC            int            `json:"dpc"`
-	DPCDefault     int            `json:"dpc_default"` // the highest base score of the report's categories
-	DPCReason      string         `json:"dpc_reason,omitempty"`
-	EI             EI             `json:"ei"`
-	CB             Circumstances  `json:"cb"`
-	Unintelligible bool           `json:"unintelligible"`
-	Consequences   string         `json:"consequences"`
-	Risk           Risk           `json:"risk"`
-	Reasoning      string         `json:"reasoning"`
-	Severity       Severity       `json:"severity"`
-	Recommendation Recommendation `json:"recommendation"`
+	Seq         int          `json:"seq"`
+	AssessedAt  time.Time    `json:"assessed_at"`
+	By          string       `json:"by"`
+	BreachTypes []BreachType `json:"breach_types"`
+	DPC         int          `json:"dpc"`
+	DPCDefault  int          `json:"dpc_default"` // the highest base score of the report's categories
+	DPCReason   string       `json:"dpc_reason,omitempty"`
+	// DPCAdjustments are the reasoned moves from dpc_default to dpc, one per
+	// factor (the other way to set dpc than dpc with dpc_reason).
+	DPCAdjustments []DPCAdjustment `json:"dpc_adjustments,omitempty"`
+	EI             EI              `json:"ei"`
+	CB             Circumstances   `json:"cb"`
+	// Unintelligible: the data are unintelligible to the unauthorised
+	// (state-of-the-art encryption or hashing, the key not compromised).
+	Unintelligible bool `json:"unintelligible"`
+	// RestoredFromBackup: data lost or made unavailable were restored from a
+	// backup in a short time.
+	RestoredFromBackup bool `json:"restored_from_backup"`
+	// RecipientTrusted: the data went to a known recipient that can be
+	// trusted to return or destroy them unread.
+	RecipientTrusted bool           `json:"recipient_trusted"`
+	Consequences     string         `json:"consequences"`
+	Risk             Risk           `json:"risk"`
+	Reasoning        string         `json:"reasoning"`
+	Severity         Severity       `json:"severity"`
+	Recommendation   Recommendation `json:"recommendation"`
+	// Rules are the rules the recommendation followed (advice.go); absent
+	// from assessments recorded before they were named, which followed the
+	// ENISA level.
+	Rules []AdviceRule `json:"recommendation_rules,omitempty"`
+	Flags []AdviceFlag `json:"flags,omitempty"`
+	// DeviationReason is why the adviser's conclusion differs from the
+	// recommendation; required when it does.
+	DeviationReason string `json:"deviation_reason,omitempty"`
 }
 
 // Risk is the adviser's conclusion: no risk (register only), a risk (notify
@@ -50,15 +69,19 @@ const (
 
 // AssessmentRequest is what the adviser sends.
 type AssessmentRequest struct {
-	BreachTypes    []BreachType  `json:"breach_types"`
-	DPC            *int          `json:"dpc,omitempty"`
-	DPCReason      string        `json:"dpc_reason,omitempty"`
-	EI             EI            `json:"ei"`
-	CB             Circumstances `json:"cb"`
-	Unintelligible bool          `json:"unintelligible"`
-	Consequences   string        `json:"consequences"`
-	Risk           Risk          `json:"risk"`
-	Reasoning      string        `json:"reasoning"`
+	BreachTypes        []BreachType    `json:"breach_types"`
+	DPC                *int            `json:"dpc,omitempty"`
+	DPCReason          string          `json:"dpc_reason,omitempty"`
+	DPCAdjustments     []DPCAdjustment `json:"dpc_adjustments,omitempty"`
+	EI                 EI              `json:"ei"`
+	CB                 Circumstances   `json:"cb"`
+	Unintelligible     bool            `json:"unintelligible"`
+	RestoredFromBackup bool            `json:"restored_from_backup"`
+	RecipientTrusted   bool            `json:"recipient_trusted"`
+	Consequences       string          `json:"consequences"`
+	Risk               Risk            `json:"risk"`
+	Reasoning          string          `json:"reasoning"`
+	DeviationReason    string          `json:"deviation_reason,omitempty"`
 }
 
 // LatestAssessment returns the assessment that counts, or nil.
@@ -101,10 +124,17 @@ func (b *Breach) assessment(req AssessmentRequest) (Assessment, error) {
 		}
 	}
 	as := Assessment{BreachTypes: req.BreachTypes, DPCDefault: DefaultDPC(&b.Report), DPCReason: strings.TrimSpace(req.DPCReason),
-		EI: req.EI, CB: req.CB, Unintelligible: req.Unintelligible, Consequences: strings.TrimSpace(req.Consequences),
-		Risk: req.Risk, Reasoning: strings.TrimSpace(req.Reasoning)}
-	as.DPC = as.DPCDefault
-	if req.DPC != nil {
+		DPCAdjustments: req.DPCAdjustments, EI: req.EI, CB: req.CB, Unintelligible: req.Unintelligible,
+		RestoredFromBackup: req.RestoredFromBackup, RecipientTrusted: req.RecipientTrusted,
+		Consequences: strings.TrimSpace(req.Consequences), Risk: req.Risk, Reasoning: strings.TrimSpace(req.Reasoning),
+		DeviationReason: strings.TrimSpace(req.DeviationReason)}
+	for i := range as.DPCAdjustments {
+		as.DPCAdjustments[i].Reason = strings.TrimSpace(as.DPCAdjustments[i].Reason)
+	}
+	as.DPC = adjustedDPC(&p, as.DPCDefault, as.DPCAdjustments)
+	if req.DPC != nil && len(req.DPCAdjustments) > 0 {
+		p.Add("dpc", "geef dpc (met dpc_reason) of dpc_adjustments, niet beide")
+	} else if req.DPC != nil {
 		as.DPC = *req.DPC
 		switch {
 		case as.DPC < 1 || as.DPC > 4:
@@ -131,6 +161,7 @@ func (b *Breach) assessment(req AssessmentRequest) (Assessment, error) {
 		p.Add("risk", "moet none, risk of high zijn")
 	}
 	text(&p, "reasoning", as.Reasoning, maxText, true)
+	text(&p, "deviation_reason", as.DeviationReason, maxText, false)
 	if err := p.Err("De beoordeling is niet volledig of niet geldig."); err != nil {
 		return as, err
 	}
@@ -138,6 +169,10 @@ func (b *Breach) assessment(req AssessmentRequest) (Assessment, error) {
 	if err != nil {
 		return as, err
 	}
-	as.Severity, as.Recommendation = sev, Recommend(sev.Level)
-	return as, nil
+	as.Severity = sev
+	as.advise(&b.Report)
+	if as.Deviates() && as.DeviationReason == "" {
+		p.Add("deviation_reason", "is verplicht: de conclusie (%s) wijkt af van de aanbeveling (%s)", as.Risk, as.Recommendation)
+	}
+	return as, p.Err("De beoordeling is niet volledig of niet geldig.")
 }

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"datalek/breach"
@@ -105,24 +106,35 @@ func assessmentSection(a *breach.Assessment) section {
 		types[i] = nl.BreachType(t)
 	}
 	dpc := fmt.Sprintf("%d", a.DPC)
-	if a.DPC != a.DPCDefault {
+	if a.DPC != a.DPCDefault && a.DPCReason != "" {
 		dpc += fmt.Sprintf(" (standaard %d; %s)", a.DPCDefault, a.DPCReason)
+	} else if a.DPC != a.DPCDefault {
+		dpc += fmt.Sprintf(" (standaard %d)", a.DPCDefault)
 	}
 	cb := fmt.Sprintf("vertrouwelijkheid %s, integriteit %s, beschikbaarheid %s", nl.CB(a.CB.Confidentiality),
 		nl.CB(a.CB.Integrity), nl.CB(a.CB.Availability))
 	if a.CB.Malicious {
 		cb += ", met kwade opzet"
 	}
-	return section{Title: "Beoordeling " + fmt.Sprint(a.Seq), Rows: []row{
+	rows := []row{
 		{"Soort inbreuk", strings.Join(types, ", ")},
 		{"Ernst (ENISA)", fmt.Sprintf("%s: %s (DPC %s × EI %s + CB)", nl.Score(a.Severity.Score), nl.Severity(a.Severity.Level), dpc, nl.EI(a.EI))},
 		{"Omstandigheden", cb},
 		{"Onbegrijpelijk voor anderen (versleuteld)", nl.YesNo(&a.Unintelligible)},
+		{"Hersteld uit een back-up", nl.YesNo(&a.RestoredFromBackup)},
+		{"Bekende, betrouwbare ontvanger", nl.YesNo(&a.RecipientTrusted)},
 		{"Waarschijnlijke gevolgen", a.Consequences},
-		{"Aanbeveling volgens de ernst", nl.Recommendation(a.Recommendation)},
+		{"Aanbeveling", nl.Advice(a)},
 		{"Conclusie van de Adviseur Privacy", nl.Risk(a.Risk)},
 		{"Onderbouwing", a.Reasoning},
-	}}
+	}
+	if len(a.DPCAdjustments) > 0 {
+		rows = slices.Insert(rows, 2, row{"DPC aangepast", nl.DPCAdjustments(a.DPCAdjustments)})
+	}
+	if a.Deviates() {
+		rows = append(rows, row{"Wijkt af van de aanbeveling, omdat", a.DeviationReason})
+	}
+	return section{Title: "Beoordeling " + fmt.Sprint(a.Seq), Rows: rows}
 }
 
 func decisionSection(d *breach.Decision) section {

@@ -316,7 +316,7 @@ func TestEveryNoticeComposes(t *testing.T) {
 	step(err)
 	_, err = w.svc.Assess(ctx, adviser, b.ID, breach.AssessmentRequest{BreachTypes: []breach.BreachType{breach.TypeConfidentiality},
 		EI: "significant", CB: breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "none"},
-		Consequences: "Bekende ontvangers", Risk: breach.RiskSome, Reasoning: "Brieven retour"})
+		Consequences: "Bekende ontvangers", Risk: breach.RiskSome, Reasoning: "Brieven retour", DeviationReason: "Niet alle brieven retour"})
 	step(err)
 	_, err = w.svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptrTo(true), InformSubjects: "planned"})
 	step(err)

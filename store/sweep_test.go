@@ -126,7 +126,7 @@ func TestDecisionStopsTheAuthorityRemindersAndQuestionsHaveTheirOwn(t *testing.T
 	assert.Equal(t, c.t.Add(24*time.Hour), q.DueAt)
 	_, err = svc.Assess(ctx, adviser, b.ID, breach.AssessmentRequest{BreachTypes: []breach.BreachType{breach.TypeConfidentiality},
 		EI: "limited", CB: breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "none"},
-		Consequences: "beperkt", Risk: breach.RiskSome, Reasoning: "bekende ontvangers"})
+		Consequences: "beperkt", Risk: breach.RiskSome, Reasoning: "bekende ontvangers", DeviationReason: "niet alle brieven terug"})
 	require.NoError(t, err)
 	_, err = svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptr(true), InformSubjects: "no", SubjectsReasoning: "geen hoog risico"})
 	require.NoError(t, err)

@@ -1,6 +1,11 @@
 package nl
 
-import "datalek/breach"
+import (
+	"fmt"
+	"strings"
+
+	"datalek/breach"
+)
 
 // The Dutch names of the domain's codes. Each function returns the code
 // itself when it has no label, so that an unknown value shows as it is
@@ -49,7 +54,22 @@ var (
 	}
 	phases = map[breach.Phase]string{breach.PhaseInitial: "eerste melding", breach.PhaseSupplement: "aanvulling",
 		breach.PhaseWithdrawal: "intrekking"}
-	outcomes = map[breach.Outcome]string{breach.OutcomeHandled: "afgehandeld", breach.OutcomeNoBreach: "geen datalek"}
+	outcomes    = map[breach.Outcome]string{breach.OutcomeHandled: "afgehandeld", breach.OutcomeNoBreach: "geen datalek"}
+	adviceRules = map[breach.AdviceRule]string{
+		breach.RuleSeverity:           "de ernst volgens ENISA",
+		breach.RuleUnintelligible:     "onbegrijpelijke gegevens: goed versleuteld, sleutel niet in verkeerde handen (EDPB)",
+		breach.RuleRestoredFromBackup: "hersteld uit een back-up, zonder verlies van vertrouwelijkheid (EDPB)",
+		breach.RuleTrustedRecipient:   "bij een bekende, betrouwbare ontvanger die de stukken terugstuurde of vernietigde (EDPB)",
+	}
+	adviceFlags = map[breach.AdviceFlag]string{
+		breach.FlagManySubjects: "veel betrokkenen (1.000 of meer)",
+		breach.FlagVulnerable:   "kwetsbare betrokkenen",
+	}
+	dpcFactors = map[breach.DPCFactor]string{
+		breach.FactorVolume: "hoeveelheid gegevens", breach.FactorContext: "context van de verwerkingsverantwoordelijke",
+		breach.FactorVulnerable: "kwetsbare betrokkenen", breach.FactorInvalid: "onjuiste of verouderde gegevens",
+		breach.FactorPublic: "al openbare gegevens",
+	}
 )
 
 // label returns the label of a code, or the code itself when it has none.
@@ -149,4 +169,43 @@ func Mail(kind breach.NoticeKind, alert breach.AlertKind) string {
 		return label(alerts, alert)
 	}
 	return label(notices, kind)
+}
+
+// AdviceRule is the Dutch name of a rule the recommendation followed.
+func AdviceRule(r breach.AdviceRule) string { return label(adviceRules, r) }
+
+// AdviceFlag is the Dutch name of a factor to weigh beside the recommendation.
+func AdviceFlag(f breach.AdviceFlag) string { return label(adviceFlags, f) }
+
+// DPCFactor is the Dutch name of a reason the DPC was moved.
+func DPCFactor(f breach.DPCFactor) string { return label(dpcFactors, f) }
+
+// Advice says in one line what the advice is and why: the recommendation,
+// the rules it followed, and the factors to weigh beside it.
+func Advice(a *breach.Assessment) string {
+	s := Recommendation(a.Recommendation)
+	if len(a.Rules) > 0 {
+		rules := make([]string, len(a.Rules))
+		for i, r := range a.Rules {
+			rules[i] = AdviceRule(r)
+		}
+		s += " (volgens: " + strings.Join(rules, "; ") + ")"
+	}
+	if len(a.Flags) > 0 {
+		flags := make([]string, len(a.Flags))
+		for i, f := range a.Flags {
+			flags[i] = AdviceFlag(f)
+		}
+		s += ". Weeg mee: " + strings.Join(flags, ", ")
+	}
+	return s
+}
+
+// DPCAdjustments lists the reasoned moves of a DPC, one per line.
+func DPCAdjustments(adjustments []breach.DPCAdjustment) string {
+	lines := make([]string, len(adjustments))
+	for i, a := range adjustments {
+		lines[i] = fmt.Sprintf("%s %+d: %s", DPCFactor(a.Factor), a.Change, a.Reason)
+	}
+	return strings.Join(lines, "\n")
 }

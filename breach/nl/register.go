@@ -126,9 +126,25 @@ var RegisterColumns = []RegisterColumn{
 	})},
 	{"dpc", "DPC (gegevensverwerkingscontext)", assessed(func(a *breach.Assessment) string { return strconv.Itoa(a.DPC) })},
 	{"dpc_reason", "Reden afwijkende DPC", assessed(func(a *breach.Assessment) string { return a.DPCReason })},
+	{"dpc_adjustments", "DPC-aanpassingen", assessed(func(a *breach.Assessment) string { return DPCAdjustments(a.DPCAdjustments) })},
 	{"severity_score", "Ernst (ENISA)", assessed(func(a *breach.Assessment) string { return strconv.FormatFloat(a.Severity.Score, 'f', 2, 64) })},
 	{"severity_level", "Ernstniveau", assessed(func(a *breach.Assessment) string { return string(a.Severity.Level) })},
 	{"recommendation", "Aanbeveling", assessed(func(a *breach.Assessment) string { return string(a.Recommendation) })},
+	{"recommendation_rules", "Aanbeveling volgens", assessed(func(a *breach.Assessment) string {
+		rules := make([]string, len(a.Rules))
+		for i, r := range a.Rules {
+			rules[i] = AdviceRule(r)
+		}
+		return strings.Join(rules, "; ")
+	})},
+	{"advice_flags", "Mee te wegen", assessed(func(a *breach.Assessment) string {
+		flags := make([]string, len(a.Flags))
+		for i, f := range a.Flags {
+			flags[i] = AdviceFlag(f)
+		}
+		return strings.Join(flags, ", ")
+	})},
+	{"deviation_reason", "Reden afwijking van de aanbeveling", assessed(func(a *breach.Assessment) string { return a.DeviationReason })},
 	{"risk", "Risico (conclusie Adviseur Privacy)", assessed(func(a *breach.Assessment) string { return string(a.Risk) })},
 	{"risk_reasoning", "Onderbouwing risico", assessed(func(a *breach.Assessment) string { return a.Reasoning })},
 	{"consequences", "Gevolgen", assessed(func(a *breach.Assessment) string { return a.Consequences })},
