@@ -11,14 +11,20 @@ const (
 	ClassSensitive Class = "gevoelig"        // sensitive, such as a national identification number
 	ClassSpecial   Class = "bijzonder"       // special category, GDPR Art. 9 (health, biometrics)
 	ClassCriminal  Class = "strafrechtelijk" // criminal-law data, GDPR Art. 10
+	// ClassDepends is Bijlage 1's "Gewoon/bijzonder": ordinary or special by
+	// what the data hold (a call recording is special only when it is about
+	// someone's health). It scores as sensitive, since an assessment must not
+	// start low, but is not called special: the adviser says whether it was.
+	ClassDepends Class = "gewoon of bijzonder"
 )
 
 // Category is one kind of personal data a breach can involve.
 //
 // DPC is the ENISA data-processing-context base score the category brings to
 // a severity assessment: simple 1, behavioural 2, financial 3, sensitive 4.
-// Where Bijlage 1 says "Gewoon/Gevoelig" or "Gewoon/bijzonder" the category is
-// classed by its worst reading, because a breach assessment must not start low.
+// Where Bijlage 1 says "Gewoon/Gevoelig" the category is classed by its worst
+// reading, because a breach assessment must not start low; "Gewoon/bijzonder"
+// is ClassDepends, scored by its worst reading.
 type Category struct {
 	Code  string `json:"code"`
 	Label string `json:"label"`
@@ -92,8 +98,8 @@ var catalogue = []Category{
 	{"inningsprofielen", "Inningsprofielen", ClassOrdinary, 3},
 	{"betalingsregeling", "Betalingsregeling", ClassOrdinary, 3},
 	{"storno", "Storno", ClassOrdinary, 3},
-	{"spraakdata", "Spraakdata (gespreksopnames)", ClassSpecial, 4},
-	{"transcriptie_gesprek", "Transcriptie gesprek", ClassSpecial, 4},
+	{"spraakdata", "Spraakdata (gespreksopnames)", ClassDepends, 4},
+	{"transcriptie_gesprek", "Transcriptie gesprek", ClassDepends, 4},
 	{"gezondheidsgegevens", "Gezondheidsgegevens", ClassSpecial, 4},
 }
 

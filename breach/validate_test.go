@@ -142,7 +142,8 @@ func TestCatalogue(t *testing.T) {
 		seen[c.Code] = true
 		assert.NotEmpty(t, c.Label)
 		assert.True(t, c.DPC >= 1 && c.DPC <= 4, "%s: DPC %d", c.Code, c.DPC)
-		assert.Equal(t, c.DPC == 4, c.Special(), "%s: only special and criminal categories score 4", c.Code)
+		assert.Equal(t, c.DPC == 4, c.Special() || c.Class == breach.ClassDepends,
+			"%s: only special and criminal categories, and those that may be special, score 4", c.Code)
 	}
 	for _, code := range []string{"naam", "adres", "bsn", "eigen_bijdrage", "iban", "detentieverklaring", "spraakdata"} {
 		assert.True(t, seen[code], "Bijlage 1 category %s missing", code)
@@ -150,6 +151,10 @@ func TestCatalogue(t *testing.T) {
 	c, ok := breach.LookupCategory("detentieverklaring")
 	require.True(t, ok)
 	assert.Equal(t, breach.ClassCriminal, c.Class)
+	c, ok = breach.LookupCategory("spraakdata")
+	require.True(t, ok)
+	assert.False(t, c.Special(), "a call recording is not special category data as such (issue 9)")
+	assert.Equal(t, 4, c.DPC, "but scores as sensitive: it may be about someone's health")
 	c, ok = breach.LookupCategory("other: kentekens")
 	require.True(t, ok)
 	assert.Equal(t, "Overig: kentekens", c.Label)

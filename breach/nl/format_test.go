@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"datalek/breach"
 	"datalek/breach/nl"
 )
 
@@ -96,4 +97,14 @@ func TestScore(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, nl.Score(tt.s), "%v", tt.s)
 	}
+}
+
+// ENISA's lowest loss of confidentiality is data exposed without a sign of
+// unlawful processing, not "geen" (issue 9); integrity and availability
+// have a true "none".
+func TestCBLabels(t *testing.T) {
+	assert.Equal(t, "blootgesteld, zonder aanwijzing van onrechtmatige verwerking", nl.CB(breach.ConfidentialityNone))
+	assert.Equal(t, "geen", nl.CB(breach.IntegrityNone))
+	assert.Equal(t, "geen", nl.CB(breach.AvailabilityNone))
+	assert.Equal(t, "tijdelijk", nl.CB(breach.AvailabilityTemporary))
 }

@@ -116,8 +116,12 @@ func BreachType(t breach.BreachType) string { return label(breachTypes, t) }
 func EI(e breach.EI) string { return label(eis, e) }
 
 // CB names an ENISA circumstance value (of confidentiality, integrity or
-// availability).
+// availability). The lowest loss of confidentiality is not "none": ENISA
+// means data exposed, with no sign of unlawful processing.
 func CB[T breach.ConfidentialityLoss | breach.IntegrityLoss | breach.AvailabilityLoss](c T) string {
+	if v, ok := any(c).(breach.ConfidentialityLoss); ok && v == breach.ConfidentialityNone {
+		return "blootgesteld, zonder aanwijzing van onrechtmatige verwerking"
+	}
 	return label(circumstances, string(c))
 }
 
