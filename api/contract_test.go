@@ -179,6 +179,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 			as(role, "GET", b(id)+"/assessments", nil)
 			as(role, "GET", b(id)+"/authority-form", nil)
 			as(role, "GET", b(id)+"/authority-form?format=text", nil)
+			as(role, "GET", b(id)+"/subjects-letter", nil)
+			as(role, "GET", b(id)+"/subjects-letter?format=text", nil)
 		}
 		as(role, "GET", "/api/v1/register", nil)
 		as(role, "GET", "/api/v1/register?format=csv&from=2026-01-01", nil)
@@ -237,6 +239,19 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	as("controller", "POST", b(statuses["new"])+"/close", map[string]any{"outcome": "handled"})
 	as("controller", "POST", b(statuses["new"])+"/close", map[string]any{"outcome": "maybe"})
 	as("adviser", "PUT", b(statuses["new"])+"/other-controllers", map[string]any{"controllers": []map[string]string{{"name": ""}}})
+	as("adviser", "GET", b(pid)+"/subjects-letter?format=pdf", nil)
+
+	// Telling the people affected, by every role, and errors.
+	informing, _ := w.breachIn("assessed", false)
+	w.must("controller", "PUT", b(informing)+"/decision", map[string]any{"notify_authority": true, "inform_subjects": "planned"})
+	for _, role := range roles {
+		as(role, "POST", b(informing)+"/subject-communications", map[string]any{"sent_at": w.Now.Format(time.RFC3339),
+			"channel": "letter", "reached": 120, "text": "Beste heer, mevrouw, (" + role + ")"})
+	}
+	as("controller", "POST", b(informing)+"/subject-communications", map[string]any{"channel": "pigeon", "reached": 0})
+	as("controller", "POST", b(statuses["decided"])+"/subject-communications", map[string]any{"sent_at": w.Now.Format(time.RFC3339),
+		"channel": "letter", "reached": 1, "text": "x"})
+	as("controller", "GET", b(informing), nil)
 
 	// Tokens.
 	for _, role := range roles {

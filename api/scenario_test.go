@@ -93,6 +93,16 @@ func TestScenarios(t *testing.T) {
 	w.Now = w.Now.Add(48 * time.Hour)
 	w.must("controller", "POST", lp+"/authority-notifications", map[string]any{"phase": "supplement",
 		"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-2026-118233", "note": "Betrokkene is gebeld en per brief geïnformeerd"})
+	res = w.do("POST", lp+"/close", w.tokens["controller"], map[string]any{"outcome": "handled"})
+	assert.Equal(t, http.StatusConflict, res.Status, "decided to inform the person affected, and no communication recorded")
+	letterText := w.do("GET", lp+"/subjects-letter?format=text", w.tokens["adviser"], nil)
+	require.Equal(t, http.StatusOK, letterText.Status)
+	for _, want := range []string{"Wat is er gebeurd?", "Gezondheidsgegevens", "Een onbekende buurman kent de zorgsituatie",
+		"Wat kunt u zelf doen?", "[NOG IN TE VULLEN: naam, telefoonnummer en e-mailadres van het contactpunt"} {
+		assert.Contains(t, string(letterText.Body), want)
+	}
+	w.must("controller", "POST", lp+"/subject-communications", map[string]any{"sent_at": w.Now.Format(time.RFC3339),
+		"channel": "letter", "reached": 1, "text": string(letterText.Body)})
 	w.must("controller", "POST", lp+"/close", map[string]any{"outcome": "handled"})
 
 	// 2. A stolen laptop with an encrypted disk.
@@ -172,6 +182,7 @@ func TestScenarios(t *testing.T) {
 	assert.Equal(t, "q1: Heeft de ontvanger de brief teruggestuurd? → Nee, de ontvanger reageert niet.", r["questions"])
 	assert.Contains(t, r["authority_notifications"], "Betrokkene is gebeld", "the note of the supplement")
 	assert.Contains(t, r["decisions"], "betrokkenen informeren yes")
+	assert.Contains(t, r["subject_communications"], "per brief, 1 betrokkene")
 	for _, item := range w.must("adviser", "GET", "/api/v1/register", nil)["items"].([]any) {
 		if item.(map[string]any)["id"] == letter {
 			assert.Equal(t, "3.25", item.(map[string]any)["severity_score"], "the JSON register keeps its decimal point")

@@ -25,6 +25,8 @@ func (s *Server) registerTriageRoutes(g *echo.Group) {
 	g.POST("/breaches/:id/close", s.handleBreachClose)
 	g.PUT("/breaches/:id/other-controllers", s.handleOtherControllersUpdate)
 	g.GET("/breaches/:id/authority-form", s.handleAuthorityForm)
+	g.POST("/breaches/:id/subject-communications", s.handleSubjectCommunicationCreate)
+	g.GET("/breaches/:id/subjects-letter", s.handleSubjectsLetter)
 	g.GET("/register", s.handleRegister)
 }
 
@@ -141,6 +143,18 @@ func (s *Server) handleAuthorityNotificationCreate(c echo.Context) error {
 	return c.JSON(http.StatusCreated, b.AuthorityNotifications[len(b.AuthorityNotifications)-1])
 }
 
+// handleSubjectCommunicationCreate serves POST
+// /api/v1/breaches/{id}/subject-communications (controller, adviser).
+func (s *Server) handleSubjectCommunicationCreate(c echo.Context) error {
+	b, err := decodeAndRun(c, func(req breach.SubjectCommunicationRequest) (*breach.Breach, error) {
+		return s.Service.RecordSubjectCommunication(c.Request().Context(), actor(c), c.Param("id"), req)
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, b.SubjectCommunications[len(b.SubjectCommunications)-1])
+}
+
 // handleBreachClose serves POST /api/v1/breaches/{id}/close (adviser,
 // controller).
 func (s *Server) handleBreachClose(c echo.Context) error {
@@ -165,23 +179,39 @@ func (s *Server) handleOtherControllersUpdate(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"controllers": orEmpty(b.OtherControllers)})
 }
 
-// handleAuthorityForm serves GET /api/v1/breaches/{id}/authority-form
-// (adviser, controller): the AP's form prefilled, as JSON or, with
-// ?format=text, as text to copy from.
-func (s *Server) handleAuthorityForm(c echo.Context) error {
+// handleSubjectsLetter serves GET /api/v1/breaches/{id}/subjects-letter
+// (adviser, controller): the draft letter to the people affected, as JSON
+// or, with ?format=text, as text to copy from.
+func (s *Server) handleSubjectsLetter(c echo.Context) error {
+	return s.draft(c, func(b *breach.Breach, now time.Time) drafted { return nl.NewSubjectsLetter(b, now) })
+}
+
+// drafted is a document drafted from a breach for staff: the AP form, the
+// letter to the people affected.
+type drafted interface{ Text() string }
+
+// draft serves a drafted document as JSON or, with ?format=text, as text.
+func (s *Server) draft(c echo.Context, compose func(b *breach.Breach, now time.Time) drafted) error {
 	format := c.QueryParam("format")
 	if format != "" && format != "json" && format != "text" {
 		return invalidParam("format", "moet json of text zijn")
 	}
-	b, now, err := s.Service.AuthorityForm(c.Request().Context(), actor(c), c.Param("id"))
+	b, now, err := s.Service.DraftSource(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	form := nl.NewAuthorityForm(b, now)
+	doc := compose(b, now)
 	if format == "text" {
-		return c.String(http.StatusOK, form.Text())
+		return c.String(http.StatusOK, doc.Text())
 	}
-	return c.JSON(http.StatusOK, form)
+	return c.JSON(http.StatusOK, doc)
+}
+
+// handleAuthorityForm serves GET /api/v1/breaches/{id}/authority-form
+// (adviser, controller): the AP's form prefilled, as JSON or, with
+// ?format=text, as text to copy from.
+func (s *Server) handleAuthorityForm(c echo.Context) error {
+	return s.draft(c, func(b *breach.Breach, now time.Time) drafted { return nl.NewAuthorityForm(b, now) })
 }
 
 func invalidParam(field, message string) error {

@@ -230,3 +230,48 @@ func TestSupplierSeesNoAuthorityClock(t *testing.T) {
 		return strings.HasPrefix(fmt.Sprint(e.(map[string]any)["message"]), "processor_overdue:")
 	}), "the supplier's own 24 hours stay in its trail")
 }
+
+// Telling the people affected (Art. 34): a communication needs a decision to
+// inform them and facts that can be true; while such a decision has none,
+// the breach cannot be closed as handled; a supplier sees none of it.
+func TestSubjectCommunications(t *testing.T) {
+	w := newWorkflow(t)
+	id, _ := w.breachIn("assessed", false)
+	path := "/api/v1/breaches/" + id
+	sent := map[string]any{"sent_at": w.Now.Format(time.RFC3339), "channel": "letter", "reached": 150,
+		"text": "Beste heer, mevrouw, er is een brief met uw gegevens bij iemand anders terechtgekomen."}
+
+	w.must("controller", "PUT", path+"/decision", notifyDecision) // inform_subjects: no
+	res := w.do("POST", path+"/subject-communications", w.tokens["controller"], sent)
+	assert.Equal(t, http.StatusConflict, res.Status, "the decision is not to inform them")
+
+	w.must("controller", "PUT", path+"/decision", map[string]any{"notify_authority": false, "authority_reasoning": "Gering risico",
+		"inform_subjects": "yes"})
+	res = w.do("POST", path+"/subject-communications", w.tokens["controller"], map[string]any{
+		"sent_at": w.Now.Add(time.Hour).Format(time.RFC3339), "channel": "pigeon", "reached": 0, "text": " "})
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"sent_at", "channel", "reached", "text"}, fieldNames(t, res.JSON(t)))
+	res = w.do("POST", path+"/subject-communications", w.tokens["controller"], map[string]any{
+		"sent_at": w.Now.Add(-30 * 24 * time.Hour).Format(time.RFC3339), "channel": "letter", "reached": 1, "text": "x"})
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"sent_at"}, fieldNames(t, res.JSON(t)), "before the breach was detected")
+	assert.Equal(t, http.StatusForbidden, w.do("POST", path+"/subject-communications", w.tokens["supplier"], sent).Status)
+
+	res = w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled"})
+	assert.Equal(t, http.StatusConflict, res.Status, "decided to inform them, not done")
+	assert.Contains(t, res.JSON(t)["detail"], "geen bericht aan hen vastgelegd")
+
+	c := w.must("adviser", "POST", path+"/subject-communications", sent)
+	assert.EqualValues(t, 1, c["seq"])
+	assert.EqualValues(t, 150, c["reached"])
+	assert.Equal(t, "letter", c["channel"])
+	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled"})
+
+	staff := w.must("controller", "GET", path, nil)
+	assert.Len(t, staff["subject_communications"], 1)
+	supplier := w.must("supplier", "GET", path, nil)
+	assert.NotContains(t, supplier, "subject_communications", "the controller's, not the supplier's")
+	for _, e := range w.must("supplier", "GET", path+"/events", nil)["items"].([]any) {
+		assert.NotEqual(t, "subjects.informed", e.(map[string]any)["action"])
+	}
+}

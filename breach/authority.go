@@ -114,10 +114,11 @@ func (s *Service) RecordAuthorityNotification(ctx context.Context, a Actor, id s
 	})
 }
 
-// AuthorityForm returns what the AP's notification form is drafted from: the
-// breach with its deliberation, for staff, and the moment to draft it at.
-// Errors: EFORBIDDEN, ENOTFOUND.
-func (s *Service) AuthorityForm(ctx context.Context, a Actor, id string) (*Breach, time.Time, error) {
+// DraftSource returns what the documents for the outside world (the AP's
+// notification form, the letter to the people affected) are drafted from:
+// the breach with its deliberation, for staff, and the moment to draft them
+// at. Errors: EFORBIDDEN, ENOTFOUND.
+func (s *Service) DraftSource(ctx context.Context, a Actor, id string) (*Breach, time.Time, error) {
 	b, err := s.FindStaffBreach(ctx, a, id)
 	if err != nil {
 		return nil, time.Time{}, err

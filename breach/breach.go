@@ -138,6 +138,7 @@ type Breach struct {
 	Questions              []Question              `json:"questions,omitempty"`
 	Decisions              []Decision              `json:"decisions,omitempty"`
 	AuthorityNotifications []AuthorityNotification `json:"authority_notifications,omitempty"`
+	SubjectCommunications  []SubjectCommunication  `json:"subject_communications,omitempty"`
 	OtherControllers       []OtherController       `json:"other_controllers,omitempty"`
 	Closure                *Closure                `json:"closure,omitempty"`
 

@@ -44,8 +44,9 @@ type Notice struct {
 	Reason   string    `json:"reason,omitempty"`
 	Breaches []*Breach `json:"breaches,omitempty"` // the digest's open breaches, nearest deadline first
 
-	Question     *Question              `json:"question,omitempty"`
-	Notification *AuthorityNotification `json:"notification,omitempty"`
+	Question      *Question              `json:"question,omitempty"`
+	Notification  *AuthorityNotification `json:"notification,omitempty"`
+	Communication *SubjectCommunication  `json:"communication,omitempty"`
 	// Bounced is the mail that could not be delivered, for a bounce notice.
 	Bounced *Notice `json:"bounced,omitempty"`
 }

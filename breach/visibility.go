@@ -58,7 +58,8 @@ func (n Notice) Side() Side {
 func (s Side) SeesDeliberation() bool { return s == SideController }
 
 // supplierHiddenActions are the trail entries of the controller's deliberation.
-var supplierHiddenActions = []Action{ActionAssessed, ActionDecided, ActionAuthorityNotification, ActionClosed, ActionAwarenessMoved}
+var supplierHiddenActions = []Action{ActionAssessed, ActionDecided, ActionAuthorityNotification, ActionSubjectsInformed,
+	ActionClosed, ActionAwarenessMoved}
 
 // Visible returns the breach as the side may see it: whole for the
 // controller, a copy without the deliberation for a supplier. The supplier's
@@ -71,7 +72,7 @@ func (s Side) Visible(b *Breach) *Breach {
 		return b
 	}
 	c := *b
-	c.Assessments, c.Decisions, c.AuthorityNotifications, c.Closure = nil, nil, nil, nil
+	c.Assessments, c.Decisions, c.AuthorityNotifications, c.SubjectCommunications, c.Closure = nil, nil, nil, nil, nil
 	c.Alerting = Alerting{}
 	c.AwareAt, c.UpdatedAt = time.Time{}, time.Time{}
 	c.Version, c.TrailHash = 0, "" // would count the entries hidden from the trail

@@ -116,7 +116,8 @@ func (c *Composer) document(n breach.Notice) (document, error) {
 		return c.alert(n)
 	case breach.NoticeDigest:
 		return c.digest(n), nil
-	case breach.NoticeStatus, breach.NoticeAssessment, breach.NoticeDecision, breach.NoticeNotification, breach.NoticeClosed:
+	case breach.NoticeStatus, breach.NoticeAssessment, breach.NoticeDecision, breach.NoticeNotification, breach.NoticeSubjectsInformed,
+		breach.NoticeClosed:
 		return c.handling(n)
 	case breach.NoticeQuestion, breach.NoticeAnswer:
 		return c.question(n)

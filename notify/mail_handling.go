@@ -49,6 +49,14 @@ func (c *Composer) handling(n breach.Notice) (document, error) {
 			}
 		}
 		d.Sections = append(d.Sections, section{Title: "Melding", Rows: rows})
+	case breach.NoticeSubjectsInformed:
+		x := n.Communication
+		d.Subject = subject(b, fmt.Sprintf("Betrokkenen geïnformeerd: %s, %s bereikt", nl.SubjectChannel(x.Channel), nl.People(x.Reached)))
+		d.Intro = []string{fmt.Sprintf("%s heeft vastgelegd dat de betrokkenen op %s zijn geïnformeerd (artikel 34 AVG).",
+			actorName(n), nl.Time(x.SentAt))}
+		d.Sections = append(d.Sections, section{Title: "Bericht aan de betrokkenen", Rows: []row{
+			{"Verstuurd op", nl.Time(x.SentAt)}, {"Hoe", nl.SubjectChannel(x.Channel)}, {"Bereikt", nl.People(x.Reached)},
+			{"Tekst", x.Text}}})
 	case breach.NoticeClosed:
 		d.Subject = subject(b, "Afgesloten: "+nl.Outcome(b.Closure.Outcome))
 		d.Intro = []string{fmt.Sprintf("%s heeft het datalek afgesloten als %s. Het blijft in het register.",

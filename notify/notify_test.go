@@ -323,6 +323,9 @@ func TestEveryNoticeComposes(t *testing.T) {
 	_, err = w.svc.RecordAuthorityNotification(ctx, controller, b.ID, breach.AuthorityNotificationRequest{Phase: "initial",
 		SubmittedAt: w.now, Reference: "AP-77", DelayReason: "Omvang laat duidelijk"})
 	step(err)
+	_, err = w.svc.RecordSubjectCommunication(ctx, controller, b.ID, breach.SubjectCommunicationRequest{SentAt: w.now,
+		Channel: breach.SubjectLetter, Reached: ptrTo(150), Text: "Beste heer, mevrouw,\nUw brief is bij een ander terechtgekomen."})
+	step(err)
 	_, err = w.svc.Close(ctx, controller, b.ID, breach.CloseRequest{Outcome: "handled"})
 	step(err)
 	_, err = w.svc.Digest(ctx)

@@ -86,6 +86,8 @@ func goldenBreach() *breach.Breach {
 		AuthorityNotifications: []breach.AuthorityNotification{{Seq: 1, Phase: "initial", SubmittedAt: goldenAt(7 * time.Hour),
 			Reference: "AP-123", Note: "Gemeld", DelayReason: "Geen", Reason: "Risico", RecordedAt: goldenAt(8 * time.Hour),
 			By: "verantwoordelijke (controller)"}},
+		SubjectCommunications: []breach.SubjectCommunication{{Seq: 1, SentAt: goldenAt(9 * time.Hour), Channel: breach.SubjectLetter,
+			Reached: 150, Text: "Beste heer, mevrouw,", RecordedAt: goldenAt(10 * time.Hour), By: "verantwoordelijke (controller)"}},
 		OtherControllers: []breach.OtherController{{Name: "Gemeente X", Contact: "privacy@x.example"}},
 		Closure:          &breach.Closure{Outcome: "handled", Reason: "Afgehandeld", ClosedAt: goldenAt(50 * time.Hour), By: "adviseur (adviser)"},
 		Version:          3,
@@ -126,7 +128,7 @@ func goldenNotices(b *breach.Breach) []breach.Notice {
 				Collapsed: 2, QuestionID: "q1"},
 			Question: &b.Questions[0]},
 		{ID: goldenID + ".3.notification", Kind: breach.NoticeNotification, Audience: breach.AudienceMailboxForReporter, To: mailbox, ThreadID: thread, At: goldenAt(8 * time.Hour),
-			Actor: &a, Reason: "Risico", Notification: &b.AuthorityNotifications[0]},
+			Actor: &a, Reason: "Risico", Notification: &b.AuthorityNotifications[0], Communication: &b.SubjectCommunications[0]},
 	}
 }
 

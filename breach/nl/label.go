@@ -54,7 +54,9 @@ var (
 	}
 	phases = map[breach.Phase]string{breach.PhaseInitial: "eerste melding", breach.PhaseSupplement: "aanvulling",
 		breach.PhaseWithdrawal: "intrekking"}
-	outcomes    = map[breach.Outcome]string{breach.OutcomeHandled: "afgehandeld", breach.OutcomeNoBreach: "geen datalek"}
+	outcomes        = map[breach.Outcome]string{breach.OutcomeHandled: "afgehandeld", breach.OutcomeNoBreach: "geen datalek"}
+	subjectChannels = map[breach.SubjectChannel]string{breach.SubjectLetter: "per brief", breach.SubjectEmail: "per e-mail",
+		breach.SubjectSMS: "per sms", breach.SubjectPhone: "telefonisch", breach.SubjectPublicNotice: "met een openbare mededeling"}
 	adviceRules = map[breach.AdviceRule]string{
 		breach.RuleSeverity:           "de ernst volgens ENISA",
 		breach.RuleUnintelligible:     "onbegrijpelijke gegevens: goed versleuteld, sleutel niet in verkeerde handen (EDPB)",
@@ -173,6 +175,17 @@ func Mail(kind breach.NoticeKind, alert breach.AlertKind) string {
 		return label(alerts, alert)
 	}
 	return label(notices, kind)
+}
+
+// SubjectChannel says how the people affected were told.
+func SubjectChannel(c breach.SubjectChannel) string { return label(subjectChannels, c) }
+
+// People counts people: "1 betrokkene", "1.200 betrokkenen".
+func People(n int) string {
+	if n == 1 {
+		return "1 betrokkene"
+	}
+	return Count(n) + " betrokkenen"
 }
 
 // AdviceRule is the Dutch name of a rule the recommendation followed.

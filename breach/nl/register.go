@@ -163,6 +163,13 @@ var RegisterColumns = []RegisterColumn{
 		}
 		return strings.Join(parts, " | ")
 	}},
+	{"subject_communications", "Berichten aan betrokkenen", func(b *breach.Breach, _ time.Time) string {
+		parts := make([]string, len(b.SubjectCommunications))
+		for i, c := range b.SubjectCommunications {
+			parts[i] = fmt.Sprintf("%s: %s, %s", registerTime(c.SentAt), SubjectChannel(c.Channel), People(c.Reached))
+		}
+		return strings.Join(parts, " | ")
+	}},
 	{"authority_notifications", "Meldingen AP", func(b *breach.Breach, _ time.Time) string {
 		parts := make([]string, len(b.AuthorityNotifications))
 		for i, n := range b.AuthorityNotifications {
