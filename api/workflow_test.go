@@ -275,3 +275,40 @@ func TestSubjectCommunications(t *testing.T) {
 		assert.NotEqual(t, "subjects.informed", e.(map[string]any)["action"])
 	}
 }
+
+// Instants that cannot be true are refused; an unusual one, an AP
+// submission before the supplier's report came in, needs its reason, which
+// is kept (issue 9).
+func TestInstantsThatCannotBeTrue(t *testing.T) {
+	w := newWorkflow(t)
+	id, _ := w.breachIn("assessed", false)
+	path := "/api/v1/breaches/" + id
+	b := w.must("adviser", "GET", path, nil)
+	started, err := time.Parse(time.RFC3339, b["started_at"].(string))
+	require.NoError(t, err)
+	received, err := time.Parse(time.RFC3339, b["received_at"].(string))
+	require.NoError(t, err)
+
+	res := w.do("PUT", path+"/awareness", w.tokens["adviser"], map[string]any{
+		"aware_at": started.Add(-time.Minute).Format(time.RFC3339), "reason": "Gebeld"})
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Contains(t, res.JSON(t)["errors"].([]any)[0].(map[string]any)["message"], "voor het begin van het datalek")
+
+	w.must("controller", "PUT", path+"/decision", notifyDecision)
+	notification := func(at time.Time, early string) response {
+		body := map[string]any{"phase": "initial", "submitted_at": at.Format(time.RFC3339), "reference": "AP-1"}
+		if early != "" {
+			body["early_reason"] = early
+		}
+		return w.do("POST", path+"/authority-notifications", w.tokens["controller"], body)
+	}
+	res = notification(started.Add(-time.Minute), "")
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"submitted_at"}, fieldNames(t, res.JSON(t)), "before the breach began")
+	res = notification(received.Add(-time.Minute), "")
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"early_reason"}, fieldNames(t, res.JSON(t)), "before the supplier's report came in: unusual")
+	res = notification(received.Add(-time.Minute), "De opdrachtgever ontdekte het lek zelf en meldde direct")
+	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+	assert.Equal(t, "De opdrachtgever ontdekte het lek zelf en meldde direct", res.JSON(t)["early_reason"])
+}

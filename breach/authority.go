@@ -27,6 +27,9 @@ type AuthorityNotification struct {
 	Note        string    `json:"note,omitempty"`
 	DelayReason string    `json:"delay_reason,omitempty"`
 	Reason      string    `json:"reason,omitempty"`
+	// EarlyReason is why it was submitted before the supplier's report was
+	// received: unusual, so it is explained.
+	EarlyReason string    `json:"early_reason,omitempty"`
 	RecordedAt  time.Time `json:"recorded_at"`
 	By          string    `json:"by"`
 }
@@ -39,6 +42,7 @@ type AuthorityNotificationRequest struct {
 	Note        string    `json:"note,omitempty"`
 	DelayReason string    `json:"delay_reason,omitempty"`
 	Reason      string    `json:"reason,omitempty"`
+	EarlyReason string    `json:"early_reason,omitempty"`
 }
 
 // Phase is a phase of the notification to the AP.
@@ -68,7 +72,8 @@ func (b *Breach) InitialNotification() *AuthorityNotification {
 func (s *Service) RecordAuthorityNotification(ctx context.Context, a Actor, id string, req AuthorityNotificationRequest) (*Breach, error) {
 	return s.triage(ctx, a, id, actNotify, func(b *Breach, now time.Time) error {
 		n := AuthorityNotification{Phase: req.Phase, SubmittedAt: req.SubmittedAt.UTC(), Reference: strings.TrimSpace(req.Reference),
-			Note: strings.TrimSpace(req.Note), DelayReason: strings.TrimSpace(req.DelayReason), Reason: strings.TrimSpace(req.Reason)}
+			Note: strings.TrimSpace(req.Note), DelayReason: strings.TrimSpace(req.DelayReason), Reason: strings.TrimSpace(req.Reason),
+			EarlyReason: strings.TrimSpace(req.EarlyReason)}
 		initial := b.InitialNotification()
 		withdrawn := slices.ContainsFunc(b.AuthorityNotifications, func(x AuthorityNotification) bool { return x.Phase == PhaseWithdrawal })
 		switch {
@@ -96,9 +101,13 @@ func (s *Service) RecordAuthorityNotification(ctx context.Context, a Actor, id s
 			p.Add("submitted_at", "is verplicht")
 		case n.SubmittedAt.After(now.Add(ClockSkew)):
 			p.Add("submitted_at", "ligt in de toekomst")
-		case n.SubmittedAt.Before(b.ReceivedAt.Add(-365 * 24 * time.Hour)):
-			p.Add("submitted_at", "ligt te ver voor de melding van het datalek")
+		case n.SubmittedAt.Before(b.Began()):
+			p.Add("submitted_at", "ligt voor het begin van het datalek (%s)", b.Began().Format(time.RFC3339))
+		case n.SubmittedAt.Before(b.ReceivedAt) && n.EarlyReason == "":
+			p.Add("early_reason", "is verplicht: de melding aan de Autoriteit Persoonsgegevens is gedaan voor de melding van de verwerker binnenkwam (%s)",
+				b.ReceivedAt.Format(time.RFC3339))
 		}
+		text(&p, "early_reason", n.EarlyReason, maxText, false)
 		line(&p, "reference", n.Reference, maxShort, true)
 		text(&p, "note", n.Note, maxText, false)
 		text(&p, "delay_reason", n.DelayReason, maxText, false)
@@ -124,4 +133,13 @@ func (s *Service) DraftSource(ctx context.Context, a Actor, id string) (*Breach,
 		return nil, time.Time{}, err
 	}
 	return b, s.now(), nil
+}
+
+// Began is when the breach began: when it started, as far as known, else
+// when it was detected. Nothing recorded about it can be earlier.
+func (b *Breach) Began() time.Time {
+	if b.Report.StartedAt != nil {
+		return *b.Report.StartedAt
+	}
+	return b.Report.DetectedAt
 }

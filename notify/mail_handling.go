@@ -43,7 +43,7 @@ func (c *Composer) handling(n breach.Notice) (document, error) {
 		d.Intro = []string{fmt.Sprintf("%s heeft vastgelegd dat op %s een %s is gedaan bij de Autoriteit Persoonsgegevens.",
 			actorName(n), nl.Time(x.SubmittedAt), nl.Phase(x.Phase))}
 		rows := []row{{"Meldingsnummer", x.Reference}, {"Ingediend op", nl.Time(x.SubmittedAt)}}
-		for _, r := range []row{{"Toelichting", x.Note}, {"Reden van de vertraging", x.DelayReason}, {"Reden van intrekking", x.Reason}} {
+		for _, r := range []row{{"Toelichting", x.Note}, {"Reden van de vertraging", x.DelayReason}, {"Reden van intrekking", x.Reason}, {"Reden van de melding vóór die van de verwerker", x.EarlyReason}} {
 			if r.Value != "" {
 				rows = append(rows, r)
 			}

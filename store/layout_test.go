@@ -84,7 +84,7 @@ func goldenBreach() *breach.Breach {
 			NotifyAuthority: true, AuthorityReasoning: "Risico", InformSubjects: "no", SubjectsExemption: "measures",
 			SubjectsReasoning: "Brieven terug"}},
 		AuthorityNotifications: []breach.AuthorityNotification{{Seq: 1, Phase: "initial", SubmittedAt: goldenAt(7 * time.Hour),
-			Reference: "AP-123", Note: "Gemeld", DelayReason: "Geen", Reason: "Risico", RecordedAt: goldenAt(8 * time.Hour),
+			Reference: "AP-123", Note: "Gemeld", DelayReason: "Geen", Reason: "Risico", EarlyReason: "Zelf ontdekt", RecordedAt: goldenAt(8 * time.Hour),
 			By: "verantwoordelijke (controller)"}},
 		SubjectCommunications: []breach.SubjectCommunication{{Seq: 1, SentAt: goldenAt(9 * time.Hour), Channel: breach.SubjectLetter,
 			Reached: 150, Text: "Beste heer, mevrouw,", RecordedAt: goldenAt(10 * time.Hour), By: "verantwoordelijke (controller)"}},

@@ -173,7 +173,8 @@ var RegisterColumns = []RegisterColumn{
 	{"authority_notifications", "Meldingen AP", func(b *breach.Breach, _ time.Time) string {
 		parts := make([]string, len(b.AuthorityNotifications))
 		for i, n := range b.AuthorityNotifications {
-			parts[i] = fmt.Sprintf("%s %s %s%s%s", n.Phase, registerTime(n.SubmittedAt), n.Reference, parenthesised(n.Note), parenthesised(n.Reason))
+			parts[i] = fmt.Sprintf("%s %s %s%s%s%s", n.Phase, registerTime(n.SubmittedAt), n.Reference, parenthesised(n.Note),
+				parenthesised(n.Reason), parenthesised(n.EarlyReason))
 		}
 		return strings.Join(parts, " | ")
 	}},

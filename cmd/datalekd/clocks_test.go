@@ -98,7 +98,9 @@ func TestMailAsFilesAndAlertsEndToEnd(t *testing.T) {
 	supplier, adviser := token(t, m, "supplier", "Acme BV"), token(t, m, "adviser", "")
 	mailDir := filepath.Join(dir, MailDir)
 
-	status, complete := call(t, m, "POST", "/api/v1/breaches", supplier, breachtest.ExampleReport(clock.Now()))
+	report := breachtest.ExampleReport(clock.Now())
+	report["started_at"] = clock.In(-96 * time.Hour).Format(time.RFC3339) // so that the controller can have known 72 hours ago
+	status, complete := call(t, m, "POST", "/api/v1/breaches", supplier, report)
 	require.Equal(t, http.StatusCreated, status)
 	filed := waitForFile(t, mailDir, complete["id"].(string)+".1.filed")
 	assert.Contains(t, filed, "Subject: [Datalek DL-")
