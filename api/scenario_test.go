@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -167,21 +168,22 @@ func TestScenarios(t *testing.T) {
 
 	rows := registerRows(t, w, "")
 	require.Len(t, rows, 4, "every breach, notified or not")
+	assertNoCodes(t, rows)
 	r := rowOf(rows, letter)
 	require.NotNil(t, r)
 	assert.Equal(t, "ja", r["special_categories"])
 	assert.Equal(t, "3,25", r["severity_score"], "a person reads the score the Dutch way in the spreadsheet")
-	assert.Equal(t, "high", r["risk"])
+	assert.Equal(t, "hoog risico", r["risk"])
 	assert.Equal(t, "ja", r["notify_authority"])
-	assert.Equal(t, "yes", r["inform_subjects"])
-	assert.Contains(t, r["authority_notifications"], "initial")
-	assert.Contains(t, r["authority_notifications"], "supplement")
+	assert.Equal(t, "ja", r["inform_subjects"])
+	assert.Contains(t, r["authority_notifications"], "eerste melding")
+	assert.Contains(t, r["authority_notifications"], "aanvulling")
 	assert.Contains(t, r["authority_notifications"], "AP-2026-118233")
-	assert.Equal(t, "met", r["authority_deadline"])
-	assert.Equal(t, "handled", r["outcome"])
+	assert.Equal(t, "gehaald", r["authority_deadline"])
+	assert.Equal(t, "afgehandeld", r["outcome"])
 	assert.Equal(t, "q1: Heeft de ontvanger de brief teruggestuurd? → Nee, de ontvanger reageert niet.", r["questions"])
 	assert.Contains(t, r["authority_notifications"], "Betrokkene is gebeld", "the note of the supplement")
-	assert.Contains(t, r["decisions"], "betrokkenen informeren yes")
+	assert.Contains(t, r["decisions"], "betrokkenen informeren ja")
 	assert.Contains(t, r["subject_communications"], "per brief, 1 betrokkene")
 	for _, item := range w.must("adviser", "GET", "/api/v1/register", nil)["items"].([]any) {
 		if item.(map[string]any)["id"] == letter {
@@ -192,15 +194,15 @@ func TestScenarios(t *testing.T) {
 	assert.Equal(t, "nee", r["notify_authority"])
 	assert.Contains(t, r["decisions"], "melden bij AP nee (Geen risico: versleuteld")
 	assert.Contains(t, r["authority_reasoning"], "versleuteld")
-	assert.Equal(t, "stopped", r["authority_deadline"])
+	assert.Equal(t, "niet meer van toepassing", r["authority_deadline"])
 	assert.Equal(t, "ja", r["unintelligible"])
 	r = rowOf(rows, ransom)
 	assert.Equal(t, `'=HYPERLINK("https://evil.example";"Ransomware op de bestandsserver")`, r["title"], "shown as text, not run")
-	assert.Equal(t, "register_only", r["recommendation"], "restored from a backup: the EDPB rule, not the score")
-	assert.Equal(t, "none", r["risk"])
+	assert.Equal(t, "alleen registreren", r["recommendation"], "restored from a backup: the EDPB rule, not the score")
+	assert.Equal(t, "geen risico", r["risk"])
 	assert.Contains(t, r["risk_reasoning"], "back-up")
 	r = rowOf(rows, none)
-	assert.Equal(t, "no_breach", r["outcome"])
+	assert.Equal(t, "geen datalek", r["outcome"])
 	assert.Contains(t, r["close_reason"], "eigen organisatie")
 
 	form := w.must("adviser", "GET", lp+"/authority-form", nil)
@@ -327,7 +329,43 @@ func TestDecisionAndClosingRules(t *testing.T) {
 	w.must("controller", "PUT", path+"/decision", map[string]any{"notify_authority": false, "authority_reasoning": "Te weinig bekend, gering",
 		"inform_subjects": "no", "subjects_reasoning": "Gering"})
 	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled"})
-	row := rowOf(registerRows(t, w, ""), prelim)
-	assert.Equal(t, "overdue", row["processor_deadline"], "missed, not stopped")
+	rows := registerRows(t, w, "")
+	row := rowOf(rows, prelim)
+	assert.Equal(t, "verstreken", row["processor_deadline"], "missed, not stopped")
 	assert.Equal(t, "1 dag", row["processor_late_by"], "by as much as when it was closed")
+	assertNoCodes(t, rows)
+}
+
+// registerCodes are the codes the JSON register and the API use, which a
+// person reading the CSV register must not meet: every value of the
+// domain's enumerations that is not a Dutch word too.
+var registerCodes = []string{
+	"new", "assessed", "decided", "closed", "preliminary",
+	"running", "overdue", "late", "stopped",
+	"confidentiality", "integrity", "availability", "negligible", "limited", "significant",
+	"none", "wide", "recoverable", "irrecoverable", "temporary", "permanent",
+	"low", "high", "very_high", "register_only", "notify_authority", "notify_authority_and_subjects", "risk",
+	"yes", "no", "planned", "unintelligible", "risk_removed", "disproportionate_effort",
+	"initial", "supplement", "withdrawal", "handled", "no_breach",
+	"destroyed", "returned", "partly_returned", "not_returned", "unknown", "not_applicable",
+	"email", "portal", "phone", "other", "public_notice",
+	"enisa_severity", "edpb_unintelligible", "edpb_restored_from_backup", "edpb_trusted_recipient", "many_subjects", "vulnerable_subjects",
+	"vulnerable", "invalid_data", "public_data",
+} // not the codes that are Dutch words as well: met, post, sms, fax, complete, triage, maximum, medium, volume, context, letter
+
+// assertNoCodes fails for any code of registerCodes as a word of a CSV
+// register cell (issue 9: "the CSV shows codes in Dutch columns").
+func assertNoCodes(t *testing.T, rows []map[string]string) {
+	t.Helper()
+	word := regexp.MustCompile(`[\pL_]+`)
+	for _, row := range rows {
+		for key, cell := range row {
+			if key == "id" || key == "reference" {
+				continue // identifiers, not words
+			}
+			for _, w := range word.FindAllString(cell, -1) {
+				assert.NotContains(t, registerCodes, w, "CSV register, breach %s, column %s: %q", row["reference"], key, cell)
+			}
+		}
+	}
 }

@@ -57,6 +57,8 @@ var (
 	outcomes        = map[breach.Outcome]string{breach.OutcomeHandled: "afgehandeld", breach.OutcomeNoBreach: "geen datalek"}
 	subjectChannels = map[breach.SubjectChannel]string{breach.SubjectLetter: "per brief", breach.SubjectEmail: "per e-mail",
 		breach.SubjectSMS: "per sms", breach.SubjectPhone: "telefonisch", breach.SubjectPublicNotice: "met een openbare mededeling"}
+	deadlineStates = map[breach.DeadlineState]string{breach.DeadlineRunning: "loopt", breach.DeadlineOverdue: "verstreken",
+		breach.DeadlineMet: "gehaald", breach.DeadlineLate: "te laat gehaald", breach.DeadlineStopped: "niet meer van toepassing"}
 	adviceRules = map[breach.AdviceRule]string{
 		breach.RuleSeverity:           "de ernst volgens ENISA",
 		breach.RuleUnintelligible:     "onbegrijpelijke gegevens: goed versleuteld, sleutel niet in verkeerde handen (EDPB)",
@@ -176,6 +178,9 @@ func Mail(kind breach.NoticeKind, alert breach.AlertKind) string {
 	}
 	return label(notices, kind)
 }
+
+// DeadlineState names where a deadline stands.
+func DeadlineState(s breach.DeadlineState) string { return label(deadlineStates, s) }
 
 // SubjectChannel says how the people affected were told.
 func SubjectChannel(c breach.SubjectChannel) string { return label(subjectChannels, c) }

@@ -238,7 +238,44 @@ func RegisterRow(b *breach.Breach, now time.Time) []string {
 // 3.25 in the JSON register, as promised to clients, and 3,25 in a
 // spreadsheet.
 var registerText = map[string]func(b *breach.Breach, now time.Time) string{
-	"severity_score": assessed(func(a *breach.Assessment) string { return Score(a.Severity.Score) }),
+	"processor_deadline": func(b *breach.Breach, now time.Time) string { return DeadlineState(b.DeadlinesAt(now).Processor.State) },
+	"authority_deadline": func(b *breach.Breach, now time.Time) string { return DeadlineState(b.DeadlinesAt(now).Authority.State) },
+	"breach_types": assessed(func(a *breach.Assessment) string {
+		types := make([]string, len(a.BreachTypes))
+		for i, t := range a.BreachTypes {
+			types[i] = BreachType(t)
+		}
+		return strings.Join(types, ", ")
+	}),
+	"severity_score":     assessed(func(a *breach.Assessment) string { return Score(a.Severity.Score) }),
+	"severity_level":     assessed(func(a *breach.Assessment) string { return Severity(a.Severity.Level) }),
+	"recommendation":     assessed(func(a *breach.Assessment) string { return Recommendation(a.Recommendation) }),
+	"risk":               assessed(func(a *breach.Assessment) string { return Risk(a.Risk) }),
+	"inform_subjects":    decided(func(d *breach.Decision) string { return InformSubjects(d.InformSubjects) }),
+	"subjects_exemption": decided(func(d *breach.Decision) string { return Exemption(d.SubjectsExemption) }),
+	"decisions": func(b *breach.Breach, _ time.Time) string {
+		parts := make([]string, len(b.Decisions))
+		for i, d := range b.Decisions {
+			parts[i] = fmt.Sprintf("%s: melden bij AP %s%s; betrokkenen informeren %s%s%s", registerTime(d.DecidedAt),
+				YesNo(&d.NotifyAuthority), parenthesised(d.AuthorityReasoning), InformSubjects(d.InformSubjects),
+				parenthesised(Exemption(d.SubjectsExemption)), parenthesised(d.SubjectsReasoning))
+		}
+		return strings.Join(parts, " | ")
+	},
+	"authority_notifications": func(b *breach.Breach, _ time.Time) string {
+		parts := make([]string, len(b.AuthorityNotifications))
+		for i, n := range b.AuthorityNotifications {
+			parts[i] = fmt.Sprintf("%s %s %s%s%s%s", Phase(n.Phase), registerTime(n.SubmittedAt), n.Reference, parenthesised(n.Note),
+				parenthesised(n.Reason), parenthesised(n.EarlyReason))
+		}
+		return strings.Join(parts, " | ")
+	},
+	"outcome": func(b *breach.Breach, _ time.Time) string {
+		if b.Closure == nil {
+			return ""
+		}
+		return Outcome(b.Closure.Outcome)
+	},
 }
 
 // RegisterText returns the CSV register's cells for a breach at now, in
