@@ -20,9 +20,9 @@ func TestRegisterColumnsAreDistinct(t *testing.T) {
 	}
 }
 
-// The JSON register keeps the score with a decimal point, as its contract
-// says; the CSV register, for people, reads it the Dutch way. Nothing else
-// differs.
+// The JSON register keeps the score with a decimal point and the codes, as
+// its contract says; the CSV register, for people, reads the score the Dutch
+// way and every code by its Dutch name.
 func TestRegisterRowAndText(t *testing.T) {
 	cell := func(row []string, key string) string {
 		t.Helper()
@@ -40,10 +40,19 @@ func TestRegisterRowAndText(t *testing.T) {
 	require.Len(t, text, len(nl.RegisterColumns))
 	assert.Equal(t, "4.25", cell(row, "severity_score"))
 	assert.Equal(t, "4,25", cell(text, "severity_score"))
-	for i, c := range nl.RegisterColumns {
-		if c.Key != "severity_score" {
-			assert.Equal(t, row[i], text[i], c.Key)
-		}
+	dutch := map[string][2]string{ // the JSON register's code, and what the CSV register shows
+		"processor_deadline": {"met", "gehaald"},
+		"breach_types":       {"confidentiality", "vertrouwelijkheid"},
+		"severity_level":     {"very_high", "zeer hoog"},
+		"recommendation":     {"notify_authority_and_subjects", "melden bij de Autoriteit Persoonsgegevens en de betrokkenen informeren"},
+		"risk":               {"high", "hoog risico"},
+	}
+	for key, want := range dutch {
+		assert.Equal(t, want[0], cell(row, key), key)
+		assert.Equal(t, want[1], cell(text, key), key)
+	}
+	for _, key := range []string{"reference", "title", "personal_data", "sent_items", "measures", "aware_at", "risk_reasoning"} {
+		assert.Equal(t, cell(row, key), cell(text, key), "%s: no code, the same in both", key)
 	}
 	assert.Equal(t, "150", cell(text, "subjects_max"), "a number for the spreadsheet")
 	assert.Equal(t, "Beschikking eigen bijdrage 2027, per post, 150 stuks; Herinnering, per e-mail, 30 stuks", cell(text, "sent_items"))
