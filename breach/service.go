@@ -18,6 +18,8 @@ type Service struct {
 	MailTo []string
 	// Schedule is when the clocks remind and alert.
 	Schedule Schedule
+	// Controller is the controller's profile, for the AP form and letters.
+	Controller ControllerProfile
 	// MailKeep is how long a sent mail is kept whole before it is pruned
 	// (PruneSentMail); 0 keeps it whole for ever.
 	MailKeep time.Duration
@@ -96,4 +98,29 @@ var reporters = []Role{RoleSupplier, RoleAdviser, RoleController}
 // does not leave is the worst failure of this service.
 func (s *Service) MailStats(ctx context.Context) (MailStats, error) {
 	return s.Outbox.MailStats(ctx)
+}
+
+// ControllerProfile is what the documents for the outside world say of the
+// controller (the AP form, the letter to the people affected): configured
+// once for the service. A field left empty stays open in them.
+type ControllerProfile struct {
+	// Name, Address and Registration (the KvK or OIN number) identify the
+	// organisation, as the AP form asks.
+	Name, Address, Registration string
+	// DPO is the data-protection officer's contact: name, phone, e-mail.
+	DPO string
+	// Notifier is who files with the AP by default: name, function, phone,
+	// e-mail.
+	Notifier string
+	// SubjectsContact is the contact point the letter to the people
+	// affected names (Art. 34(2)); the DPO when empty.
+	SubjectsContact string
+}
+
+// ContactForSubjects is the contact point for the people affected.
+func (p ControllerProfile) ContactForSubjects() string {
+	if p.SubjectsContact != "" {
+		return p.SubjectsContact
+	}
+	return p.DPO
 }

@@ -59,7 +59,7 @@ func (s *FormSection) add(question, answer, source string) {
 // NewAuthorityForm drafts the AP's notification form for b as it stands at
 // now: from the report, the latest assessment, the latest decision and the
 // notifications recorded so far. b must not be nil.
-func NewAuthorityForm(b *breach.Breach, now time.Time) *AuthorityForm {
+func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.ControllerProfile) *AuthorityForm {
 	f := &AuthorityForm{BreachID: b.ID, Reference: b.Reference, Sections: make([]FormSection, 0, 10)}
 	as, dec := b.LatestAssessment(), b.LatestDecision()
 	section := func(n int, title string, fill func(s *FormSection)) {
@@ -71,9 +71,17 @@ func NewAuthorityForm(b *breach.Breach, now time.Time) *AuthorityForm {
 	section(0, "Melding", func(s *FormSection) { formNotification(s, b, now) })
 
 	section(1, "Contactgegevens", func(s *FormSection) {
-		s.add("Naam van de organisatie (verwerkingsverantwoordelijke)", "", "")
-		s.add("Wie meldt het datalek namens de organisatie? (naam, functie, telefoonnummer, e-mailadres)", "", "")
-		s.add("Contactpersoon voor de Autoriteit Persoonsgegevens (naam, functie, telefoonnummer, e-mailadres)", "", "")
+		organisation := controller.Name
+		if organisation != "" {
+			for _, more := range []string{controller.Address, controller.Registration} {
+				if more != "" {
+					organisation += "; " + more
+				}
+			}
+		}
+		s.add("Naam van de organisatie (verwerkingsverantwoordelijke)", organisation, SourceService)
+		s.add("Wie meldt het datalek namens de organisatie? (naam, functie, telefoonnummer, e-mailadres)", controller.Notifier, SourceService)
+		s.add("Contactpersoon voor de Autoriteit Persoonsgegevens (naam, functie, telefoonnummer, e-mailadres)", controller.DPO, SourceService)
 		processor := ""
 		if strings.TrimSpace(b.Organisation) != "" {
 			processor = "ja: " + b.Organisation

@@ -135,7 +135,7 @@ func breachFormMissing(s nl.FormSection, fl nl.FormField) string {
 
 func TestAuthorityFormComplete(t *testing.T) {
 	b := completeBreach(t)
-	f := nl.NewAuthorityForm(b, formNow)
+	f := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{})
 	checkForm(t, f)
 	assert.Equal(t, "b-complete", f.BreachID)
 	assert.Equal(t, "DL-2026-0042", f.Reference)
@@ -202,7 +202,7 @@ func TestAuthorityFormComplete(t *testing.T) {
 
 func TestAuthorityFormPreliminary(t *testing.T) {
 	b := preliminaryBreach()
-	f := nl.NewAuthorityForm(b, formNow)
+	f := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{})
 	checkForm(t, f)
 
 	missing := []struct {
@@ -272,7 +272,7 @@ func TestAuthorityFormText(t *testing.T) {
 		"5. Betrokkenen", "6. Beveiliging vooraf", "7. Gevolgen", "8. Vervolgacties", "9. Overige informatie"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := nl.NewAuthorityForm(tt.b, formNow)
+			f := nl.NewAuthorityForm(tt.b, formNow, breach.ControllerProfile{})
 			text := f.Text()
 			assert.Contains(t, text, "Kenmerk: "+tt.b.Reference)
 
@@ -302,7 +302,7 @@ func TestAuthorityFormText(t *testing.T) {
 func TestAuthorityFormTextIndentsFreeText(t *testing.T) {
 	b := preliminaryBreach()
 	b.Cause = "Koppeling fout.\nBestand opnieuw gedraaid."
-	text := nl.NewAuthorityForm(b, formNow).Text()
+	text := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{}).Text()
 	assert.Contains(t, text, "Wat is er gebeurd? (omschrijving en oorzaak): Koppeling fout.\n    Bestand opnieuw gedraaid.\n")
 }
 
@@ -364,7 +364,7 @@ func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
 				b.Status = breach.StatusDecided // a decision is in force once the breach is decided
 			}
 			b.AuthorityNotifications = tt.notices
-			f := nl.NewAuthorityForm(b, formNow)
+			f := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{})
 			checkForm(t, f)
 
 			assert.Equal(t, tt.kind, field(t, f, 0, "nieuwe melding, een vervolgmelding").Answer)
@@ -391,7 +391,7 @@ func TestAuthorityFormSubjectsNotInformed(t *testing.T) {
 	b.Assessments[0].Unintelligible = true
 	b.SentItems[1].Count = nil
 	b.Questions = []breach.Question{{ID: "q1", Question: "Hoeveel brieven zijn terug?", AskedAt: formAt(-3)}}
-	f := nl.NewAuthorityForm(b, formNow)
+	f := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{})
 	checkForm(t, f)
 
 	informed := field(t, f, 8, "betrokkenen geïnformeerd").Answer

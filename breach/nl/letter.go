@@ -55,7 +55,7 @@ var selfHelp = []struct {
 }
 
 // NewSubjectsLetter drafts the letter to the people affected of b at now.
-func NewSubjectsLetter(b *breach.Breach, now time.Time) SubjectsLetter {
+func NewSubjectsLetter(b *breach.Breach, now time.Time, controller breach.ControllerProfile) SubjectsLetter {
 	l := SubjectsLetter{Reference: b.Reference, DraftedAt: now, Subject: "Uw persoonsgegevens zijn mogelijk bij iemand anders terechtgekomen"}
 	r := b.Report
 	l.add("", "Beste heer, mevrouw,")
@@ -100,9 +100,16 @@ func NewSubjectsLetter(b *breach.Breach, now time.Time) SubjectsLetter {
 	}
 	advice = append(advice, "Merkt u iets vreemds, of heeft u vragen? Neem dan contact met ons op.")
 	l.add("Wat kunt u zelf doen?", strings.Join(advice, "\n"))
-	l.add("Heeft u vragen?", fmt.Sprintf("Neem dan contact op met %s. Noem daarbij dit kenmerk: %s.",
-		l.open("naam, telefoonnummer en e-mailadres van het contactpunt of de functionaris gegevensbescherming"), b.Reference))
-	l.add("", "Met vriendelijke groet,\n"+l.open("naam en functie van de ondertekenaar"))
+	contact := controller.ContactForSubjects()
+	if contact == "" {
+		contact = l.open("naam, telefoonnummer en e-mailadres van het contactpunt of de functionaris gegevensbescherming")
+	}
+	l.add("Heeft u vragen?", fmt.Sprintf("Neem dan contact op met %s. Noem daarbij dit kenmerk: %s.", contact, b.Reference))
+	closing := "Met vriendelijke groet,\n" + l.open("naam en functie van de ondertekenaar")
+	if controller.Name != "" {
+		closing += "\n" + controller.Name
+	}
+	l.add("", closing)
 	return l
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"datalek/breach"
 	"datalek/breach/nl"
 )
 
@@ -14,7 +15,7 @@ import (
 // EDPB's advice for the kinds of data involved, and lists what it cannot
 // know.
 func TestSubjectsLetter(t *testing.T) {
-	l := nl.NewSubjectsLetter(completeBreach(t), formNow)
+	l := nl.NewSubjectsLetter(completeBreach(t), formNow, breach.ControllerProfile{})
 	text := l.Text()
 	for _, want := range []string{
 		"Kenmerk: DL-2026-0042",
@@ -33,7 +34,30 @@ func TestSubjectsLetter(t *testing.T) {
 	assert.True(t, strings.HasSuffix(text, "- naam en functie van de ondertekenaar\n"))
 
 	b := preliminaryBreach()
-	l = nl.NewSubjectsLetter(b, formNow)
+	l = nl.NewSubjectsLetter(b, formNow, breach.ControllerProfile{})
 	assert.Contains(t, l.Missing, "welke gegevens van u het betreft", "a preliminary report names no data yet")
 	assert.Contains(t, l.Missing, "wat de gevolgen voor u kunnen zijn", "nor has it been assessed")
+}
+
+// The controller's profile, configured once, fills what the form and the
+// letter would otherwise leave open.
+func TestControllerProfileFillsFormAndLetter(t *testing.T) {
+	profile := breach.ControllerProfile{Name: "CAK", Address: "Prinses Beatrixlaan 7, 2595 AK Den Haag", Registration: "KvK 12345678",
+		DPO:      "M. Jansen, functionaris gegevensbescherming, 070 123 4567, fg@hetcak.example",
+		Notifier: "A. de Boer, Adviseur Privacy, 070 765 4321, datalekken@hetcak.example"}
+	b := completeBreach(t)
+	form := nl.NewAuthorityForm(b, formNow, profile)
+	answers := map[string]string{}
+	for _, f := range form.Sections[1].Fields {
+		answers[f.Question] = f.Answer
+	}
+	assert.Equal(t, "CAK; Prinses Beatrixlaan 7, 2595 AK Den Haag; KvK 12345678", answers["Naam van de organisatie (verwerkingsverantwoordelijke)"])
+	assert.Equal(t, profile.Notifier, answers["Wie meldt het datalek namens de organisatie? (naam, functie, telefoonnummer, e-mailadres)"])
+	assert.Equal(t, profile.DPO, answers["Contactpersoon voor de Autoriteit Persoonsgegevens (naam, functie, telefoonnummer, e-mailadres)"])
+
+	l := nl.NewSubjectsLetter(b, formNow, profile)
+	assert.Contains(t, l.Text(), "Neem dan contact op met M. Jansen, functionaris gegevensbescherming, 070 123 4567, fg@hetcak.example.")
+	assert.Equal(t, []string{"naam en functie van de ondertekenaar"}, l.Missing)
+	profile.SubjectsContact = "het Klantcontactcentrum, 0800 0087"
+	assert.Contains(t, nl.NewSubjectsLetter(b, formNow, profile).Text(), "Neem dan contact op met het Klantcontactcentrum, 0800 0087.")
 }

@@ -48,6 +48,8 @@ type Config struct {
 	MailMaxAge         time.Duration
 	// MailKeep is how long a sent mail is kept whole (0: for ever).
 	MailKeep time.Duration
+	// Controller is the controller's profile, for the AP form and letters.
+	Controller breach.ControllerProfile
 	// WriteLimit is how often one token may write (0 per second: no limit).
 	WriteLimit api.WriteLimit
 	// MaxConnections bounds open connections in all and from one client
@@ -87,6 +89,12 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"authority-reminders", "DATALEK_AUTHORITY_REMINDERS", "48h,24h,12h,4h,1h", "reminders to the mailbox before the 72-hour deadline", &authorityReminders},
 		{"question-reminders", "DATALEK_QUESTION_REMINDERS", "2h", "reminders to the reporter before a question's due time", &questionReminders},
 		{"mail-max-age", "DATALEK_MAIL_MAX_AGE", "15m", "age of the oldest unsent mail at which /readyz reports not ready", &mailMaxAge},
+		{"controller-name", "DATALEK_CONTROLLER_NAME", "", "the controller's name, for the AP form and letters to the people affected", &c.Controller.Name},
+		{"controller-address", "DATALEK_CONTROLLER_ADDRESS", "", "the controller's address, for the AP form", &c.Controller.Address},
+		{"controller-registration", "DATALEK_CONTROLLER_REGISTRATION", "", "the controller's KvK or OIN number, for the AP form", &c.Controller.Registration},
+		{"controller-dpo", "DATALEK_CONTROLLER_DPO", "", "the data-protection officer: name, phone, e-mail (the AP form's contact; the letters' unless -subjects-contact)", &c.Controller.DPO},
+		{"controller-notifier", "DATALEK_CONTROLLER_NOTIFIER", "", "who files with the AP by default: name, function, phone, e-mail", &c.Controller.Notifier},
+		{"subjects-contact", "DATALEK_SUBJECTS_CONTACT", "", "the contact point the letter to the people affected names (default: -controller-dpo)", &c.Controller.SubjectsContact},
 		{"mail-keep", "DATALEK_MAIL_KEEP", "720h", "how long a sent mail is kept whole before only its log entry is kept (0: for ever)", &mailKeep},
 		{"body-limit", "DATALEK_BODY_LIMIT", "256K", "largest request body accepted (e.g. 512K, 1M)", &c.BodyLimit},
 		{"write-rate", "DATALEK_WRITE_RATE", "1", "writes per second one token may sustain; 0 is no limit", &writeRate},

@@ -117,6 +117,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.Service.MailTo = cfg.MailTo
 	m.Service.MailKeep = cfg.MailKeep
+	m.Service.Controller = cfg.Controller
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
 	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
 	m.Service.Schedule.QuestionReminders = cfg.QuestionReminders

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"datalek/api"
+	"datalek/breach"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -45,6 +46,7 @@ func TestParseConfig(t *testing.T) {
 		"DATALEK_ADDR": "127.0.0.1:7000", "DATALEK_DATA_DIR": "/var/lib/datalek",
 		"DATALEK_MAIL_TO": "a@hetcak.example, b@hetcak.example", "DATALEK_SMTP_URL": "smtp://u:p@mail.example:587?tls=starttls",
 		"DATALEK_SWEEP": "@every 1s", "DATALEK_BASE_URL": "https://datalek.example",
+		"DATALEK_CONTROLLER_NAME": "CAK", "DATALEK_CONTROLLER_DPO": "M. Jansen, fg@hetcak.example",
 	}), io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1:9000", c.Addr, "a flag wins over the environment")
@@ -52,6 +54,7 @@ func TestParseConfig(t *testing.T) {
 	assert.Equal(t, []string{"a@hetcak.example", "b@hetcak.example"}, c.MailTo)
 	assert.Equal(t, "https://datalek.example", c.BaseURL)
 	assert.Equal(t, "@every 1s", c.Sweep)
+	assert.Equal(t, breach.ControllerProfile{Name: "CAK", DPO: "M. Jansen, fg@hetcak.example"}, c.Controller)
 
 	bad := []struct {
 		vars    map[string]string
