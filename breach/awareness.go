@@ -46,13 +46,13 @@ func (s *Service) MoveAwareness(ctx context.Context, a Actor, id string, req Awa
 		case req.AwareAt.Year() < earliestDetect:
 			p.Add("aware_at", "ligt voor %d", earliestDetect)
 		case req.AwareAt.After(b.ReceivedAt):
-			p.Add("aware_at", "ligt na de eerste melding (%s): de melding zelf maakt de verwerkingsverantwoordelijke al bewust",
+			p.Add("aware_at", "ligt na de eerste melding (%s): met die melding nam de verwerkingsverantwoordelijke al kennis van het datalek",
 				b.ReceivedAt.Format(time.RFC3339))
 		case b.Report.StartedAt != nil && req.AwareAt.Before(*b.Report.StartedAt):
 			p.Add("aware_at", "ligt voor het begin van het datalek (%s)", b.Report.StartedAt.Format(time.RFC3339))
 		}
 		text(&p, "reason", req.Reason, maxText, true)
-		if err := p.Err("Het bewustzijnsmoment kan zo niet worden verplaatst."); err != nil {
+		if err := p.Err("Het moment van kennisname kan zo niet worden verplaatst."); err != nil {
 			return err
 		}
 		awareAt := req.AwareAt.UTC()

@@ -31,7 +31,7 @@ func TestSupplierMailShowsNoDeliberation(t *testing.T) {
 		Closure:                &breach.Closure{Outcome: breach.OutcomeHandled, Reason: "GEHEIM-AFSLUITING", ClosedAt: at},
 		Questions:              []breach.Question{{ID: "q1", Question: "Hoeveel brieven?", AskedAt: at, DueAt: at.Add(24 * time.Hour)}},
 	}
-	secrets := []string{"GEHEIM-", "72 uur na bewustwording"}
+	secrets := []string{"GEHEIM-", "72 uur na kennisname"}
 	kinds := []breach.NoticeKind{breach.NoticeFiled, breach.NoticeAcknowledged, breach.NoticeAmended, breach.NoticeStatus,
 		breach.NoticeAssessment, breach.NoticeDecision, breach.NoticeClosed, breach.NoticeQuestion, breach.NoticeAnswer}
 	var notices []breach.Notice
@@ -77,7 +77,7 @@ func TestSupplierMailShowsNoDeliberation(t *testing.T) {
 	require.NoError(t, err)
 	text, _ := body(t, parse(t, sb.String()))
 	assert.Contains(t, text, "GEHEIM-AP-NUMMER")
-	assert.Contains(t, text, "72 uur na bewustwording")
+	assert.Contains(t, text, "72 uur na kennisname")
 }
 
 func parse(t *testing.T, raw string) *mail.Message {

@@ -62,7 +62,7 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	case breach.AlertProcessorOverdue:
 		d.Subject = subject(b, fmt.Sprintf("Termijn verwerker verstreken: volledige melding ontbreekt (%s te laat)", nl.Duration(late)))
 		d.Intro = []string{
-			fmt.Sprintf("%s had de volledige melding uiterlijk %s moeten doen; die termijn is %s verstreken.", b.Organisation, nl.Time(a.DueAt), nl.Duration(late)),
+			fmt.Sprintf("%s had de volledige melding uiterlijk %s moeten doen; die termijn is %s geleden verstreken.", b.Organisation, nl.Time(a.DueAt), nl.Duration(late)),
 			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ". Neem contact op met de melder.",
 		}
 	case breach.AlertAuthorityReminder:

@@ -121,7 +121,7 @@ func deadlineSection(n breach.Notice) section {
 	processor, authority := n.Side().Deadlines(b, at)
 	rows := []row{{"Verwerker: volledige melding (24 uur na ontdekking)", deadlineText(processor, at)}}
 	if authority != nil {
-		rows = append(rows, row{"Melding Autoriteit Persoonsgegevens (72 uur na bewustwording)", "bewust sinds " + nl.Time(b.AwareAt) + "; " + deadlineText(*authority, at)})
+		rows = append(rows, row{"Melding Autoriteit Persoonsgegevens (72 uur na kennisname)", "kennisname " + nl.Time(b.AwareAt) + "; " + deadlineText(*authority, at)})
 	}
 	return section{Title: "Termijnen", Rows: rows}
 }

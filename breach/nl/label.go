@@ -29,7 +29,7 @@ var (
 		"title": "Titel", "detected_at": "Ontdekt op", "started_at": "Ontstaan op", "ongoing": "Nog gaande", "cause": "Oorzaak",
 		"personal_data": "Persoonsgegevens", "subjects_min": "Minimum aantal betrokkenen", "subjects_max": "Maximum aantal betrokkenen",
 		"sent_items": "Verstuurde uitingen", "item_disposition": "Vernietigd of teruggestuurd", "measures": "Maatregelen",
-		"reporter": "Melder", "contract_reference": "Contractreferentie", "stage": "Stand van de melding", "aware_at": "Bewust sinds",
+		"reporter": "Melder", "contract_reference": "Contractreferentie", "stage": "Stand van de melding", "aware_at": "Moment van kennisname",
 	}
 	risks      = map[breach.Risk]string{breach.RiskNone: "geen risico", breach.RiskSome: "risico", breach.RiskHigh: "hoog risico"}
 	severities = map[breach.SeverityLevel]string{breach.SeverityLow: "laag", breach.SeverityMedium: "gemiddeld",

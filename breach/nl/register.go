@@ -113,7 +113,7 @@ var RegisterColumns = []RegisterColumn{
 	{"processor_due_at", "Termijn verwerker (24 uur)", func(b *breach.Breach, _ time.Time) string { return registerTime(b.ProcessorDue()) }},
 	{"processor_deadline", "Termijn verwerker gehaald", func(b *breach.Breach, now time.Time) string { return string(b.DeadlinesAt(now).Processor.State) }},
 	{"processor_late_by", "Termijn verwerker te laat", func(b *breach.Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Processor) }},
-	{"aware_at", "Bewust sinds", func(b *breach.Breach, _ time.Time) string { return registerTime(b.AwareAt) }},
+	{"aware_at", "Moment van kennisname", func(b *breach.Breach, _ time.Time) string { return registerTime(b.AwareAt) }},
 	{"authority_due_at", "Termijn Autoriteit Persoonsgegevens (72 uur)", func(b *breach.Breach, _ time.Time) string { return registerTime(b.AuthorityDue()) }},
 	{"authority_deadline", "Termijn AP gehaald", func(b *breach.Breach, now time.Time) string { return string(b.DeadlinesAt(now).Authority.State) }},
 	{"authority_late_by", "Termijn AP te laat", func(b *breach.Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Authority) }},
