@@ -86,3 +86,23 @@ func parse(t *testing.T, raw string) *mail.Message {
 	require.NoError(t, err)
 	return m
 }
+
+// A token is no person: a handling mail names the role that acted and the
+// token it used, and says plainly how the breach was closed (issue 9).
+func TestHandlingMailNamesTheRoleAndSaysHowItClosed(t *testing.T) {
+	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	b := &breach.Breach{ID: "b1", Reference: "DL-2026-K7QM4", Organisation: "Acme BV", Status: breach.StatusClosed,
+		ReceivedAt: at, AwareAt: at, Report: breach.Report{Title: "Brieven", DetectedAt: at},
+		Closure: &breach.Closure{Outcome: breach.OutcomeNoBreach, Reason: "Eigen organisatie", ClosedAt: at}}
+	actor := breach.Actor{TokenID: "t2", Name: "cak-vv", Role: breach.RoleController}
+	m, err := composer.Compose(breach.Notice{ID: "b1.2.closed", Kind: breach.NoticeClosed, Audience: breach.AudienceMailbox,
+		To: []string{"x@example.org"}, Breach: b, At: at, Actor: &actor})
+	require.NoError(t, err)
+	var sb strings.Builder
+	_, err = m.WriteTo(&sb)
+	require.NoError(t, err)
+	text, _ := body(t, parse(t, sb.String()))
+	assert.Contains(t, text, "De verwerkingsverantwoordelijke (token cak-vv) heeft de melding afgesloten: het is geen datalek.")
+	assert.NotContains(t, text, "afgesloten als geen datalek")
+}

@@ -138,7 +138,9 @@ func actorName(n breach.Notice) string {
 		return "De dienst"
 	}
 	if n.Actor.Organisation != "" {
-		return fmt.Sprintf("%s (%s)", n.Actor.Organisation, n.Actor.Name)
+		return fmt.Sprintf("%s (token %s)", n.Actor.Organisation, n.Actor.Name)
 	}
-	return fmt.Sprintf("%s (%s)", n.Actor.Name, nl.Role(n.Actor.Role))
+	// A token is no person: the role acts, the token says through which
+	// integration (people sign in with accounts of their own in issue 10).
+	return fmt.Sprintf("De %s (token %s)", nl.Role(n.Actor.Role), n.Actor.Name)
 }

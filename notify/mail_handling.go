@@ -59,8 +59,10 @@ func (c *Composer) handling(n breach.Notice) (document, error) {
 			{"Tekst", x.Text}}})
 	case breach.NoticeClosed:
 		d.Subject = subject(b, "Afgesloten: "+nl.Outcome(b.Closure.Outcome))
-		d.Intro = []string{fmt.Sprintf("%s heeft het datalek afgesloten als %s. Het blijft in het register.",
-			actorName(n), nl.Outcome(b.Closure.Outcome))}
+		d.Intro = []string{fmt.Sprintf("%s heeft het datalek afgehandeld en afgesloten. Het blijft in het register.", actorName(n))}
+		if b.Closure.Outcome == breach.OutcomeNoBreach {
+			d.Intro = []string{fmt.Sprintf("%s heeft de melding afgesloten: het is geen datalek. Ze blijft in het register.", actorName(n))}
+		}
 		if b.Closure.Reason != "" {
 			d.Sections = append(d.Sections, section{Title: "Reden", Rows: []row{{"Toelichting", b.Closure.Reason}}})
 		}
