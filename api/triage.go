@@ -183,7 +183,9 @@ func (s *Server) handleOtherControllersUpdate(c echo.Context) error {
 // (adviser, controller): the draft letter to the people affected, as JSON
 // or, with ?format=text, as text to copy from.
 func (s *Server) handleSubjectsLetter(c echo.Context) error {
-	return s.draft(c, func(b *breach.Breach, now time.Time) drafted { return nl.NewSubjectsLetter(b, now, s.Service.Controller) })
+	return s.draft(c, func(b *breach.Breach, now time.Time) drafted {
+		return nl.NewSubjectsLetter(b, now, s.Service.Controller)
+	})
 }
 
 // drafted is a document drafted from a breach for staff: the AP form, the
@@ -211,7 +213,9 @@ func (s *Server) draft(c echo.Context, compose func(b *breach.Breach, now time.T
 // (adviser, controller): the AP's form prefilled, as JSON or, with
 // ?format=text, as text to copy from.
 func (s *Server) handleAuthorityForm(c echo.Context) error {
-	return s.draft(c, func(b *breach.Breach, now time.Time) drafted { return nl.NewAuthorityForm(b, now, s.Service.Controller) })
+	return s.draft(c, func(b *breach.Breach, now time.Time) drafted {
+		return nl.NewAuthorityForm(b, now, s.Service.Controller)
+	})
 }
 
 func invalidParam(field, message string) error {
