@@ -14,7 +14,11 @@ type Schedule struct {
 	ProcessorReminders []time.Duration // before the 24-hour deadline, to the reporter
 	AuthorityReminders []time.Duration // before the 72-hour deadline, to the privacy mailbox
 	QuestionReminders  []time.Duration // before a question's due time, to the reporter
-	Repeat             time.Duration   // between alerts after a deadline
+	// SubjectsWithin is how long after a decision to inform the people
+	// affected the privacy mailbox is alerted while no communication to them
+	// is recorded.
+	SubjectsWithin time.Duration
+	Repeat         time.Duration // between alerts after a deadline
 }
 
 // DefaultSchedule is the schedule of the clocks issue: reminders 6 h and 1 h
@@ -25,6 +29,7 @@ func DefaultSchedule() Schedule {
 		ProcessorReminders: []time.Duration{6 * time.Hour, time.Hour},
 		AuthorityReminders: []time.Duration{48 * time.Hour, 24 * time.Hour, 12 * time.Hour, 4 * time.Hour, time.Hour},
 		QuestionReminders:  []time.Duration{2 * time.Hour},
+		SubjectsWithin:     72 * time.Hour,
 		Repeat:             24 * time.Hour,
 	}
 }
@@ -36,6 +41,9 @@ func (s Schedule) Validate() error {
 		if r <= 0 {
 			return fmt.Errorf("reminder offset %s must be positive", r)
 		}
+	}
+	if s.SubjectsWithin <= 0 {
+		return fmt.Errorf("the time to inform the people affected %s must be positive", s.SubjectsWithin)
 	}
 	if s.Repeat < time.Minute {
 		return fmt.Errorf("repeat %s must be at least a minute", s.Repeat)
@@ -74,6 +82,7 @@ type AlertState struct {
 type Alerting struct {
 	Processor AlertState `json:"processor"`
 	Authority AlertState `json:"authority"`
+	Subjects  AlertState `json:"subjects,omitzero"`
 }
 
 // AlertKind says what an alert is about.
@@ -86,6 +95,7 @@ const (
 	AlertAuthorityOverdue  AlertKind = "authority_overdue"  // the 72 hours have passed
 	AlertQuestionReminder  AlertKind = "question_reminder"  // a question is due soon
 	AlertQuestionOverdue   AlertKind = "question_overdue"   // a question is not answered in time
+	AlertSubjectsOverdue   AlertKind = "subjects_overdue"   // a decision to inform the people affected is not carried out
 )
 
 // Alert is one alert raised by the sweep.
@@ -137,6 +147,8 @@ func (b *Breach) alertClocks(s Schedule) []alertClock {
 		{ClockProcessor, b.ProcessorDue(), s.ProcessorReminders, &b.Alerting.Processor, open && b.CompletedAt == nil, nil},
 		{ClockAuthority, b.AuthorityDue(), authorityReminders, &b.Alerting.Authority, open && fulfilled == nil && !stopped, nil},
 	}
+	clocks = append(clocks, alertClock{ClockSubjects, b.SubjectsDue(s), nil, &b.Alerting.Subjects,
+		open && b.informs() && len(b.SubjectCommunications) == 0, nil})
 	for i := range b.Questions {
 		q := &b.Questions[i]
 		clocks = append(clocks, alertClock{questionClock(q.ID), q.DueAt, s.QuestionReminders, &q.Alerting, open && q.AnsweredAt == nil, q})
@@ -212,6 +224,8 @@ func (b *Breach) alertsDue(now time.Time, s Schedule) []Alert {
 			a.Kind, a.QuestionID = pick(before, AlertQuestionReminder, AlertQuestionOverdue), ac.question.ID
 		case ac.clock == ClockProcessor:
 			a.Kind = pick(before, AlertProcessorReminder, AlertProcessorOverdue)
+		case ac.clock == ClockSubjects:
+			a.Kind = AlertSubjectsOverdue
 		default:
 			a.Kind = pick(before, AlertAuthorityReminder, AlertAuthorityOverdue)
 		}
@@ -248,4 +262,13 @@ func (b *Breach) alertAudiences(a Alert) []Audience {
 		return []Audience{AudienceReporter, AudienceMailbox}
 	}
 	return []Audience{AudienceMailboxForReporter}
+}
+
+// SubjectsDue is when the people affected are to have been told, after the
+// decision in force to inform them; zero without one.
+func (b *Breach) SubjectsDue(s Schedule) time.Time {
+	if !b.informs() {
+		return time.Time{}
+	}
+	return b.DecisionInForce().DecidedAt.Add(s.SubjectsWithin)
 }

@@ -31,6 +31,9 @@ type Clock string
 const (
 	ClockProcessor Clock = "processor" // the supplier's 24 hours
 	ClockAuthority Clock = "authority" // the controller's 72 hours
+	// ClockSubjects runs from a decision to inform the people affected until
+	// a communication to them is recorded (Art. 34: without undue delay).
+	ClockSubjects Clock = "subjects"
 )
 
 // DeadlineState says where a deadline stands at a given moment.

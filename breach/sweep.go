@@ -67,6 +67,8 @@ func alertClockOf(e Event) Clock {
 		return ClockProcessor
 	case AlertQuestionReminder, AlertQuestionOverdue:
 		return questionClock("")
+	case AlertSubjectsOverdue:
+		return ClockSubjects
 	}
 	return ClockAuthority
 }

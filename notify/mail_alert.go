@@ -75,6 +75,17 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 			fmt.Sprintf("De termijn om dit datalek te melden bij de Autoriteit Persoonsgegevens is op %s verstreken, %s geleden, en er is nog geen besluit vastgelegd.", nl.Time(a.DueAt), nl.Duration(late)),
 			"Een melding na 72 uur moet de redenen voor de vertraging vermelden (artikel 33, eerste lid, AVG).",
 		}
+	case breach.AlertSubjectsOverdue:
+		decided := a.DueAt
+		if dec := b.DecisionInForce(); dec != nil {
+			decided = dec.DecidedAt
+		}
+		d.Subject = subject(b, "Betrokkenen nog niet geïnformeerd")
+		d.Intro = []string{
+			fmt.Sprintf("Op %s is besloten de betrokkenen te informeren, maar er is %s later nog geen bericht aan hen vastgelegd.",
+				nl.Time(decided), nl.Duration(n.At.Sub(decided))),
+			"De AVG vraagt hen zonder onredelijke vertraging te informeren (artikel 34). Leg het bericht vast zodra het verstuurd is; een concept staat klaar bij het datalek.",
+		}
 	default:
 		return d, fmt.Errorf("alert notice %s: unknown alert %q", n.ID, a.Kind)
 	}

@@ -68,6 +68,7 @@ func goldenBreach() *breach.Breach {
 		Alerting: breach.Alerting{
 			Processor: breach.AlertState{AlertedUntil: golden, NextAt: ptr(goldenAt(18 * time.Hour))},
 			Authority: breach.AlertState{AlertedUntil: goldenAt(time.Hour), NextAt: ptr(goldenAt(49 * time.Hour))},
+			Subjects:  breach.AlertState{AlertedUntil: goldenAt(6 * time.Hour), NextAt: ptr(goldenAt(78 * time.Hour))},
 		},
 		Assessments: []breach.Assessment{{Seq: 1, AssessedAt: goldenAt(3 * time.Hour), By: "adviseur (adviser)",
 			BreachTypes: []breach.BreachType{breach.TypeConfidentiality}, DPC: 3, DPCDefault: 2, DPCReason: "bsn",

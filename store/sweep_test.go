@@ -184,3 +184,68 @@ func TestNoDigestBeforeTheFirstBreach(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, queued, "nothing open: the digest says so")
 }
+
+// A decision to inform the people affected that is not carried out alerts
+// the privacy mailbox after Schedule.SubjectsWithin, then daily, until a
+// communication is recorded; a supplier sees none of it (issue 9).
+func TestUnfulfilledDecisionToInformAlerts(t *testing.T) {
+	db := MustOpenDB(t)
+	svc, c := newService(db)
+	acme := supplier("Acme BV")
+	controller := breach.Actor{TokenID: "tok-ctl", Name: "verantwoordelijke", Role: breach.RoleController}
+	b := file(t, svc, acme, filing("volledig", start.Add(-time.Hour)))
+	_, err := svc.Assess(ctx, adviser, b.ID, breach.AssessmentRequest{BreachTypes: []breach.BreachType{breach.TypeConfidentiality},
+		EI: "maximum", CB: breach.Circumstances{Confidentiality: "wide", Integrity: "none", Availability: "none"},
+		Consequences: "Online", Risk: breach.RiskHigh, Reasoning: "Openbaar", DeviationReason: "Openbaar"})
+	require.NoError(t, err)
+	c.t = start.Add(2 * time.Hour)
+	decided := c.t
+	_, err = svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptr(false), AuthorityReasoning: "Geen",
+		InformSubjects: breach.InformYes})
+	require.NoError(t, err)
+	subjectsAlerts := func() int {
+		events, err := svc.ListEvents(ctx, adviser, b.ID)
+		require.NoError(t, err)
+		n := 0
+		for _, e := range events {
+			if e.Action == breach.ActionAlertRaised && strings.HasPrefix(e.Message, string(breach.AlertSubjectsOverdue)) {
+				n++
+			}
+		}
+		return n
+	}
+
+	c.t = decided.Add(72*time.Hour - time.Minute)
+	_, err = svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, subjectsAlerts(), "not yet")
+	c.t = decided.Add(72 * time.Hour)
+	_, err = svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, subjectsAlerts())
+	mails, err := db.DueMail(ctx, c.t, 100)
+	require.NoError(t, err)
+	last := mails[len(mails)-1]
+	assert.Equal(t, breach.NoticeAlert, last.Notice.Kind)
+	assert.Equal(t, breach.AlertSubjectsOverdue, last.Notice.Alert.Kind)
+	assert.Equal(t, breach.AudienceMailbox, last.Notice.Audience)
+	c.t = decided.Add(96 * time.Hour)
+	_, err = svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, subjectsAlerts(), "daily")
+
+	_, err = svc.RecordSubjectCommunication(ctx, controller, b.ID, breach.SubjectCommunicationRequest{SentAt: c.t,
+		Channel: breach.SubjectLetter, Reached: ptr(120), Text: "Beste heer, mevrouw,"})
+	require.NoError(t, err)
+	c.t = decided.Add(200 * time.Hour)
+	_, err = svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, subjectsAlerts(), "carried out: no more")
+	require.NoError(t, db.Check())
+
+	events, err := svc.ListEvents(ctx, acme, b.ID)
+	require.NoError(t, err)
+	for _, e := range events {
+		assert.NotContains(t, e.Message, string(breach.AlertSubjectsOverdue), "the controller's clock, not the supplier's")
+	}
+}

@@ -167,6 +167,7 @@ var (
 		breach.AlertAuthorityOverdue:  "de waarschuwing dat de 72-uurstermijn verstreken is",
 		breach.AlertQuestionReminder:  "de herinnering om een vraag te beantwoorden",
 		breach.AlertQuestionOverdue:   "de waarschuwing dat een vraag niet op tijd is beantwoord",
+		breach.AlertSubjectsOverdue:   "de waarschuwing dat de betrokkenen nog niet zijn geïnformeerd",
 	}
 )
 

@@ -45,7 +45,10 @@ type Config struct {
 	ProcessorReminders []time.Duration
 	AuthorityReminders []time.Duration
 	QuestionReminders  []time.Duration
-	MailMaxAge         time.Duration
+	// SubjectsWithin is how long after a decision to inform the people
+	// affected the privacy mailbox is alerted while none is recorded.
+	SubjectsWithin time.Duration
+	MailMaxAge     time.Duration
 	// MailKeep is how long a sent mail is kept whole (0: for ever).
 	MailKeep time.Duration
 	// Controller is the controller's profile, for the AP form and letters.
@@ -71,7 +74,7 @@ type setting struct {
 // an error naming the setting by its flag and variable.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var c Config
-	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, minFreeDisk string
+	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, subjectsWithin, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
@@ -88,6 +91,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"processor-reminders", "DATALEK_PROCESSOR_REMINDERS", "6h,1h", "reminders to the reporter before the 24-hour deadline", &processorReminders},
 		{"authority-reminders", "DATALEK_AUTHORITY_REMINDERS", "48h,24h,12h,4h,1h", "reminders to the mailbox before the 72-hour deadline", &authorityReminders},
 		{"question-reminders", "DATALEK_QUESTION_REMINDERS", "2h", "reminders to the reporter before a question's due time", &questionReminders},
+		{"subjects-within", "DATALEK_SUBJECTS_WITHIN", "72h", "time after a decision to inform the people affected at which the privacy mailbox is alerted while no communication to them is recorded", &subjectsWithin},
 		{"mail-max-age", "DATALEK_MAIL_MAX_AGE", "15m", "age of the oldest unsent mail at which /readyz reports not ready", &mailMaxAge},
 		{"controller-name", "DATALEK_CONTROLLER_NAME", "", "the controller's name, for the AP form and letters to the people affected", &c.Controller.Name},
 		{"controller-address", "DATALEK_CONTROLLER_ADDRESS", "", "the controller's address, for the AP form", &c.Controller.Address},
@@ -140,12 +144,15 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
-	var errReminders, errAuthority, errQuestion, errMaxAge, errKeep, errFreeDisk error
+	var errReminders, errAuthority, errQuestion, errMaxAge, errKeep, errWithin, errFreeDisk error
 	c.ProcessorReminders, errReminders = durations(processorReminders)
 	c.AuthorityReminders, errAuthority = durations(authorityReminders)
 	c.QuestionReminders, errQuestion = durations(questionReminders)
 	if c.MailMaxAge, errMaxAge = time.ParseDuration(mailMaxAge); errMaxAge == nil && c.MailMaxAge <= 0 {
 		errMaxAge = errors.New("must be positive")
+	}
+	if c.SubjectsWithin, errWithin = time.ParseDuration(subjectsWithin); errWithin == nil && c.SubjectsWithin <= 0 {
+		errWithin = errors.New("must be positive")
 	}
 	if c.MailKeep, errKeep = time.ParseDuration(mailKeep); errKeep == nil && c.MailKeep < 0 {
 		errKeep = errors.New("must not be negative")
@@ -177,6 +184,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&processorReminders, errReminders),
 		check(&authorityReminders, errAuthority),
 		check(&questionReminders, errQuestion),
+		check(&subjectsWithin, errWithin),
 		check(&mailMaxAge, errMaxAge),
 		check(&mailKeep, errKeep),
 		check(&c.BodyLimit, validSize(c.BodyLimit)),

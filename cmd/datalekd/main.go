@@ -121,6 +121,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
 	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
 	m.Service.Schedule.QuestionReminders = cfg.QuestionReminders
+	m.Service.Schedule.SubjectsWithin = cfg.SubjectsWithin
 	if cfg.AdminToken != "" {
 		err := m.Service.BootstrapAdmin(ctx, cfg.AdminToken)
 		switch {
