@@ -24,21 +24,13 @@ func (s *Server) registerBreachRoutes(g *echo.Group) {
 type breachResponse struct {
 	*breach.Breach
 	MissingFields []string      `json:"missing_fields"`
-	Deadlines     deadlinesView `json:"deadlines"`
-}
-
-// deadlinesView leaves out the 72-hour clock for whoever may not see it.
-type deadlinesView struct {
-	Processor breach.Deadline  `json:"processor"`
-	Authority *breach.Deadline `json:"authority,omitempty"`
+	Deadlines     breach.SideDeadlines `json:"deadlines"`
 }
 
 // breachResponse shows b to the caller: b is already as the caller may see
 // it, and so are the deadlines derived from it.
 func (s *Server) breachResponse(c echo.Context, b *breach.Breach) breachResponse {
-	var view deadlinesView
-	view.Processor, view.Authority = actor(c).Side().Deadlines(b, s.now())
-	return breachResponse{Breach: b, MissingFields: b.MissingFields(), Deadlines: view}
+	return breachResponse{Breach: b, MissingFields: b.MissingFields(), Deadlines: actor(c).Side().Deadlines(b, s.now())}
 }
 
 // handleBreachCreate serves POST /api/v1/breaches: a supplier files a report.

@@ -62,7 +62,11 @@ type Deadline struct {
 
 // Deadlines are both clocks of a breach.
 type Deadlines struct {
-	Processor Deadline `json:"processor"`
+	// Informed is Bijlage 3's first duty: the supplier informs within 24
+	// hours of detection, by any report, a preliminary one too. It is met
+	// or late from the first report on.
+	Informed  Deadline `json:"informed"`
+	Processor Deadline `json:"processor"` // its second: the minimum facts complete within the same 24 hours
 	Authority Deadline `json:"authority"`
 }
 
@@ -130,7 +134,8 @@ func (b *Breach) DeadlinesAt(now time.Time) Deadlines {
 			proc = stop(proc)
 		}
 	}
-	return Deadlines{Processor: proc, Authority: auth}
+	received := b.ReceivedAt
+	return Deadlines{Informed: deadlineAt(b.ProcessorDue(), &received, now), Processor: proc, Authority: auth}
 }
 
 // RunningDeadline is a clock that has not been fulfilled or stopped.

@@ -110,3 +110,27 @@ func TestRunningDeadlines(t *testing.T) {
 	b.CompletedAt = ptr(detected)
 	assert.Empty(t, b.RunningDeadlines())
 }
+
+// Bijlage 3 has two duties within the 24 hours: to inform (any report, a
+// preliminary one too) and to give the minimum facts (a complete report).
+// A preliminary report in time meets the first and not yet the second
+// (issue 9: it used to show as late altogether).
+func TestBothDutiesOfBijlage3(t *testing.T) {
+	detected := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	due := detected.Add(24 * time.Hour)
+	prelim := &breach.Breach{Report: breach.Report{DetectedAt: detected}, ReceivedAt: detected.Add(2 * time.Hour),
+		AwareAt: detected.Add(2 * time.Hour), Stage: breach.StagePreliminary, Status: breach.StatusNew}
+	ds := prelim.DeadlinesAt(due.Add(3 * time.Hour))
+	assert.Equal(t, breach.DeadlineMet, ds.Informed.State, "informed in time, by the preliminary report")
+	assert.Equal(t, breach.DeadlineOverdue, ds.Processor.State, "the minimum facts are still missing")
+	assert.EqualValues(t, 3*3600, ds.Processor.LateBySeconds)
+
+	late := &breach.Breach{Report: breach.Report{DetectedAt: detected}, ReceivedAt: due.Add(90 * time.Minute),
+		AwareAt: due.Add(90 * time.Minute), Stage: breach.StageComplete, Status: breach.StatusNew}
+	completed := late.ReceivedAt
+	late.CompletedAt = &completed
+	ds = late.DeadlinesAt(due.Add(5 * time.Hour))
+	assert.Equal(t, breach.DeadlineLate, ds.Informed.State)
+	assert.EqualValues(t, 90*60, ds.Informed.LateBySeconds)
+	assert.Equal(t, breach.DeadlineLate, ds.Processor.State)
+}

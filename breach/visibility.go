@@ -112,14 +112,22 @@ func (s Side) SeesClock(c Clock) bool {
 	return s == SideController || c == ClockProcessor || c.question()
 }
 
-// Deadlines returns the deadlines of b at now that the side may see: the
-// 72-hour one is nil for a supplier.
-func (s Side) Deadlines(b *Breach, now time.Time) (processor Deadline, authority *Deadline) {
+// SideDeadlines are the deadlines a side may see: the 72-hour one is nil
+// for a supplier.
+type SideDeadlines struct {
+	Informed  Deadline  `json:"informed"`
+	Processor Deadline  `json:"processor"`
+	Authority *Deadline `json:"authority,omitempty"`
+}
+
+// Deadlines returns the deadlines of b at now that the side may see.
+func (s Side) Deadlines(b *Breach, now time.Time) SideDeadlines {
 	ds := b.DeadlinesAt(now)
+	view := SideDeadlines{Informed: ds.Informed, Processor: ds.Processor}
 	if s.SeesClock(ClockAuthority) {
-		authority = &ds.Authority
+		view.Authority = &ds.Authority
 	}
-	return ds.Processor, authority
+	return view
 }
 
 // RunningDeadlines returns b's running deadlines the side may see, nearest

@@ -42,12 +42,13 @@ func TestSupplierSeesNoDeliberation(t *testing.T) {
 	b.Questions = []Question{{ID: "q1", Question: "Hoeveel brieven?"}}
 	b.Version, b.TrailHash = 7, "abc"
 
-	processor, authority := SideSupplier.Deadlines(b, received)
-	assert.Equal(t, received.Add(23*time.Hour), processor.DueAt)
-	assert.Nil(t, authority, "the 72 hours are the controller's")
-	_, authority = SideController.Deadlines(b, received)
-	require.NotNil(t, authority)
-	assert.Equal(t, received.Add(72*time.Hour), authority.DueAt)
+	supplier := SideSupplier.Deadlines(b, received)
+	assert.Equal(t, received.Add(23*time.Hour), supplier.Processor.DueAt)
+	assert.Equal(t, DeadlineMet, supplier.Informed.State, "informed by the report itself, an hour after detection")
+	assert.Nil(t, supplier.Authority, "the 72 hours are the controller's")
+	controller := SideController.Deadlines(b, received)
+	require.NotNil(t, controller.Authority)
+	assert.Equal(t, received.Add(72*time.Hour), controller.Authority.DueAt)
 
 	assert.Len(t, SideController.RunningDeadlines(b), 2)
 	assert.Equal(t, []RunningDeadline{{ClockProcessor, received.Add(23 * time.Hour)}}, SideSupplier.RunningDeadlines(b))

@@ -118,10 +118,13 @@ func processorVerdict(b *breach.Breach, at time.Time) string {
 // the notice, those its audience may see.
 func deadlineSection(n breach.Notice) section {
 	b, at := n.Breach, n.At
-	processor, authority := n.Side().Deadlines(b, at)
-	rows := []row{{"Verwerker: volledige melding (24 uur na ontdekking)", deadlineText(processor, at)}}
-	if authority != nil {
-		rows = append(rows, row{"Melding Autoriteit Persoonsgegevens (72 uur na kennisname)", "kennisname " + nl.Time(b.AwareAt) + "; " + deadlineText(*authority, at)})
+	ds := n.Side().Deadlines(b, at)
+	rows := []row{
+		{"Verwerker: gemeld (24 uur na ontdekking)", deadlineText(ds.Informed, at)},
+		{"Verwerker: minimale gegevens volledig (24 uur na ontdekking)", deadlineText(ds.Processor, at)},
+	}
+	if ds.Authority != nil {
+		rows = append(rows, row{"Melding Autoriteit Persoonsgegevens (72 uur na kennisname)", "kennisname " + nl.Time(b.AwareAt) + "; " + deadlineText(*ds.Authority, at)})
 	}
 	return section{Title: "Termijnen", Rows: rows}
 }

@@ -188,7 +188,7 @@ func TestMailsOverRealSMTP(t *testing.T) {
 	assert.Equal(t, ack.Header.Get("Message-Id"), reminder.Header.Get("In-Reply-To"))
 	text, _ = body(t, reminder)
 	assert.NotContains(t, text, "Autoriteit Persoonsgegevens", "the 72-hour clock is the controller's, not the reporter's")
-	assert.Contains(t, text, "Verwerker: volledige melding (24 uur na ontdekking)")
+	assert.Contains(t, text, "Verwerker: minimale gegevens volledig (24 uur na ontdekking)")
 	assert.Equal(t, filedID, escalation.Header.Get("In-Reply-To"))
 	assert.Equal(t, filedID, escalation.Header.Get("References"))
 	assert.Contains(t, subjectOf(t, escalation), "Termijn verwerker verstreken: volledige melding ontbreekt")

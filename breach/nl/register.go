@@ -111,8 +111,10 @@ var RegisterColumns = []RegisterColumn{
 		return strings.Join(msgs, " | ")
 	}},
 	{"processor_due_at", "Termijn verwerker (24 uur)", func(b *breach.Breach, _ time.Time) string { return registerTime(b.ProcessorDue()) }},
-	{"processor_deadline", "Termijn verwerker gehaald", func(b *breach.Breach, now time.Time) string { return string(b.DeadlinesAt(now).Processor.State) }},
-	{"processor_late_by", "Termijn verwerker te laat", func(b *breach.Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Processor) }},
+	{"informed_deadline", "Verwerker binnen 24 uur gemeld", func(b *breach.Breach, now time.Time) string { return string(b.DeadlinesAt(now).Informed.State) }},
+	{"informed_late_by", "Verwerker gemeld te laat", func(b *breach.Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Informed) }},
+	{"processor_deadline", "Verwerker binnen 24 uur minimale gegevens volledig", func(b *breach.Breach, now time.Time) string { return string(b.DeadlinesAt(now).Processor.State) }},
+	{"processor_late_by", "Verwerker minimale gegevens te laat", func(b *breach.Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Processor) }},
 	{"aware_at", "Moment van kennisname", func(b *breach.Breach, _ time.Time) string { return registerTime(b.AwareAt) }},
 	{"authority_due_at", "Termijn Autoriteit Persoonsgegevens (72 uur)", func(b *breach.Breach, _ time.Time) string { return registerTime(b.AuthorityDue()) }},
 	{"authority_deadline", "Termijn AP gehaald", func(b *breach.Breach, now time.Time) string { return string(b.DeadlinesAt(now).Authority.State) }},
@@ -239,6 +241,7 @@ func RegisterRow(b *breach.Breach, now time.Time) []string {
 // spreadsheet.
 var registerText = map[string]func(b *breach.Breach, now time.Time) string{
 	"processor_deadline": func(b *breach.Breach, now time.Time) string { return DeadlineState(b.DeadlinesAt(now).Processor.State) },
+	"informed_deadline":  func(b *breach.Breach, now time.Time) string { return DeadlineState(b.DeadlinesAt(now).Informed.State) },
 	"authority_deadline": func(b *breach.Breach, now time.Time) string { return DeadlineState(b.DeadlinesAt(now).Authority.State) },
 	"breach_types": assessed(func(a *breach.Assessment) string {
 		types := make([]string, len(a.BreachTypes))
