@@ -68,7 +68,10 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 		f.Sections = append(f.Sections, s)
 	}
 
-	section(0, "Melding", func(s *FormSection) { formNotification(s, b, now) })
+	section(0, "Melding", func(s *FormSection) {
+		s.add("Onder welke wet meldt u het datalek?", "de Algemene verordening gegevensbescherming (AVG)", SourceService)
+		formNotification(s, b, now)
+	})
 
 	section(1, "Contactgegevens", func(s *FormSection) {
 		organisation := controller.Name
@@ -123,6 +126,15 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 			types = strings.Join(labels, ", ")
 		}
 		s.add("Om welk soort inbreuk gaat het? (vertrouwelijkheid, integriteit, beschikbaarheid)", types, SourceAssessment)
+		nature := ""
+		if as != nil {
+			var parts []string
+			for _, t := range as.BreachTypes {
+				parts = append(parts, apNature[t])
+			}
+			nature = strings.Join(parts, "; ")
+		}
+		s.add("Wat is de aard van het datalek? (lezen, kopiëren, veranderen, verwijderen of vernietigen, diefstal)", nature, SourceAssessment)
 		s.add("Wat is er gebeurd? (omschrijving en oorzaak)", b.Cause, SourceReport)
 		s.add("Welke uitingen zijn verstuurd?", SentItems(b.SentItems), SourceReport)
 		s.add("Zijn de uitingen vernietigd of teruggestuurd?", Disposition(b.ItemDisposition), SourceReport)
@@ -130,6 +142,7 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 
 	section(4, "Persoonsgegevens", func(s *FormSection) {
 		s.add("Om welke soorten persoonsgegevens gaat het?", Categories(b.PersonalData), SourceReport)
+		s.add("Welke categorieën van het meldformulier zijn dat?", APCategories(b.PersonalData), SourceReport)
 		special := ""
 		if len(b.PersonalData) > 0 {
 			var codes []string
@@ -167,22 +180,19 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 	})
 
 	section(7, "Gevolgen", func(s *FormSection) {
-		var cb, consequences, severity, risk string
+		// The controller's statement to the AP: the consequences and how
+		// serious they are, not the internal working (the ENISA score, the
+		// recommendation, the adviser's reasoning), which is the register's.
+		var cb, consequences, seriousness string
 		if as != nil {
 			cb = fmt.Sprintf("vertrouwelijkheid: %s; integriteit: %s; beschikbaarheid: %s; kwade opzet: %s",
 				CB(as.CB.Confidentiality), CB(as.CB.Integrity), CB(as.CB.Availability), YesNo(&as.CB.Malicious))
 			consequences = as.Consequences
-			severity = fmt.Sprintf("score %s, %s (ENISA: SE = DPC %d × EI %s + CB); aanbeveling: %s",
-				Score(as.Severity.Score), Severity(as.Severity.Level), as.DPC, EI(as.EI), Recommendation(as.Recommendation))
-			risk = Risk(as.Risk)
-			if as.Reasoning != "" {
-				risk += ": " + as.Reasoning
-			}
+			seriousness = seriousnessOf[as.Risk]
 		}
 		s.add("Wat zijn de gevolgen voor de vertrouwelijkheid, integriteit en beschikbaarheid van de gegevens?", cb, SourceAssessment)
 		s.add("Wat zijn de mogelijke gevolgen (schade) voor de betrokkenen?", consequences, SourceAssessment)
-		s.add("Hoe ernstig is het datalek (ENISA-methode)?", severity, SourceAssessment)
-		s.add("Conclusie van de Adviseur Privacy over het risico voor de betrokkenen", risk, SourceAssessment)
+		s.add("Hoe ernstig schat u de gevolgen voor de betrokkenen in?", seriousness, SourceAssessment)
 	})
 
 	section(8, "Vervolgacties", func(s *FormSection) {
@@ -201,6 +211,15 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 			}
 		}
 		s.add("Zijn de betrokkenen geïnformeerd? (ja, gepland, nee met reden)", informed, SourceDecision)
+		if len(b.SubjectCommunications) > 0 {
+			parts := make([]string, len(b.SubjectCommunications))
+			for i, c := range b.SubjectCommunications {
+				parts[i] = fmt.Sprintf("%s, %s, %s", Time(c.SentAt), SubjectChannel(c.Channel), People(c.Reached))
+			}
+			s.add("Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?", strings.Join(parts, "; "), SourceDecision)
+		} else if dec != nil && dec.InformSubjects != breach.InformNo {
+			s.add("Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?", "", "")
+		}
 		s.add("Welke maatregelen zijn genomen of worden voorgesteld om het datalek te verhelpen en de gevolgen te beperken?", b.Measures, SourceReport)
 		s.add("Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?", "", "")
 	})
@@ -371,4 +390,19 @@ func recordsText(items []breach.SentItem) string {
 		return "minstens " + Count(total) + " (verstuurde uitingen; niet van elke uiting is het aantal bekend)"
 	}
 	return "ongeveer " + Count(total) + " (verstuurde uitingen)"
+}
+
+// apNature is the AP form's nature of a breach for each kind of loss.
+var apNature = map[breach.BreachType]string{
+	breach.TypeConfidentiality: "lezen of kopiëren (vertrouwelijkheid)",
+	breach.TypeIntegrity:       "veranderen (integriteit)",
+	breach.TypeAvailability:    "verwijderen of vernietigen (beschikbaarheid)",
+}
+
+// seriousnessOf is how the controller states to the AP how serious the
+// consequences are, from the adviser's conclusion the decision rests on.
+var seriousnessOf = map[breach.Risk]string{
+	breach.RiskNone: "gering: waarschijnlijk geen risico voor de rechten en vrijheden van de betrokkenen",
+	breach.RiskSome: "een risico voor de rechten en vrijheden van de betrokkenen, geen hoog risico",
+	breach.RiskHigh: "een hoog risico voor de rechten en vrijheden van de betrokkenen",
 }

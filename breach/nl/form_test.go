@@ -146,8 +146,9 @@ func TestAuthorityFormComplete(t *testing.T) {
 		"1. Contactgegevens: Wie meldt het datalek namens de organisatie? (naam, functie, telefoonnummer, e-mailadres)",
 		"1. Contactgegevens: Contactpersoon voor de Autoriteit Persoonsgegevens (naam, functie, telefoonnummer, e-mailadres)",
 		"5. Betrokkenen: Om welke groepen betrokkenen gaat het?",
+		"8. Vervolgacties: Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?",
 		"8. Vervolgacties: Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?",
-	}, f.Missing)
+	}, f.Missing, "the decision is to inform them: when and how it was done is asked too")
 
 	tests := []struct {
 		section  int
@@ -155,6 +156,7 @@ func TestAuthorityFormComplete(t *testing.T) {
 		source   string
 		contains []string
 	}{
+		{0, "Onder welke wet", "dienst", []string{"Algemene verordening gegevensbescherming (AVG)"}},
 		{0, "nieuwe melding, een vervolgmelding", "dienst", []string{"vervolgmelding (aanvulling)", "M-2026-98765"}},
 		{0, "Meldingsnummer", "dienst", []string{"M-2026-98765"}},
 		{0, "Termijn van 72 uur", "dienst", []string{"binnen de termijn", nl.Time(b.AuthorityDue())}},
@@ -167,10 +169,12 @@ func TestAuthorityFormComplete(t *testing.T) {
 		{2, "op de hoogte geraakt", "dienst", []string{nl.Time(b.AwareAt)}},
 		{2, "nog gaande", "melding", []string{"nee"}},
 		{3, "soort inbreuk", "beoordeling", []string{"vertrouwelijkheid"}},
+		{3, "aard van het datalek", "beoordeling", []string{"lezen of kopiëren (vertrouwelijkheid)"}},
 		{3, "Wat is er gebeurd", "melding", []string{"Adresbestand verkeerd gekoppeld"}},
 		{3, "uitingen zijn verstuurd", "melding", []string{"Beschikking eigen bijdrage 2027, per post, 150 stuks", "Herinnering, per e-mail, 30 stuks"}},
 		{3, "vernietigd of teruggestuurd", "melding", []string{"gedeeltelijk teruggestuurd"}},
 		{4, "soorten persoonsgegevens", "melding", []string{"Naam", "Adres (woon- of correspondentieadres)", "Burgerservicenummer (BSN)", "Detentieverklaring (strafrechtelijk)"}},
+		{4, "categorieën van het meldformulier", "melding", []string{"naam, adres en woonplaats; burgerservicenummer (BSN); strafrechtelijke gegevens"}},
 		{4, "bijzondere persoonsgegevens", "melding", []string{"ja: Detentieverklaring (strafrechtelijk)"}},
 		{4, "records", "melding", []string{"ongeveer 180"}},
 		{5, "minimaal", "melding", []string{"120"}},
@@ -179,8 +183,7 @@ func TestAuthorityFormComplete(t *testing.T) {
 		{6, "op welke manier", "beoordeling", []string{"niet van toepassing"}},
 		{7, "vertrouwelijkheid, integriteit en beschikbaarheid", "beoordeling", []string{"vertrouwelijkheid: beperkt (bekende, beperkte ontvangers)", "integriteit: geen", "kwade opzet: nee"}},
 		{7, "gevolgen (schade)", "beoordeling", []string{"identiteitsfraude"}},
-		{7, "ernstig", "beoordeling", []string{"score 4,25", "zeer hoog", "melden bij de Autoriteit Persoonsgegevens en de betrokkenen informeren"}},
-		{7, "Conclusie", "beoordeling", []string{"hoog risico: Strafrechtelijke gegevens met BSN"}},
+		{7, "ernstig", "beoordeling", []string{"een hoog risico voor de rechten en vrijheden van de betrokkenen"}},
 		{8, "betrokkenen geïnformeerd", "besluit", []string{"ja; toelichting: Brief aan alle 150 ontvangers"}},
 		{8, "maatregelen", "melding", []string{"Printstraat stilgezet"}},
 		{9, "Eerdere meldingen", "dienst", []string{"eerste melding op " + nl.Time(formAt(-20)), "meldingsnummer M-2026-98765"}},
@@ -216,6 +219,7 @@ func TestAuthorityFormPreliminary(t *testing.T) {
 		{3, "uitingen zijn verstuurd"},
 		{3, "vernietigd of teruggestuurd"},
 		{4, "soorten persoonsgegevens"},
+		{4, "categorieën van het meldformulier"},
 		{4, "bijzondere persoonsgegevens"},
 		{4, "records"},
 		{5, "minimaal"},
@@ -227,8 +231,8 @@ func TestAuthorityFormPreliminary(t *testing.T) {
 		{6, "op welke manier"},
 		{7, "vertrouwelijkheid, integriteit en beschikbaarheid"},
 		{7, "gevolgen (schade)"},
+		{3, "aard van het datalek"},
 		{7, "ernstig"},
-		{7, "Conclusie"},
 		// The decision.
 		{8, "betrokkenen geïnformeerd"},
 		// The supplier gave no contract reference.
@@ -401,4 +405,27 @@ func TestAuthorityFormSubjectsNotInformed(t *testing.T) {
 	assert.True(t, field(t, f, 6, "op welke manier").Missing, "how it was encrypted is for the adviser to write")
 	assert.Contains(t, field(t, f, 4, "records").Answer, "minstens 150")
 	assert.Contains(t, field(t, f, 9, "Openstaande vragen").Answer, "Hoeveel brieven zijn terug?")
+}
+
+// The form is the controller's statement to the AP: no ENISA score, no
+// recommendation, no adviser's reasoning (they are the register's), so it
+// cannot contradict the recorded decision (issue 9).
+func TestAuthorityFormHoldsNoDeliberation(t *testing.T) {
+	b := completeBreach(t)
+	b.Assessments[0].Recommendation = breach.RecommendNotifyAuthorityAndSubjects
+	text := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{}).Text()
+	for _, internal := range []string{"ENISA", "4,25", "aanbeveling", "Aanbeveling", "Adviseur Privacy",
+		b.Assessments[0].Reasoning, nl.Recommendation(breach.RecommendNotifyAuthorityAndSubjects)} {
+		assert.NotContains(t, text, internal)
+	}
+}
+
+// The AP asks for its own categories of personal data: a BSN and an income
+// are boxes of their own there; what falls under none is named as it is.
+func TestAPCategories(t *testing.T) {
+	assert.Equal(t, "naam, adres en woonplaats; financiële gegevens; burgerservicenummer (BSN)",
+		nl.APCategories([]string{"bsn", "naam", "inkomensgegevens", "eigen_bijdrage"}))
+	assert.Equal(t, "gezondheid; overige persoonsgegevens: burgerlijke staat, spraakdata (gespreksopnames) (die ook gezondheid kunnen betreffen)",
+		nl.APCategories([]string{"burgerlijke_staat", "gezondheidsgegevens", "spraakdata"}))
+	assert.Empty(t, nl.APCategories(nil))
 }
