@@ -23,7 +23,7 @@ func (s *Server) registerBreachRoutes(g *echo.Group) {
 // derived from it at the moment of the response.
 type breachResponse struct {
 	*breach.Breach
-	MissingFields []string      `json:"missing_fields"`
+	MissingFields []string             `json:"missing_fields"`
 	Deadlines     breach.SideDeadlines `json:"deadlines"`
 }
 
