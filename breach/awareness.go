@@ -13,6 +13,16 @@ import (
 // ActionAwarenessMoved is the trail entry of a moved start of the 72 hours.
 const ActionAwarenessMoved Action = "breach.awareness_moved"
 
+// AwarenessMove is one move of the start of the 72 hours, kept on the
+// breach for the register: an inspector re-checks the deadline from it.
+type AwarenessMove struct {
+	From    time.Time `json:"from"`
+	To      time.Time `json:"to"`
+	Reason  string    `json:"reason"`
+	MovedAt time.Time `json:"moved_at"`
+	By      string    `json:"by"`
+}
+
 // AwarenessRequest moves the start of the 72-hour clock.
 type AwarenessRequest struct {
 	AwareAt time.Time `json:"aware_at"`
@@ -61,6 +71,7 @@ func (s *Service) MoveAwareness(ctx context.Context, a Actor, id string, req Awa
 		}
 		old, _ := json.Marshal(b.AwareAt)
 		moved, _ := json.Marshal(awareAt)
+		b.AwarenessMoves = append(b.AwarenessMoves, AwarenessMove{From: b.AwareAt, To: awareAt, Reason: req.Reason, MovedAt: now, By: a.Label()})
 		b.AwareAt = awareAt
 		b.record(now, a, ActionAwarenessMoved, req.Reason, []Change{{Field: "aware_at", Old: old, New: moved}})
 		b.RestartAlerts(ClockAuthority, now, s.Schedule)

@@ -139,6 +139,7 @@ type Breach struct {
 	Decisions              []Decision              `json:"decisions,omitempty"`
 	AuthorityNotifications []AuthorityNotification `json:"authority_notifications,omitempty"`
 	SubjectCommunications  []SubjectCommunication  `json:"subject_communications,omitempty"`
+	AwarenessMoves         []AwarenessMove         `json:"awareness_moves,omitempty"`
 	OtherControllers       []OtherController       `json:"other_controllers,omitempty"`
 	Closure                *Closure                `json:"closure,omitempty"`
 

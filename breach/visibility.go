@@ -73,6 +73,7 @@ func (s Side) Visible(b *Breach) *Breach {
 	}
 	c := *b
 	c.Assessments, c.Decisions, c.AuthorityNotifications, c.SubjectCommunications, c.Closure = nil, nil, nil, nil, nil
+	c.AwarenessMoves = nil
 	c.Alerting = Alerting{}
 	c.AwareAt, c.UpdatedAt = time.Time{}, time.Time{}
 	c.Version, c.TrailHash = 0, "" // would count the entries hidden from the trail

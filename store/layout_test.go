@@ -89,6 +89,8 @@ func goldenBreach() *breach.Breach {
 			By: "verantwoordelijke (controller)"}},
 		SubjectCommunications: []breach.SubjectCommunication{{Seq: 1, SentAt: goldenAt(9 * time.Hour), Channel: breach.SubjectLetter,
 			Reached: 150, Text: "Beste heer, mevrouw,", RecordedAt: goldenAt(10 * time.Hour), By: "verantwoordelijke (controller)"}},
+		AwarenessMoves: []breach.AwarenessMove{{From: golden, To: goldenAt(time.Hour), Reason: "Gebeld", MovedAt: goldenAt(2 * time.Hour),
+			By: "adviseur (adviser)"}},
 		OtherControllers: []breach.OtherController{{Name: "Gemeente X", Contact: "privacy@x.example"}},
 		Closure:          &breach.Closure{Outcome: "handled", Reason: "Afgehandeld", ClosedAt: goldenAt(50 * time.Hour), By: "adviseur (adviser)"},
 		Version:          3,

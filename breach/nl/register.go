@@ -116,9 +116,23 @@ var RegisterColumns = []RegisterColumn{
 	{"processor_deadline", "Verwerker binnen 24 uur minimale gegevens volledig", func(b *breach.Breach, now time.Time) string { return string(b.DeadlinesAt(now).Processor.State) }},
 	{"processor_late_by", "Verwerker minimale gegevens te laat", func(b *breach.Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Processor) }},
 	{"aware_at", "Moment van kennisname", func(b *breach.Breach, _ time.Time) string { return registerTime(b.AwareAt) }},
+	{"awareness_moves", "Moment van kennisname verplaatst", func(b *breach.Breach, _ time.Time) string {
+		parts := make([]string, len(b.AwarenessMoves))
+		for i, m := range b.AwarenessMoves {
+			parts[i] = fmt.Sprintf("%s: van %s naar %s door %s (%s)", registerTime(m.MovedAt), registerTime(m.From), registerTime(m.To), m.By, m.Reason)
+		}
+		return strings.Join(parts, " | ")
+	}},
 	{"authority_due_at", "Termijn Autoriteit Persoonsgegevens (72 uur)", func(b *breach.Breach, _ time.Time) string { return registerTime(b.AuthorityDue()) }},
 	{"authority_deadline", "Termijn AP gehaald", func(b *breach.Breach, now time.Time) string { return string(b.DeadlinesAt(now).Authority.State) }},
 	{"authority_late_by", "Termijn AP te laat", func(b *breach.Breach, now time.Time) string { return lateBy(b.DeadlinesAt(now).Authority) }},
+	{"assessments", "Alle beoordelingen", func(b *breach.Breach, _ time.Time) string {
+		parts := make([]string, len(b.Assessments))
+		for i := range b.Assessments {
+			parts[i] = assessmentLine(&b.Assessments[i])
+		}
+		return strings.Join(parts, " | ")
+	}},
 	{"breach_types", "Soort inbreuk", assessed(func(a *breach.Assessment) string {
 		types := make([]string, len(a.BreachTypes))
 		for i, t := range a.BreachTypes {
@@ -294,4 +308,30 @@ func RegisterText(b *breach.Breach, now time.Time) []string {
 		row[i] = value(b, now)
 	}
 	return row
+}
+
+// assessmentLine is one assessment with every input, for the register:
+// an inspector recomputes the score and retraces the advice from it.
+func assessmentLine(a *breach.Assessment) string {
+	types := make([]string, len(a.BreachTypes))
+	for i, t := range a.BreachTypes {
+		types[i] = BreachType(t)
+	}
+	dpc := fmt.Sprintf("DPC %d (standaard %d", a.DPC, a.DPCDefault)
+	if a.DPCReason != "" {
+		dpc += "; " + a.DPCReason
+	}
+	if len(a.DPCAdjustments) > 0 {
+		dpc += "; " + strings.ReplaceAll(DPCAdjustments(a.DPCAdjustments), "\n", "; ")
+	}
+	dpc += ")"
+	line := fmt.Sprintf("%s door %s: %s; %s, EI %s, vertrouwelijkheid %s, integriteit %s, beschikbaarheid %s, kwade opzet %s; "+
+		"onbegrijpelijk %s, hersteld uit back-up %s, betrouwbare ontvanger %s; ernst %s (%s); aanbeveling: %s; conclusie: %s (%s)",
+		registerTime(a.AssessedAt), a.By, strings.Join(types, ", "), dpc, EI(a.EI), CB(a.CB.Confidentiality), CB(a.CB.Integrity),
+		CB(a.CB.Availability), YesNo(&a.CB.Malicious), YesNo(&a.Unintelligible), YesNo(&a.RestoredFromBackup), YesNo(&a.RecipientTrusted),
+		Score(a.Severity.Score), Severity(a.Severity.Level), Advice(a), Risk(a.Risk), a.Reasoning)
+	if a.Deviates() {
+		line += "; afwijking: " + a.DeviationReason
+	}
+	return line
 }

@@ -1,11 +1,13 @@
 package nl_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"datalek/breach"
 	"datalek/breach/nl"
 )
 
@@ -62,4 +64,32 @@ func TestRegisterRowAndText(t *testing.T) {
 	prelim := nl.RegisterText(preliminaryBreach(), formNow)
 	assert.Empty(t, cell(prelim, "severity_score"), "no assessment yet")
 	assert.Empty(t, cell(prelim, "sent_items"), "not given yet")
+}
+
+// An inspector re-checks the register: every assessment with its inputs,
+// and every move of the 72 hours with its reason (issue 9).
+func TestRegisterCanBeRechecked(t *testing.T) {
+	b := completeBreach(t)
+	first := b.Assessments[0]
+	second := first
+	second.Seq, second.DPC, second.DPCAdjustments = 2, 3, []breach.DPCAdjustment{{Factor: breach.FactorPublic, Change: -1, Reason: "Stond al online"}}
+	b.Assessments = append(b.Assessments, second)
+	b.AwarenessMoves = []breach.AwarenessMove{{From: formAt(-50), To: formAt(-60), Reason: "Telefonisch gemeld op vrijdag", MovedAt: formAt(-40), By: "adviseur (adviser)"}}
+	text := nl.RegisterText(b, formNow)
+	cell := func(key string) string {
+		for i, c := range nl.RegisterColumns {
+			if c.Key == key {
+				return text[i]
+			}
+		}
+		t.Fatalf("no column %s", key)
+		return ""
+	}
+	all := cell("assessments")
+	assert.Equal(t, 2, strings.Count(all, "door Adviseur (adviser)"), "both assessments: %s", all)
+	assert.Contains(t, all, "DPC 4 (standaard 4)")
+	assert.Contains(t, all, "DPC 3 (standaard 4; al openbare gegevens -1: Stond al online)")
+	assert.Contains(t, all, "EI maximaal, vertrouwelijkheid beperkt (bekende, beperkte ontvangers)")
+	assert.Contains(t, cell("awareness_moves"), "Telefonisch gemeld op vrijdag")
+	assert.Contains(t, cell("awareness_moves"), "van 2026-11-18T11:00:00+01:00 naar 2026-11-18T01:00:00+01:00")
 }
