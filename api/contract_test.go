@@ -236,14 +236,14 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	as("controller", "POST", b(statuses["new"])+"/authority-notifications", map[string]any{"phase": "initial",
 		"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-2"})
 	as("controller", "POST", b(statuses["decided"])+"/authority-notifications", map[string]any{"phase": "later"})
-	as("controller", "POST", b(statuses["new"])+"/close", map[string]any{"outcome": "handled"})
+	as("controller", "POST", b(statuses["new"])+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 	as("controller", "POST", b(statuses["new"])+"/close", map[string]any{"outcome": "maybe"})
 	as("adviser", "PUT", b(statuses["new"])+"/other-controllers", map[string]any{"controllers": []map[string]string{{"name": ""}}})
 	as("adviser", "GET", b(pid)+"/subjects-letter?format=pdf", nil)
 
 	// Telling the people affected, by every role, and errors.
 	informing, _ := w.breachIn("assessed", false)
-	w.must("controller", "PUT", b(informing)+"/decision", map[string]any{"notify_authority": true, "inform_subjects": "planned"})
+	w.must("controller", "PUT", b(informing)+"/decision", map[string]any{"notify_authority": true, "authority_reasoning": "Risico voor de betrokkenen", "inform_subjects": "planned"})
 	for _, role := range roles {
 		as(role, "POST", b(informing)+"/subject-communications", map[string]any{"sent_at": w.Now.Format(time.RFC3339),
 			"channel": "letter", "reached": 120, "text": "Beste heer, mevrouw, (" + role + ")"})

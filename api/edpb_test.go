@@ -121,7 +121,7 @@ func TestEDPBCases(t *testing.T) {
 			require.Equal(t, c.conclusion, as["recommendation"], "score %v (%v), rules %v", as["severity"], as["dpc"], as["recommendation_rules"])
 
 			notify := c.conclusion != "register_only"
-			decision := map[string]any{"notify_authority": notify}
+			decision := map[string]any{"notify_authority": notify, "authority_reasoning": "Risico voor de betrokkenen (EDPB 01/2021)"}
 			if !notify {
 				decision["authority_reasoning"] = "Waarschijnlijk geen risico (EDPB 01/2021)"
 			}
@@ -143,7 +143,7 @@ func TestEDPBCases(t *testing.T) {
 					"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-" + id[:6]})
 			}
 			if c.informs {
-				res := w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled"})
+				res := w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 				assert.Equal(t, http.StatusConflict, res.Status, "not before the people affected are told")
 				letter := w.do("GET", path+"/subjects-letter?format=text", w.tokens["controller"], nil)
 				require.Equal(t, http.StatusOK, letter.Status)
@@ -151,7 +151,7 @@ func TestEDPBCases(t *testing.T) {
 				w.must("controller", "POST", path+"/subject-communications", map[string]any{"sent_at": w.Now.Format(time.RFC3339),
 					"channel": "letter", "reached": 1, "text": string(letter.Body)})
 			}
-			w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled"})
+			w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 		})
 	}
 

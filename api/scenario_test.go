@@ -85,16 +85,16 @@ func TestScenarios(t *testing.T) {
 	assert.EqualValues(t, 4, as["dpc"], "health data: DPC 4 by default")
 	assert.Equal(t, map[string]any{"score": 3.25, "level": "high"}, as["severity"])
 	assert.Equal(t, "notify_authority_and_subjects", as["recommendation"])
-	res = w.do("PUT", lp+"/decision", w.tokens["controller"], map[string]any{"notify_authority": true, "inform_subjects": "no", "subjects_reasoning": "liever niet"})
+	res = w.do("PUT", lp+"/decision", w.tokens["controller"], map[string]any{"notify_authority": true, "authority_reasoning": "Hoog risico", "inform_subjects": "no", "subjects_reasoning": "liever niet"})
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status, "high risk: not informing needs an exemption")
 	assert.Equal(t, []string{"subjects_exemption"}, fieldNames(t, res.JSON(t)))
-	w.must("controller", "PUT", lp+"/decision", map[string]any{"notify_authority": true, "inform_subjects": "yes"})
+	w.must("controller", "PUT", lp+"/decision", map[string]any{"notify_authority": true, "authority_reasoning": "Risico voor de betrokkenen", "inform_subjects": "yes"})
 	w.must("controller", "POST", lp+"/authority-notifications", map[string]any{"phase": "initial",
 		"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-2026-118233", "note": "Eerste melding via het meldformulier"})
 	w.Now = w.Now.Add(48 * time.Hour)
 	w.must("controller", "POST", lp+"/authority-notifications", map[string]any{"phase": "supplement",
 		"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-2026-118233", "note": "Betrokkene is gebeld en per brief geïnformeerd"})
-	res = w.do("POST", lp+"/close", w.tokens["controller"], map[string]any{"outcome": "handled"})
+	res = w.do("POST", lp+"/close", w.tokens["controller"], map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 	assert.Equal(t, http.StatusConflict, res.Status, "decided to inform the person affected, and no communication recorded")
 	letterText := w.do("GET", lp+"/subjects-letter?format=text", w.tokens["adviser"], nil)
 	require.Equal(t, http.StatusOK, letterText.Status)
@@ -104,7 +104,7 @@ func TestScenarios(t *testing.T) {
 	}
 	w.must("controller", "POST", lp+"/subject-communications", map[string]any{"sent_at": w.Now.Format(time.RFC3339),
 		"channel": "letter", "reached": 1, "text": string(letterText.Body)})
-	w.must("controller", "POST", lp+"/close", map[string]any{"outcome": "handled"})
+	w.must("controller", "POST", lp+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 
 	// 2. A stolen laptop with an encrypted disk.
 	laptop := w.must("supplier", "POST", "/api/v1/breaches", report(func(r map[string]any) {
@@ -160,7 +160,7 @@ func TestScenarios(t *testing.T) {
 	w.must("controller", "PUT", rp+"/decision", map[string]any{"notify_authority": false,
 		"authority_reasoning": "Geen risico na volledig herstel zonder exfiltratie; vastgelegd in het register",
 		"inform_subjects":     "no", "subjects_reasoning": "Geen risico voor de betrokkenen"})
-	w.must("controller", "POST", rp+"/close", map[string]any{"outcome": "handled"})
+	w.must("controller", "POST", rp+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 
 	// A report that turns out not to be a breach stays in the register too.
 	none := w.must("supplier", "POST", "/api/v1/breaches", exampleReport(w.Now))["id"].(string)
@@ -294,7 +294,7 @@ func TestDecisionAndClosingRules(t *testing.T) {
 	id, _ := w.breachIn("assessed", false)
 	path := "/api/v1/breaches/" + id
 	w.must("controller", "PUT", path+"/decision", notifyDecision)
-	res := w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled"})
+	res := w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 	assert.Equal(t, http.StatusConflict, res.Status, "a decision to notify that was not carried out cannot be closed away")
 
 	// A new assessment reopens the decision; a higher risk then demands the exemption.
@@ -328,7 +328,7 @@ func TestDecisionAndClosingRules(t *testing.T) {
 	w.must("adviser", "POST", path+"/assessments", riskAssessment)
 	w.must("controller", "PUT", path+"/decision", map[string]any{"notify_authority": false, "authority_reasoning": "Te weinig bekend, gering",
 		"inform_subjects": "no", "subjects_reasoning": "Gering"})
-	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled"})
+	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 	rows := registerRows(t, w, "")
 	row := rowOf(rows, prelim)
 	assert.Equal(t, "verstreken", row["processor_deadline"], "missed, not stopped")

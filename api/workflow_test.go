@@ -36,7 +36,7 @@ var riskAssessment = map[string]any{
 	"deviation_reason": "Melden ook als de ernst laag uitvalt: niet alle brieven zijn terug",
 }
 
-var notifyDecision = map[string]any{"notify_authority": true, "inform_subjects": "no",
+var notifyDecision = map[string]any{"notify_authority": true, "authority_reasoning": "Risico voor de betrokkenen", "inform_subjects": "no",
 	"subjects_reasoning": "Geen hoog risico; ontvangers hebben de brieven vernietigd"}
 
 // must sends a request that has to succeed.
@@ -257,7 +257,7 @@ func TestSubjectCommunications(t *testing.T) {
 	assert.Equal(t, []string{"sent_at"}, fieldNames(t, res.JSON(t)), "before the breach was detected")
 	assert.Equal(t, http.StatusForbidden, w.do("POST", path+"/subject-communications", w.tokens["supplier"], sent).Status)
 
-	res = w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled"})
+	res = w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 	assert.Equal(t, http.StatusConflict, res.Status, "decided to inform them, not done")
 	assert.Contains(t, res.JSON(t)["detail"], "geen bericht aan hen vastgelegd")
 
@@ -265,7 +265,7 @@ func TestSubjectCommunications(t *testing.T) {
 	assert.EqualValues(t, 1, c["seq"])
 	assert.EqualValues(t, 150, c["reached"])
 	assert.Equal(t, "letter", c["channel"])
-	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled"})
+	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 
 	staff := w.must("controller", "GET", path, nil)
 	assert.Len(t, staff["subject_communications"], 1)
@@ -311,4 +311,20 @@ func TestInstantsThatCannotBeTrue(t *testing.T) {
 	res = notification(received.Add(-time.Minute), "De opdrachtgever ontdekte het lek zelf en meldde direct")
 	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
 	assert.Equal(t, "De opdrachtgever ontdekte het lek zelf en meldde direct", res.JSON(t)["early_reason"])
+}
+
+// Decisions and closings carry their reasons, whatever they decide: the
+// register an inspector re-checks shows why (issue 9).
+func TestDecisionsAndClosingsNeedTheirReasons(t *testing.T) {
+	w := newWorkflow(t)
+	id, _ := w.breachIn("assessed", false)
+	path := "/api/v1/breaches/" + id
+	res := w.do("PUT", path+"/decision", w.tokens["controller"], map[string]any{"notify_authority": true, "inform_subjects": "planned"})
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"authority_reasoning"}, fieldNames(t, res.JSON(t)), "also when notifying")
+	w.must("controller", "PUT", path+"/decision", map[string]any{"notify_authority": false, "authority_reasoning": "Gering",
+		"inform_subjects": "no", "subjects_reasoning": "Gering"})
+	res = w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled"})
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"reason"}, fieldNames(t, res.JSON(t)), "also when handled")
 }

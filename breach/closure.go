@@ -37,8 +37,8 @@ const (
 	OutcomeNoBreach Outcome = "no_breach" // no personal-data breach after all
 )
 
-// Close closes a breach: as handled once decided, or as no breach at all
-// before a decision, with a reason. It stays in the register either way.
+// Close closes a breach, with a reason: as handled once decided, or as no
+// breach at all before a decision. It stays in the register either way.
 // Errors: EFORBIDDEN, ENOTFOUND, ECONFLICT, EINVALID.
 func (s *Service) Close(ctx context.Context, a Actor, id string, req CloseRequest) (*Breach, error) {
 	// The role first (triage checks it again): a wrong role is 403 whatever the body.
@@ -55,7 +55,7 @@ func (s *Service) Close(ctx context.Context, a Actor, id string, req CloseReques
 		p.Add("outcome", "moet handled of no_breach zijn")
 	}
 	reason := strings.TrimSpace(req.Reason)
-	text(&p, "reason", reason, maxText, req.Outcome == OutcomeNoBreach)
+	text(&p, "reason", reason, maxText, true) // the register shows why, however it was closed (issue 9)
 	if err := p.Err("Het afsluiten is niet geldig."); err != nil {
 		return nil, err
 	}

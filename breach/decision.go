@@ -81,8 +81,8 @@ func (b *Breach) LatestDecision() *Decision {
 	return nil
 }
 
-// Decide records the controller's decision. Not notifying the AP needs
-// reasoning; when the adviser concluded high risk, not informing the data
+// Decide records the controller's decision. Notifying the AP or not needs
+// reasoning, which the register keeps; when the adviser concluded high risk, not informing the data
 // subjects needs an Art. 34(3) exemption; "no" always needs reasoning. The
 // decision stops the 72-hour reminders. Errors: EFORBIDDEN, ENOTFOUND,
 // ECONFLICT, EINVALID.
@@ -95,8 +95,8 @@ func (s *Service) Decide(ctx context.Context, a Actor, id string, req DecisionRe
 			p.Add("notify_authority", "is verplicht: true of false")
 		} else {
 			d.NotifyAuthority = *req.NotifyAuthority
-			if !d.NotifyAuthority && d.AuthorityReasoning == "" {
-				p.Add("authority_reasoning", "is verplicht als het datalek niet wordt gemeld bij de Autoriteit Persoonsgegevens")
+			if d.AuthorityReasoning == "" { // the register shows why, either way (issue 9)
+				p.Add("authority_reasoning", "is verplicht: waarom het datalek wel of niet wordt gemeld bij de Autoriteit Persoonsgegevens")
 			}
 		}
 		text(&p, "authority_reasoning", d.AuthorityReasoning, maxText, false)

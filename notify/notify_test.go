@@ -318,7 +318,7 @@ func TestEveryNoticeComposes(t *testing.T) {
 		EI: "significant", CB: breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "none"},
 		Consequences: "Bekende ontvangers", Risk: breach.RiskSome, Reasoning: "Brieven retour", DeviationReason: "Niet alle brieven retour"})
 	step(err)
-	_, err = w.svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptrTo(true), InformSubjects: "planned"})
+	_, err = w.svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptrTo(true), AuthorityReasoning: "Risico", InformSubjects: "planned"})
 	step(err)
 	_, err = w.svc.RecordAuthorityNotification(ctx, controller, b.ID, breach.AuthorityNotificationRequest{Phase: "initial",
 		SubmittedAt: w.now, Reference: "AP-77", DelayReason: "Omvang laat duidelijk"})
@@ -326,7 +326,7 @@ func TestEveryNoticeComposes(t *testing.T) {
 	_, err = w.svc.RecordSubjectCommunication(ctx, controller, b.ID, breach.SubjectCommunicationRequest{SentAt: w.now,
 		Channel: breach.SubjectLetter, Reached: ptrTo(150), Text: "Beste heer, mevrouw,\nUw brief is bij een ander terechtgekomen."})
 	step(err)
-	_, err = w.svc.Close(ctx, controller, b.ID, breach.CloseRequest{Outcome: "handled"})
+	_, err = w.svc.Close(ctx, controller, b.ID, breach.CloseRequest{Outcome: "handled", Reason: "Afgehandeld"})
 	step(err)
 	_, err = w.svc.Digest(ctx)
 	step(err)

@@ -128,7 +128,7 @@ func TestDecisionStopsTheAuthorityRemindersAndQuestionsHaveTheirOwn(t *testing.T
 		EI: "limited", CB: breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "none"},
 		Consequences: "beperkt", Risk: breach.RiskSome, Reasoning: "bekende ontvangers", DeviationReason: "niet alle brieven terug"})
 	require.NoError(t, err)
-	_, err = svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptr(true), InformSubjects: "no", SubjectsReasoning: "geen hoog risico"})
+	_, err = svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptr(true), AuthorityReasoning: "Risico", InformSubjects: "no", SubjectsReasoning: "geen hoog risico"})
 	require.NoError(t, err)
 
 	// Past the question's due time and the 72 hours: only the question alerts.
