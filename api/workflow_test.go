@@ -328,3 +328,31 @@ func TestDecisionsAndClosingsNeedTheirReasons(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
 	assert.Equal(t, []string{"reason"}, fieldNames(t, res.JSON(t)), "also when handled")
 }
+
+// The AP facts of an assessment are checked like every other input, and
+// fill the AP form (issue 9).
+func TestAPFactsOfAnAssessment(t *testing.T) {
+	w := newWorkflow(t)
+	id, _ := w.breachIn("triage", false)
+	path := "/api/v1/breaches/" + id
+	a := map[string]any{}
+	for k, v := range riskAssessment {
+		a[k] = v
+	}
+	a["ap_facts"] = map[string]any{"nature": []string{"read", "read", "peek"}, "cause_category": "bad luck", "records_min": 10,
+		"records_max": 5, "groups": []string{"aliens"}, "ended_at": w.Now.Add(-1000 * time.Hour).Format(time.RFC3339)}
+	res := w.do("POST", path+"/assessments", w.tokens["adviser"], a)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"ap_facts.nature[1]", "ap_facts.nature[2]", "ap_facts.cause_category", "ap_facts.records_max",
+		"ap_facts.groups[0]", "ap_facts.ended_at"}, fieldNames(t, res.JSON(t)))
+
+	a["ap_facts"] = map[string]any{"nature": []string{"read", "copy"}, "cause_category": "wrong_address", "records_min": 150,
+		"records_max": 180, "groups": []string{"clients", "minors"}, "police_reported": false, "cross_border": false}
+	w.must("adviser", "POST", path+"/assessments", a)
+	form := w.do("GET", path+"/authority-form?format=text", w.tokens["adviser"], nil)
+	require.Equal(t, http.StatusOK, form.Status)
+	for _, want := range []string{"lezen, kopiëren", "brief of e-mail naar het verkeerde adres", "150 tot 180", "klanten, minderjarigen",
+		"Gaat het om kwetsbare groepen (zoals minderjarigen of patiënten)?: ja", "politie: nee"} {
+		assert.Contains(t, string(form.Body), want)
+	}
+}

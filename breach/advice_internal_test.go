@@ -3,6 +3,7 @@ package breach
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,7 +85,7 @@ func TestAdviceFollowsTheEDPB(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.req.Consequences, tt.req.Reasoning, tt.req.DeviationReason = "x", "x", "x"
 			tt.req.Risk = RiskNone
-			as, err := tt.b.assessment(tt.req)
+			as, err := tt.b.assessment(tt.req, adviceNow)
 			require.NoError(t, err)
 			assert.Equal(t, tt.advice, as.Recommendation, "score %v (%s)", as.Severity.Score, as.Severity.Level)
 			assert.Equal(t, tt.rules, as.Rules)
@@ -97,11 +98,11 @@ func TestAdviceFollowsTheEDPB(t *testing.T) {
 func TestAdviceFlags(t *testing.T) {
 	req := AssessmentRequest{BreachTypes: []BreachType{TypeConfidentiality}, EI: EILimited, Consequences: "x", Reasoning: "x",
 		Risk: RiskSome, DeviationReason: "x", CB: Circumstances{Confidentiality: ConfidentialityLimited, Integrity: IntegrityNone, Availability: AvailabilityNone}}
-	as, err := adviceBreach([]string{"naam"}, 999, DispositionNotReturned).assessment(req)
+	as, err := adviceBreach([]string{"naam"}, 999, DispositionNotReturned).assessment(req, adviceNow)
 	require.NoError(t, err)
 	assert.Empty(t, as.Flags)
 	req.DPCAdjustments = []DPCAdjustment{{Factor: FactorVulnerable, Change: 1, Reason: "Cliënten in de langdurige zorg"}}
-	as, err = adviceBreach([]string{"naam"}, 1000, DispositionNotReturned).assessment(req)
+	as, err = adviceBreach([]string{"naam"}, 1000, DispositionNotReturned).assessment(req, adviceNow)
 	require.NoError(t, err)
 	assert.Equal(t, []AdviceFlag{FlagManySubjects, FlagVulnerable}, as.Flags)
 	assert.Equal(t, 2, as.DPC, "the base score 1, raised by one")
@@ -116,7 +117,7 @@ func TestAssessmentInputs(t *testing.T) {
 	b := adviceBreach([]string{"naam", "inkomensgegevens"}, 10, DispositionNotReturned) // base score 3
 	fields := func(req AssessmentRequest) []string {
 		t.Helper()
-		_, err := b.assessment(req)
+		_, err := b.assessment(req, adviceNow)
 		var e *Error
 		require.ErrorAs(t, err, &e)
 		var names []string
@@ -125,7 +126,7 @@ func TestAssessmentInputs(t *testing.T) {
 		}
 		return names
 	}
-	as, err := b.assessment(base)
+	as, err := b.assessment(base, adviceNow)
 	require.NoError(t, err)
 	assert.Equal(t, RecommendNotifyAuthorityAndSubjects, as.Recommendation, "3 × 1 + 0.5 = 3.5: high")
 	assert.False(t, as.Deviates())
@@ -133,7 +134,7 @@ func TestAssessmentInputs(t *testing.T) {
 	req := base
 	req.DPCAdjustments = []DPCAdjustment{{Factor: FactorContext, Change: 1, Reason: "CAK-cliënt: langdurige zorg"},
 		{Factor: FactorVolume, Change: 3, Reason: "Volledige dossiers"}}
-	as, err = b.assessment(req)
+	as, err = b.assessment(req, adviceNow)
 	require.NoError(t, err)
 	assert.Equal(t, 4, as.DPC, "3 + 1 + 3, kept within 1 to 4")
 	assert.Equal(t, 3, as.DPCDefault)
@@ -151,10 +152,13 @@ func TestAssessmentInputs(t *testing.T) {
 	req.DeviationReason = "  "
 	assert.Equal(t, []string{"deviation_reason"}, fields(req))
 	req.DeviationReason = "De ontvanger is een collega-overheid met geheimhoudingsplicht"
-	as, err = b.assessment(req)
+	as, err = b.assessment(req, adviceNow)
 	require.NoError(t, err)
 	assert.True(t, as.Deviates())
 	assert.True(t, strings.HasPrefix(as.DeviationReason, "De ontvanger"))
 }
 
 func ptrInt(v int) *int { return &v }
+
+// adviceNow is the moment the advice tests assess at.
+var adviceNow = time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)

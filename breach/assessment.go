@@ -55,6 +55,8 @@ type Assessment struct {
 	// DeviationReason is why the adviser's conclusion differs from the
 	// recommendation; required when it does.
 	DeviationReason string `json:"deviation_reason,omitempty"`
+	// APFacts are the facts of the AP's form that nobody else records.
+	APFacts *APFacts `json:"ap_facts,omitempty"`
 }
 
 // Risk is the adviser's conclusion: no risk (register only), a risk (notify
@@ -82,6 +84,7 @@ type AssessmentRequest struct {
 	Risk               Risk            `json:"risk"`
 	Reasoning          string          `json:"reasoning"`
 	DeviationReason    string          `json:"deviation_reason,omitempty"`
+	APFacts            *APFacts        `json:"ap_facts,omitempty"`
 }
 
 // LatestAssessment returns the assessment that counts, or nil.
@@ -97,7 +100,7 @@ func (b *Breach) LatestAssessment() *Assessment {
 // Errors: EFORBIDDEN, ENOTFOUND, ECONFLICT, EINVALID.
 func (s *Service) Assess(ctx context.Context, a Actor, id string, req AssessmentRequest) (*Breach, error) {
 	return s.triage(ctx, a, id, actAssess, func(b *Breach, now time.Time) error {
-		as, err := b.assessment(req)
+		as, err := b.assessment(req, now)
 		if err != nil {
 			return err
 		}
@@ -111,7 +114,7 @@ func (s *Service) Assess(ctx context.Context, a Actor, id string, req Assessment
 }
 
 // assessment validates a request against the breach and computes the score.
-func (b *Breach) assessment(req AssessmentRequest) (Assessment, error) {
+func (b *Breach) assessment(req AssessmentRequest, now time.Time) (Assessment, error) {
 	var p Problems
 	if len(req.BreachTypes) == 0 {
 		p.Add("breach_types", "noem ten minste een van confidentiality, integrity, availability")
@@ -127,7 +130,8 @@ func (b *Breach) assessment(req AssessmentRequest) (Assessment, error) {
 		DPCAdjustments: req.DPCAdjustments, EI: req.EI, CB: req.CB, Unintelligible: req.Unintelligible,
 		RestoredFromBackup: req.RestoredFromBackup, RecipientTrusted: req.RecipientTrusted,
 		Consequences: strings.TrimSpace(req.Consequences), Risk: req.Risk, Reasoning: strings.TrimSpace(req.Reasoning),
-		DeviationReason: strings.TrimSpace(req.DeviationReason)}
+		DeviationReason: strings.TrimSpace(req.DeviationReason), APFacts: req.APFacts}
+	as.APFacts.validate(&p, b, now)
 	for i := range as.DPCAdjustments {
 		as.DPCAdjustments[i].Reason = strings.TrimSpace(as.DPCAdjustments[i].Reason)
 	}

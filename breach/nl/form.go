@@ -62,6 +62,10 @@ func (s *FormSection) add(question, answer, source string) {
 func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.ControllerProfile) *AuthorityForm {
 	f := &AuthorityForm{BreachID: b.ID, Reference: b.Reference, Sections: make([]FormSection, 0, 10)}
 	as, dec := b.LatestAssessment(), b.LatestDecision()
+	facts := &breach.APFacts{}
+	if as != nil && as.APFacts != nil {
+		facts = as.APFacts
+	}
 	section := func(n int, title string, fill func(s *FormSection)) {
 		s := FormSection{Number: n, Title: title, Fields: []FormField{}}
 		fill(&s)
@@ -114,6 +118,11 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 		}
 		s.add("Wanneer is de organisatie op de hoogte geraakt van het datalek?", aware, SourceService)
 		s.add("Is het datalek nog gaande?", YesNo(b.Ongoing), SourceReport)
+		ended, source := timeText(facts.EndedAt), SourceAssessment
+		if ended == "" && b.Ongoing != nil && *b.Ongoing {
+			ended, source = "nog niet: het datalek is nog gaande", SourceReport
+		}
+		s.add("Wanneer is het datalek geëindigd?", ended, source)
 	})
 
 	section(3, "Aard van het datalek", func(s *FormSection) {
@@ -127,7 +136,13 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 		}
 		s.add("Om welk soort inbreuk gaat het? (vertrouwelijkheid, integriteit, beschikbaarheid)", types, SourceAssessment)
 		nature := ""
-		if as != nil {
+		if len(facts.Nature) > 0 {
+			parts := make([]string, len(facts.Nature))
+			for i, n := range facts.Nature {
+				parts[i] = APNature(n)
+			}
+			nature = strings.Join(parts, ", ")
+		} else if as != nil {
 			var parts []string
 			for _, t := range as.BreachTypes {
 				parts = append(parts, apNature[t])
@@ -135,6 +150,7 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 			nature = strings.Join(parts, "; ")
 		}
 		s.add("Wat is de aard van het datalek? (lezen, kopiëren, veranderen, verwijderen of vernietigen, diefstal)", nature, SourceAssessment)
+		s.add("Wat is de oorzaak of de soort van het incident?", CauseCategory(facts.CauseCategory), SourceAssessment)
 		s.add("Wat is er gebeurd? (omschrijving en oorzaak)", b.Cause, SourceReport)
 		s.add("Welke uitingen zijn verstuurd?", SentItems(b.SentItems), SourceReport)
 		s.add("Zijn de uitingen vernietigd of teruggestuurd?", Disposition(b.ItemDisposition), SourceReport)
@@ -157,11 +173,27 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 			}
 		}
 		s.add("Gaat het om bijzondere persoonsgegevens of strafrechtelijke gegevens? Zo ja, welke?", special, SourceReport)
-		s.add("Om hoeveel persoonsgegevens (records) gaat het bij benadering?", recordsText(b.SentItems), SourceReport)
+		if facts.RecordsMin != nil || facts.RecordsMax != nil {
+			s.add("Om hoeveel persoonsgegevens (records) gaat het bij benadering?", Subjects(facts.RecordsMin, facts.RecordsMax), SourceAssessment)
+		} else {
+			s.add("Om hoeveel persoonsgegevens (records) gaat het bij benadering?", recordsText(b.SentItems), SourceReport)
+		}
 	})
 
 	section(5, "Betrokkenen", func(s *FormSection) {
-		s.add("Om welke groepen betrokkenen gaat het?", "", "")
+		groups, vulnerable := "", ""
+		if len(facts.Groups) > 0 {
+			parts := make([]string, len(facts.Groups))
+			for i, g := range facts.Groups {
+				parts[i] = SubjectGroup(g)
+			}
+			groups, vulnerable = strings.Join(parts, ", "), "nee"
+			if facts.Vulnerable() {
+				vulnerable = "ja"
+			}
+		}
+		s.add("Om welke groepen betrokkenen gaat het?", groups, SourceAssessment)
+		s.add("Gaat het om kwetsbare groepen (zoals minderjarigen of patiënten)?", vulnerable, SourceAssessment)
 		s.add("Om hoeveel betrokkenen gaat het minimaal?", countText(b.SubjectsMin), SourceReport)
 		s.add("Om hoeveel betrokkenen gaat het maximaal?", countText(b.SubjectsMax), SourceReport)
 	})
@@ -172,6 +204,8 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 			unintelligible = YesNo(&as.Unintelligible)
 			if !as.Unintelligible {
 				how = "niet van toepassing (de gegevens waren niet onbegrijpelijk gemaakt)"
+			} else {
+				how = facts.Protection
 			}
 		}
 		s.add("Waren de persoonsgegevens versleuteld, gehasht of op een andere manier onbegrijpelijk of ontoegankelijk gemaakt voor onbevoegden?",
@@ -221,7 +255,7 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 			s.add("Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?", "", "")
 		}
 		s.add("Welke maatregelen zijn genomen of worden voorgesteld om het datalek te verhelpen en de gevolgen te beperken?", b.Measures, SourceReport)
-		s.add("Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?", "", "")
+		s.add("Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?", YesNo(facts.CrossBorder), SourceAssessment)
 	})
 
 	section(9, "Overige informatie", func(s *FormSection) {
@@ -237,6 +271,14 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 			notified = strings.Join(parts, "; ")
 		}
 		s.add("Eerdere meldingen van dit datalek bij de Autoriteit Persoonsgegevens", notified, SourceService)
+		others := ""
+		if facts.PoliceReported != nil {
+			others = "politie: " + YesNo(facts.PoliceReported)
+			if facts.OtherAuthorities != "" {
+				others += "; andere instanties: " + facts.OtherAuthorities
+			}
+		}
+		s.add("Is het datalek ook gemeld bij de politie of een andere instantie (zoals een sector-CSIRT of een andere toezichthouder in de EU)?", others, SourceAssessment)
 		s.add("Eigen kenmerk van het datalek", b.Reference, SourceService)
 		s.add("Contractreferentie van de verwerker", b.ContractReference, SourceReport)
 		open := "geen"

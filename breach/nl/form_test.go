@@ -145,10 +145,14 @@ func TestAuthorityFormComplete(t *testing.T) {
 		"1. Contactgegevens: Naam van de organisatie (verwerkingsverantwoordelijke)",
 		"1. Contactgegevens: Wie meldt het datalek namens de organisatie? (naam, functie, telefoonnummer, e-mailadres)",
 		"1. Contactgegevens: Contactpersoon voor de Autoriteit Persoonsgegevens (naam, functie, telefoonnummer, e-mailadres)",
+		"2. Tijdlijn: Wanneer is het datalek geëindigd?",
+		"3. Aard van het datalek: Wat is de oorzaak of de soort van het incident?",
 		"5. Betrokkenen: Om welke groepen betrokkenen gaat het?",
+		"5. Betrokkenen: Gaat het om kwetsbare groepen (zoals minderjarigen of patiënten)?",
 		"8. Vervolgacties: Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?",
 		"8. Vervolgacties: Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?",
-	}, f.Missing, "the decision is to inform them: when and how it was done is asked too")
+		"9. Overige informatie: Is het datalek ook gemeld bij de politie of een andere instantie (zoals een sector-CSIRT of een andere toezichthouder in de EU)?",
+	}, f.Missing, "without the profile and the AP facts; and the decision is to inform them: when and how it was done is asked too")
 
 	tests := []struct {
 		section  int
@@ -245,8 +249,11 @@ func TestAuthorityFormPreliminary(t *testing.T) {
 			assert.Contains(t, f.Missing, breachFormMissing(f.Sections[m.section], fl))
 		})
 	}
-	// And the service cannot know these either.
-	assert.Len(t, f.Missing, len(missing)+5)
+	// And these, which the controller's profile and the adviser's AP facts
+	// answer: the organisation, who files, the contact, the end of the
+	// breach, the cause, the groups and whether they are vulnerable,
+	// cross-border, the police.
+	assert.Len(t, f.Missing, len(missing)+9)
 
 	// What the preliminary report does say is filled in.
 	assert.Equal(t, "nieuwe melding", field(t, f, 0, "nieuwe melding, een vervolgmelding").Answer)
@@ -428,4 +435,60 @@ func TestAPCategories(t *testing.T) {
 	assert.Equal(t, "gezondheid; overige persoonsgegevens: burgerlijke staat, spraakdata (gespreksopnames) (die ook gezondheid kunnen betreffen)",
 		nl.APCategories([]string{"burgerlijke_staat", "gezondheidsgegevens", "spraakdata"}))
 	assert.Empty(t, nl.APCategories(nil))
+}
+
+// For a breach whose every fact is recorded (the report, the controller's
+// profile, an assessment with the AP facts, the decision, the notification
+// and the letter to the people affected), the form answers every question:
+// nothing is left open.
+func TestAuthorityFormAnswersEveryQuestion(t *testing.T) {
+	b := completeBreach(t)
+	police := false
+	crossBorder := false
+	end := formAt(-50)
+	b.Assessments[0].Unintelligible = true
+	b.Assessments[0].APFacts = &breach.APFacts{Nature: []breach.APNature{breach.NatureRead}, CauseCategory: breach.CauseWrongAddress,
+		RecordsMin: formInt(150), RecordsMax: formInt(180), Groups: []breach.SubjectGroup{breach.GroupClients},
+		Protection: "Niet versleuteld: papieren brieven", EndedAt: &end, PoliceReported: &police, CrossBorder: &crossBorder}
+	b.SubjectCommunications = []breach.SubjectCommunication{{Seq: 1, SentAt: formAt(-10), Channel: breach.SubjectLetter, Reached: 150,
+		Text: "Beste heer, mevrouw,"}}
+	profile := breach.ControllerProfile{Name: "CAK", DPO: "M. Jansen, fg@hetcak.example", Notifier: "A. de Boer, datalekken@hetcak.example"}
+	f := nl.NewAuthorityForm(b, formNow, profile)
+	assert.Empty(t, f.Missing)
+	assert.NotContains(t, f.Text(), nl.FormPlaceholder)
+	assert.Equal(t, "lezen", field(t, f, 3, "aard van het datalek").Answer)
+	assert.Equal(t, "brief of e-mail naar het verkeerde adres", field(t, f, 3, "soort van het incident").Answer)
+	assert.Equal(t, "150 tot 180", field(t, f, 4, "records").Answer)
+	assert.Equal(t, "nee", field(t, f, 5, "kwetsbare groepen").Answer)
+	assert.Equal(t, "politie: nee", field(t, f, 9, "politie").Answer)
+}
+
+// The form asks what the AP's form asks, section by section, as
+// ../shared/design/DOMAIN.md summarises it: each question there has a field
+// here (issue 9).
+func TestAuthorityFormFollowsTheAPForm(t *testing.T) {
+	f := nl.NewAuthorityForm(completeBreach(t), formNow, breach.ControllerProfile{})
+	asked := map[int][]string{
+		0: {"Onder welke wet", "nieuwe melding, een vervolgmelding", "Meldingsnummer", "later dan 72 uur"},
+		1: {"Naam van de organisatie", "Wie meldt", "Contactpersoon voor de Autoriteit Persoonsgegevens", "verwerker bij het datalek betrokken"},
+		2: {"plaatsgevonden", "nog gaande", "geëindigd", "ontdekt", "later dan 72 uur"},
+		3: {"Wat is er gebeurd", "aard van het datalek", "oorzaak"},
+		4: {"categorieën van het meldformulier", "bijzondere persoonsgegevens", "records"},
+		5: {"minimaal", "maximaal", "groepen", "kwetsbare groepen"},
+		6: {"versleuteld, gehasht", "op welke manier"},
+		7: {"vertrouwelijkheid, integriteit en beschikbaarheid", "gevolgen (schade)", "ernstig"},
+		8: {"betrokkenen geïnformeerd", "Wanneer, hoe en hoeveel", "maatregelen", "grensoverschrijdende"},
+		9: {"politie"},
+	}
+	for section, questions := range asked {
+		for _, q := range questions {
+			found := false
+			for _, s := range f.Sections {
+				for _, fl := range s.Fields {
+					found = found || (s.Number == section || section == 2 && s.Number == 0) && strings.Contains(fl.Question, q)
+				}
+			}
+			assert.True(t, found, "section %d asks %q", section, q)
+		}
+	}
 }

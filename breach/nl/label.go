@@ -57,6 +57,15 @@ var (
 	outcomes        = map[breach.Outcome]string{breach.OutcomeHandled: "afgehandeld", breach.OutcomeNoBreach: "geen datalek"}
 	subjectChannels = map[breach.SubjectChannel]string{breach.SubjectLetter: "per brief", breach.SubjectEmail: "per e-mail",
 		breach.SubjectSMS: "per sms", breach.SubjectPhone: "telefonisch", breach.SubjectPublicNotice: "met een openbare mededeling"}
+	apNatures = map[breach.APNature]string{breach.NatureRead: "lezen", breach.NatureCopy: "kopiëren", breach.NatureChange: "veranderen",
+		breach.NatureDelete: "verwijderen of vernietigen", breach.NatureTheft: "diefstal"}
+	causeCategories = map[breach.CauseCategory]string{
+		breach.CauseLostOrStolen: "verlies of diefstal van een apparaat of papier", breach.CauseHacking: "hacking, malware of phishing",
+		breach.CauseWrongRecipient: "persoonsgegevens verstuurd naar of getoond aan de verkeerde ontvanger",
+		breach.CauseDisclosure:     "onbevoegde openbaarmaking", breach.CauseWrongAddress: "brief of e-mail naar het verkeerde adres",
+		breach.CauseOther: "anders"}
+	subjectGroups = map[breach.SubjectGroup]string{breach.GroupClients: "klanten", breach.GroupEmployees: "medewerkers",
+		breach.GroupMinors: "minderjarigen", breach.GroupPatients: "patiënten", breach.GroupOtherVulnerable: "andere kwetsbare groepen"}
 	deadlineStates = map[breach.DeadlineState]string{breach.DeadlineRunning: "loopt", breach.DeadlineOverdue: "verstreken",
 		breach.DeadlineMet: "gehaald", breach.DeadlineLate: "te laat gehaald", breach.DeadlineStopped: "niet meer van toepassing"}
 	adviceRules = map[breach.AdviceRule]string{
@@ -179,6 +188,15 @@ func Mail(kind breach.NoticeKind, alert breach.AlertKind) string {
 	}
 	return label(notices, kind)
 }
+
+// APNature is the AP form's name of a nature of a breach.
+func APNature(n breach.APNature) string { return label(apNatures, n) }
+
+// CauseCategory is the AP form's name of a cause.
+func CauseCategory(c breach.CauseCategory) string { return label(causeCategories, c) }
+
+// SubjectGroup is the AP form's name of a group of people affected.
+func SubjectGroup(g breach.SubjectGroup) string { return label(subjectGroups, g) }
 
 // DeadlineState names where a deadline stands.
 func DeadlineState(s breach.DeadlineState) string { return label(deadlineStates, s) }

@@ -1,0 +1,129 @@
+package breach
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The facts the AP's notification form asks that neither the supplier's
+// report nor the ENISA inputs hold: recorded by the adviser with an
+// assessment, each optional, each answering a question of the form.
+
+// APNature is the AP form's nature of a breach (section 3).
+type APNature string
+
+const (
+	NatureRead   APNature = "read"   // lezen
+	NatureCopy   APNature = "copy"   // kopiëren
+	NatureChange APNature = "change" // veranderen
+	NatureDelete APNature = "delete" // verwijderen of vernietigen
+	NatureTheft  APNature = "theft"  // diefstal
+)
+
+// APNatures lists them in the form's order.
+var APNatures = []APNature{NatureRead, NatureCopy, NatureChange, NatureDelete, NatureTheft}
+
+// CauseCategory is the AP form's cause or kind of incident (section 3).
+type CauseCategory string
+
+const (
+	CauseLostOrStolen   CauseCategory = "lost_or_stolen"  // a device or paper lost or stolen
+	CauseHacking        CauseCategory = "hacking"         // hacking, malware or phishing
+	CauseWrongRecipient CauseCategory = "wrong_recipient" // sent or shown to the wrong recipient
+	CauseDisclosure     CauseCategory = "disclosure"      // unauthorised disclosure
+	CauseWrongAddress   CauseCategory = "wrong_address"   // a letter or e-mail to the wrong address
+	CauseOther          CauseCategory = "other"
+)
+
+// CauseCategories lists them in the form's order.
+var CauseCategories = []CauseCategory{CauseLostOrStolen, CauseHacking, CauseWrongRecipient, CauseDisclosure, CauseWrongAddress, CauseOther}
+
+// SubjectGroup is a group of people affected the AP form names (section 5).
+type SubjectGroup string
+
+const (
+	GroupClients         SubjectGroup = "clients"
+	GroupEmployees       SubjectGroup = "employees"
+	GroupMinors          SubjectGroup = "minors"
+	GroupPatients        SubjectGroup = "patients"
+	GroupOtherVulnerable SubjectGroup = "other_vulnerable"
+)
+
+// SubjectGroups lists them in the form's order.
+var SubjectGroups = []SubjectGroup{GroupClients, GroupEmployees, GroupMinors, GroupPatients, GroupOtherVulnerable}
+
+// APFacts are the facts of the AP form that nobody else records.
+type APFacts struct {
+	Nature        []APNature     `json:"nature,omitempty"`
+	CauseCategory CauseCategory  `json:"cause_category,omitempty"`
+	RecordsMin    *int           `json:"records_min,omitempty"`
+	RecordsMax    *int           `json:"records_max,omitempty"`
+	Groups        []SubjectGroup `json:"groups,omitempty"`
+	// Protection says how the data were protected beforehand (the
+	// encryption, and whether its key was compromised; a backup).
+	Protection string     `json:"protection,omitempty"`
+	EndedAt    *time.Time `json:"ended_at,omitempty"`
+	// PoliceReported, OtherAuthorities: whom else the breach was reported
+	// to (the police, a sector CSIRT, another EU supervisory authority).
+	PoliceReported   *bool  `json:"police_reported,omitempty"`
+	OtherAuthorities string `json:"other_authorities,omitempty"`
+	CrossBorder      *bool  `json:"cross_border,omitempty"`
+}
+
+// Vulnerable reports whether a group of vulnerable people is affected.
+func (f *APFacts) Vulnerable() bool {
+	return f != nil && slices.ContainsFunc(f.Groups, func(g SubjectGroup) bool {
+		return g == GroupMinors || g == GroupPatients || g == GroupOtherVulnerable
+	})
+}
+
+// validate checks the facts against the breach, naming each field under
+// "ap_facts."; an end before the breach began or in the future cannot be
+// true.
+func (f *APFacts) validate(p *Problems, b *Breach, now time.Time) {
+	if f == nil {
+		return
+	}
+	for i, n := range f.Nature {
+		switch {
+		case !slices.Contains(APNatures, n):
+			p.Add(fmt.Sprintf("ap_facts.nature[%d]", i), "moet %s zijn", orList(APNatures))
+		case slices.Index(f.Nature, n) != i:
+			p.Add(fmt.Sprintf("ap_facts.nature[%d]", i), "staat er dubbel in")
+		}
+	}
+	if f.CauseCategory != "" && !slices.Contains(CauseCategories, f.CauseCategory) {
+		p.Add("ap_facts.cause_category", "moet %s zijn", orList(CauseCategories))
+	}
+	switch {
+	case f.RecordsMin != nil && *f.RecordsMin < 0:
+		p.Add("ap_facts.records_min", "mag niet negatief zijn")
+	case f.RecordsMax != nil && *f.RecordsMax < 0:
+		p.Add("ap_facts.records_max", "mag niet negatief zijn")
+	case f.RecordsMin != nil && f.RecordsMax != nil && *f.RecordsMax < *f.RecordsMin:
+		p.Add("ap_facts.records_max", "is kleiner dan records_min (%d)", *f.RecordsMin)
+	}
+	for i, g := range f.Groups {
+		switch {
+		case !slices.Contains(SubjectGroups, g):
+			p.Add(fmt.Sprintf("ap_facts.groups[%d]", i), "moet %s zijn", orList(SubjectGroups))
+		case slices.Index(f.Groups, g) != i:
+			p.Add(fmt.Sprintf("ap_facts.groups[%d]", i), "staat er dubbel in")
+		}
+	}
+	f.Protection, f.OtherAuthorities = strings.TrimSpace(f.Protection), strings.TrimSpace(f.OtherAuthorities)
+	text(p, "ap_facts.protection", f.Protection, maxText, false)
+	text(p, "ap_facts.other_authorities", f.OtherAuthorities, maxText, false)
+	if f.EndedAt != nil {
+		end := f.EndedAt.UTC()
+		f.EndedAt = &end
+		switch {
+		case end.After(now.Add(ClockSkew)):
+			p.Add("ap_facts.ended_at", "ligt in de toekomst")
+		case end.Before(b.Began()):
+			p.Add("ap_facts.ended_at", "ligt voor het begin van het datalek (%s)", b.Began().Format(time.RFC3339))
+		}
+	}
+}
