@@ -253,6 +253,18 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		"channel": "letter", "reached": 1, "text": "x"})
 	as("controller", "GET", b(informing), nil)
 
+	// The suppliers' records.
+	for _, role := range roles {
+		as(role, "PUT", "/api/v1/organisations/Acme%20BV", map[string]any{"contract_references": []string{"INK25.005"},
+			"contact_official": map[string]any{"name": "K. Visser", "email": "k.visser@hetcak.example"},
+			"contacts":         []map[string]any{{"name": "J. Jansen", "email": "j.jansen@acme.example"}},
+			"sub_processors":   []string{"Drukkerij Noord"}, "activities": []string{"Printen"}})
+		as(role, "GET", "/api/v1/organisations", nil)
+		as(role, "GET", "/api/v1/organisations/Acme%20BV", nil)
+	}
+	as("admin", "GET", "/api/v1/organisations/Nergens%20BV", nil)
+	as("admin", "PUT", "/api/v1/organisations/Acme%20BV", map[string]any{"contact_official": map[string]any{"name": ""}, "activities": []string{""}})
+
 	// Tokens.
 	for _, role := range roles {
 		as(role, "POST", "/api/v1/tokens", map[string]string{"role": "adviser", "name": "via-" + role})

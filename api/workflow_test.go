@@ -356,3 +356,40 @@ func TestAPFactsOfAnAssessment(t *testing.T) {
 		assert.Contains(t, string(form.Body), want)
 	}
 }
+
+// The operator keeps a supplier's record; every new report of the supplier
+// also goes to the controller's contact official for its contract
+// (Bijlage 3 §2), showing the report as the privacy mailbox sees it.
+func TestSupplierRecordAndItsContactOfficial(t *testing.T) {
+	w := newWorkflow(t)
+	path := "/api/v1/organisations/Acme%20BV"
+	org := w.must("admin", "GET", path, nil)
+	assert.Equal(t, "Acme BV", org["name"], "issuing its token made the record")
+	assert.Empty(t, org["contract_references"])
+	assert.Equal(t, http.StatusForbidden, w.do("GET", path, w.tokens["supplier"], nil).Status)
+	assert.Equal(t, http.StatusForbidden, w.do("PUT", path, w.tokens["controller"], map[string]any{}).Status)
+
+	res := w.do("PUT", path, adminSecret, map[string]any{"contact_official": map[string]any{"name": "K. Visser", "email": "geen adres"},
+		"contacts": []map[string]any{{"name": ""}}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"contact_official.email", "contacts[0].name"}, fieldNames(t, res.JSON(t)))
+	org = w.must("admin", "PUT", path, map[string]any{"contract_references": []string{"INK25.005"},
+		"contact_official": map[string]any{"name": "K. Visser", "function": "contractmanager", "email": "k.visser@hetcak.example"},
+		"sub_processors":   []string{"Drukkerij Noord"}, "activities": []string{"Printen en versturen van beschikkingen"}})
+	assert.Equal(t, []any{"INK25.005"}, org["contract_references"])
+	assert.Len(t, w.must("adviser", "GET", "/api/v1/organisations", nil)["items"], 1)
+
+	id := w.must("supplier", "POST", "/api/v1/breaches", exampleReport(w.Now))["id"].(string)
+	mails, err := w.DB.DueMail(t.Context(), w.Now.Add(time.Minute), 100)
+	require.NoError(t, err)
+	var official int
+	for _, m := range mails {
+		if m.Recipient == "k.visser@hetcak.example" {
+			official++
+			assert.Equal(t, id+".1.filed.contact", m.Notice.ID)
+			assert.Equal(t, "filed", string(m.Notice.Kind))
+			assert.Equal(t, "contact_official", string(m.Notice.Audience))
+		}
+	}
+	assert.Equal(t, 1, official, "the contact official gets the new report")
+}

@@ -41,12 +41,10 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 	case org == "":
 		p.Add("organisation", "is verplicht als u namens een verwerker meldt")
 	default:
-		known, err := s.Tokens.OrganisationExists(ctx, org)
-		if err != nil {
+		if _, err := s.Organisations.FindOrganisation(ctx, org); ErrorCode(err) == ENOTFOUND {
+			p.Add("organisation", "onbekende verwerker %q: leg de verwerker eerst vast", org)
+		} else if err != nil {
 			return nil, false, err
-		}
-		if !known {
-			p.Add("organisation", "onbekende verwerker %q: er is geen token voor deze organisatie uitgegeven", org)
 		}
 	}
 	if len(idemKey) > 255 {
@@ -67,6 +65,13 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 	b.RestartAlerts(ClockAuthority, now, s.Schedule)
 	b.Reschedule(s.Schedule)
 	b.queue(AudienceMailbox, s.MailTo, Notice{ID: b.thread(AudienceMailbox), Kind: NoticeFiled, At: now, Actor: &a})
+	if o, err := s.Organisations.FindOrganisation(ctx, org); err == nil && o.ContactOfficial != nil && o.ContactOfficial.Email != "" {
+		// Bijlage 3 §2: the contact official for the supplier's contract gets the report too.
+		b.queue(AudienceContactOfficial, []string{o.ContactOfficial.Email},
+			Notice{ID: b.thread(AudienceContactOfficial), Kind: NoticeFiled, At: now, Actor: &a})
+	} else if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, false, err
+	}
 	if b.reporterAudience() == AudienceReporter {
 		b.queue(AudienceReporter, s.MailTo, Notice{ID: b.thread(AudienceReporter), Kind: NoticeAcknowledged, At: now, Actor: &a})
 	}

@@ -61,6 +61,11 @@ const (
 	AudienceMailbox Audience = "mailbox"
 	// AudienceReporter is the supplier's reporter, at the address of the report.
 	AudienceReporter Audience = "reporter"
+	// AudienceContactOfficial is the controller's contact official for the
+	// supplier's contract (Bijlage 3 §2), who receives the new report too.
+	// Not the mailbox: a refusal of this address is set aside, not retried
+	// for ever (the mailbox has its own copy).
+	AudienceContactOfficial Audience = "contact_official"
 	// AudienceMailboxForReporter is the privacy mailbox in place of a reporter
 	// who gave no e-mail address: the mailbox is to pass it on, so it shows
 	// only what the supplier may see.
@@ -69,7 +74,7 @@ const (
 
 // Mailbox reports whether mail for this audience goes to the privacy
 // mailbox: such mail is never given up (see MailRefused).
-func (a Audience) Mailbox() bool { return a != AudienceReporter }
+func (a Audience) Mailbox() bool { return a == AudienceMailbox || a == AudienceMailboxForReporter }
 
 // reporterAudience is where a mail for the reporter goes: the reporter, or
 // the mailbox when the report has no e-mail address.
@@ -90,8 +95,11 @@ func (b *Breach) noticeID(kind NoticeKind, suffix string) string {
 // new-report mail for the privacy mailbox, the acknowledgement for the
 // reporter.
 func (b *Breach) thread(aud Audience) string {
-	if aud == AudienceReporter {
+	switch aud {
+	case AudienceReporter:
 		return fmt.Sprintf("%s.1.%s", b.ID, NoticeAcknowledged)
+	case AudienceContactOfficial:
+		return fmt.Sprintf("%s.1.%s.contact", b.ID, NoticeFiled)
 	}
 	return fmt.Sprintf("%s.1.%s", b.ID, NoticeFiled)
 }
@@ -100,7 +108,7 @@ func (b *Breach) thread(aud Audience) string {
 // addressed and threaded for that audience. mailbox is the privacy mailbox.
 func (b *Breach) queue(aud Audience, mailbox []string, n Notice) {
 	n.Audience, n.Breach = aud, b
-	n.To = mailbox
+	n.To = mailbox // the contact official's address, for that audience
 	if aud == AudienceReporter {
 		n.To = []string{b.Reporter.Email}
 	}

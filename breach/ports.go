@@ -52,9 +52,6 @@ type TokenStore interface {
 	// slow hash if secret is its secret. It is slow by design.
 	// Errors: ENOTFOUND.
 	FindBootstrapToken(ctx context.Context, secret string) (*Token, error)
-	// OrganisationExists reports whether a supplier token was ever issued for
-	// org: staff can file only for a supplier the service knows.
-	OrganisationExists(ctx context.Context, org string) (bool, error)
 	ListTokens(ctx context.Context) ([]*Token, error)
 	RevokeToken(ctx context.Context, id string, at time.Time) error
 }
@@ -105,8 +102,19 @@ type Outbox interface {
 
 // Store is all the storage the service needs, for an adapter that keeps
 // everything in one database.
+// OrganisationStore keeps the suppliers' records.
+type OrganisationStore interface {
+	// PutOrganisation stores an organisation, replacing one of that name.
+	PutOrganisation(ctx context.Context, o *Organisation) error
+	// FindOrganisation returns the organisation of that name. Errors: ENOTFOUND.
+	FindOrganisation(ctx context.Context, name string) (*Organisation, error)
+	// ListOrganisations returns every organisation, by name.
+	ListOrganisations(ctx context.Context) ([]*Organisation, error)
+}
+
 type Store interface {
 	BreachStore
 	TokenStore
+	OrganisationStore
 	Outbox
 }

@@ -11,8 +11,9 @@ import (
 // depends on time reads it once per call.
 type Service struct {
 	Breaches BreachStore
-	Tokens   TokenStore
-	Outbox   Outbox
+	Tokens        TokenStore
+	Organisations OrganisationStore
+	Outbox        Outbox
 	Now      func() time.Time
 	// MailTo is the privacy mailbox (Bijlage 3: datalekken@hetcak.nl).
 	MailTo []string
@@ -36,7 +37,7 @@ const DefaultMailTo = "datalekken@hetcak.nl"
 // NewService returns a service on store with the real clock, the default
 // mailbox and the default schedule.
 func NewService(store Store) *Service {
-	return &Service{Breaches: store, Tokens: store, Outbox: store, Now: time.Now,
+	return &Service{Breaches: store, Tokens: store, Organisations: store, Outbox: store, Now: time.Now,
 		MailTo: []string{DefaultMailTo}, Schedule: DefaultSchedule()}
 }
 

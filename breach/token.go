@@ -60,6 +60,11 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*
 	if err := p.Err("Het token-verzoek is niet geldig."); err != nil {
 		return nil, "", err
 	}
+	if req.Role == RoleSupplier {
+		if err := s.ensureOrganisation(ctx, a, req.Organisation); err != nil {
+			return nil, "", err
+		}
+	}
 	secret := NewSecret()
 	t := &Token{ID: NewID(), Name: req.Name, Role: req.Role, Organisation: req.Organisation,
 		Hash: HashSecret(secret), CreatedAt: s.now(), CreatedBy: a.Label()}

@@ -47,7 +47,7 @@ func (s Scope) Side() Side {
 // controller's; the reporter, a mail the mailbox is to pass on to the
 // reporter, or an audience nobody set, the supplier's.
 func (n Notice) Side() Side {
-	if n.Audience == AudienceMailbox {
+	if n.Audience == AudienceMailbox || n.Audience == AudienceContactOfficial {
 		return SideController
 	}
 	return SideSupplier

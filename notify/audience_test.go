@@ -106,3 +106,22 @@ func TestHandlingMailNamesTheRoleAndSaysHowItClosed(t *testing.T) {
 	assert.Contains(t, text, "De verwerkingsverantwoordelijke (token cak-vv) heeft de melding afgesloten: het is geen datalek.")
 	assert.NotContains(t, text, "afgesloten als geen datalek")
 }
+
+// The contact official for the supplier's contract receives the new report
+// as the privacy mailbox does (Bijlage 3 §2): the controller's side.
+func TestNewReportForTheContactOfficial(t *testing.T) {
+	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	b := &breach.Breach{ID: "b1", Reference: "DL-2026-K7QM4", Organisation: "Acme BV", Status: breach.StatusNew,
+		ReceivedAt: at, AwareAt: at, Report: breach.Report{Title: "Brieven", DetectedAt: at, Cause: "Adresbestand verkeerd gekoppeld"}}
+	m, err := composer.Compose(breach.Notice{ID: "b1.1.filed.contact", Kind: breach.NoticeFiled, Audience: breach.AudienceContactOfficial,
+		To: []string{"k.visser@hetcak.example"}, Breach: b, At: at})
+	require.NoError(t, err)
+	var sb strings.Builder
+	_, err = m.WriteTo(&sb)
+	require.NoError(t, err)
+	text, _ := body(t, parse(t, sb.String()))
+	assert.Contains(t, text, "Adresbestand verkeerd gekoppeld")
+	assert.Contains(t, text, "72 uur na kennisname", "the controller's clock: the official is the controller's")
+	assert.Contains(t, sb.String(), "To: <k.visser@hetcak.example>")
+}

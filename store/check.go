@@ -215,13 +215,15 @@ func checkReferences(tx *bolt.Tx, want map[string]string, report func(string, ..
 }
 
 func checkTokens(tx *bolt.Tx, report func(string, ...any)) error {
-	ids := tx.Bucket(bucketTokenIDs)
+	ids, orgs := tx.Bucket(bucketTokenIDs), tx.Bucket(bucketOrgs)
 	return tx.Bucket(bucketTokens).ForEach(func(hash, v []byte) error {
 		var t breach.Token
 		if err := getJSON(v, &t); err != nil {
 			report("token %x: %v", hash, err)
 		} else if !bytes.Equal(ids.Get([]byte(t.ID)), hash) {
 			report("token %s: token_ids does not point at it", t.ID)
+		} else if t.Role == breach.RoleSupplier && orgs.Get([]byte(t.Organisation)) == nil {
+			report("token %s: its organisation %q has no record", t.ID, t.Organisation)
 		}
 		return nil
 	})

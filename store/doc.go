@@ -118,6 +118,11 @@
 //	                                 secret (since version 4; before, under its
 //	                                 sha256 hex, which start-up with the secret
 //	                                 replaces; no migration, for want of the secret)
+//	organisations/                                                   (since version 6)
+//	    <name>                    -> breach.Organisation as JSON: a supplier's record
+//	                                 (contracts, the controller's contact official,
+//	                                 contacts, sub-processors, activities); every
+//	                                 supplier token's organisation has one
 //	token_ids/
 //	    <token id>                -> the token's key in tokens/, to revoke or
 //	                                 replace by ID

@@ -35,10 +35,11 @@ var (
 	bucketReferences  = []byte("references")
 	bucketHolds       = []byte("snapshot_holds")
 	bucketMailPruned  = []byte("mail_pruned")
+	bucketOrgs        = []byte("organisations")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
-		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences, bucketHolds, bucketMailPruned}
+		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences, bucketHolds, bucketMailPruned, bucketOrgs}
 
 	keyLayoutVersion = []byte("layout_version")
 )

@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "write the golden files of a new stored 
 // key or value encoding does the same. The index buckets hold empty values
 // under keys drawn in doc.go.
 var goldenBuckets = []string{"meta", "breaches", "events", "snapshots", "snapshot_holds", "outbox", "mail_sent", "mail_dead",
-	"mail_pruned", "idempotency", "tokens", "token_ids", "references"}
+	"mail_pruned", "idempotency", "tokens", "token_ids", "references", "organisations"}
 
 // goldenDir holds the golden files of the current layout version; those of
 // earlier versions stay beside it, as what files of that version held.
@@ -153,6 +153,11 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 	require.NoError(t, db.PutToken(ctx, &breach.Token{ID: "tok-acme", Name: "acme-prod", Role: breach.RoleSupplier,
 		Organisation: "Acme BV", Hash: "5ha256hex0f7hesecret", CreatedAt: goldenAt(-24 * time.Hour), CreatedBy: "bootstrap (admin)"}))
 	require.NoError(t, db.RevokeToken(ctx, "tok-acme", goldenAt(60*time.Hour)))
+	require.NoError(t, db.PutOrganisation(ctx, &breach.Organisation{Name: "Acme BV", ContractReferences: []string{"INK25.005"},
+		ContactOfficial: &breach.Contact{Name: "K. Visser", Function: "contractmanager", Email: "k.visser@hetcak.example", Phone: "070 111 2222"},
+		Contacts:        []breach.Contact{{Name: "J. Jansen", Function: "Security officer", Email: "j.jansen@acme.example"}},
+		SubProcessors:   []string{"Drukkerij Noord"}, Activities: []string{"Printen en versturen van beschikkingen"},
+		UpdatedAt: goldenAt(-time.Hour), UpdatedBy: "bootstrap (admin)"}))
 	digest := breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, Audience: breach.AudienceMailbox, To: []string{"datalekken@example.org"},
 		At: goldenAt(24 * time.Hour), Breaches: []*breach.Breach{goldenBreach()}}
 	queued, err := db.EnqueueNotice(ctx, digest, "digest/2026-11-21")
@@ -308,7 +313,7 @@ func TestStoredLayoutCoversEveryTag(t *testing.T) {
 		collectKeys(v, seen)
 	}
 	tags := map[string]bool{}
-	for _, v := range []any{breach.Breach{}, breach.Event{}, breach.OutboxMail{}, breach.Token{}, breach.Idempotency{}} {
+	for _, v := range []any{breach.Breach{}, breach.Event{}, breach.OutboxMail{}, breach.Token{}, breach.Idempotency{}, breach.Organisation{}} {
 		collectTags(reflect.TypeOf(v), tags, map[reflect.Type]bool{})
 	}
 	delete(tags, "breach") // Notice.Breach is stored as the mail's snapshot, never in the mail

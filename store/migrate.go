@@ -296,7 +296,7 @@ func migrateDeliveries(tx *bolt.Tx) error {
 // recordBuckets hold the records, stored as compressed JSON since layout 6;
 // the other buckets hold keys, IDs and counters.
 var recordBuckets = [][]byte{bucketBreaches, bucketEvents, bucketSnapshots, bucketOutbox, bucketMailSent,
-	bucketMailDead, bucketMailPruned, bucketIdempotency, bucketTokens}
+	bucketMailDead, bucketMailPruned, bucketIdempotency, bucketTokens, bucketOrgs}
 
 // migrateLayout6 (5 → 6) compresses the records and counts the mails that
 // hold each snapshot.
@@ -304,7 +304,49 @@ func migrateLayout6(tx *bolt.Tx) error {
 	if err := migrateCompress(tx); err != nil {
 		return err
 	}
-	return migrateHolds(tx)
+	if err := migrateHolds(tx); err != nil {
+		return err
+	}
+	return migrateOrganisations(tx)
+}
+
+// migrateOrganisations gives every supplier a record, as its name: the
+// organisations of supplier tokens and of breaches, which were only names
+// before layout 6. The operator fills in the rest.
+func migrateOrganisations(tx *bolt.Tx) error {
+	names := map[string]bool{}
+	err := tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
+		var t breach.Token
+		if err := getJSON(v, &t); err != nil {
+			return fmt.Errorf("token %x: %w", k, err)
+		}
+		if t.Role == breach.RoleSupplier && t.Organisation != "" {
+			names[t.Organisation] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketByOrg).ForEachBucket(func(k []byte) error {
+		names[string(k)] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	orgs := tx.Bucket(bucketOrgs)
+	for name := range names {
+		if orgs.Get([]byte(name)) != nil {
+			continue
+		}
+		o := breach.Organisation{Name: name, ContractReferences: []string{}, Contacts: []breach.Contact{}, SubProcessors: []string{},
+			Activities: []string{}, UpdatedBy: "migratie naar layout 6"}
+		if err := putJSON(orgs, []byte(name), o); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // migrateHolds counts, for every snapshot, the mails that need it (pending

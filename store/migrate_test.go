@@ -53,7 +53,7 @@ func downgradeToV5(t *testing.T, db *store.DB) {
 		if err := store.DecompressRecords(tx); err != nil {
 			return err
 		}
-		for _, name := range []string{"snapshot_holds", "mail_pruned"} {
+		for _, name := range []string{"snapshot_holds", "mail_pruned", "organisations"} {
 			if err := tx.DeleteBucket([]byte(name)); err != nil {
 				return err
 			}
@@ -639,6 +639,10 @@ func TestMigrateLayout5To6(t *testing.T) {
 	trailAfter, err := svc.ListEvents(ctx, adviser, b.ID)
 	require.NoError(t, err)
 	assert.Equal(t, trail, trailAfter, "and its trail")
+	orgs, err := db.ListOrganisations(ctx)
+	require.NoError(t, err)
+	require.Len(t, orgs, 1, "the organisation of the supplier token and of the breaches, a record of its own now")
+	assert.Equal(t, "Acme BV", orgs[0].Name)
 	sent, dead := storedMails(t, db, "mail_sent"), storedMails(t, db, "mail_dead")
 	require.Len(t, sent, 3)
 	require.Len(t, dead, 1)

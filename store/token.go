@@ -134,14 +134,38 @@ func (db *DB) RevokeToken(ctx context.Context, id string, at time.Time) error {
 	})
 }
 
-// OrganisationExists implements breach.TokenStore. Tokens are few, so they are
-// read whole.
-func (db *DB) OrganisationExists(ctx context.Context, org string) (bool, error) {
-	tokens, err := db.ListTokens(ctx)
-	for _, t := range tokens {
-		if t.Role == breach.RoleSupplier && t.Organisation == org {
-			return true, err
+// PutOrganisation implements breach.OrganisationStore.
+func (db *DB) PutOrganisation(ctx context.Context, o *breach.Organisation) error {
+	return db.Commit(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketOrgs), []byte(o.Name), o) })
+}
+
+// FindOrganisation implements breach.OrganisationStore.
+func (db *DB) FindOrganisation(ctx context.Context, name string) (*breach.Organisation, error) {
+	var o *breach.Organisation
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketOrgs).Get([]byte(name))
+		if v == nil {
+			return breach.Errorf(breach.ENOTFOUND, "Verwerker %q bestaat niet.", name)
 		}
-	}
-	return false, err
+		o = &breach.Organisation{}
+		return getJSON(v, o)
+	})
+	return o, err
+}
+
+// ListOrganisations implements breach.OrganisationStore: organisations
+// are few (the controller's suppliers).
+func (db *DB) ListOrganisations(ctx context.Context) ([]*breach.Organisation, error) {
+	orgs := []*breach.Organisation{}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOrgs).ForEach(func(k, v []byte) error {
+			o := &breach.Organisation{}
+			if err := getJSON(v, o); err != nil {
+				return fmt.Errorf("organisation %s: %w", k, err)
+			}
+			orgs = append(orgs, o)
+			return nil
+		})
+	})
+	return orgs, err
 }
