@@ -10,11 +10,11 @@ import (
 // Service holds the use cases. Now is replaced in tests; every rule that
 // depends on time reads it once per call.
 type Service struct {
-	Breaches BreachStore
+	Breaches      BreachStore
 	Tokens        TokenStore
 	Organisations OrganisationStore
 	Outbox        Outbox
-	Now      func() time.Time
+	Now           func() time.Time
 	// MailTo is the privacy mailbox (Bijlage 3: datalekken@hetcak.nl).
 	MailTo []string
 	// Schedule is when the clocks remind and alert.
