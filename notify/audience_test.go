@@ -125,3 +125,23 @@ func TestNewReportForTheContactOfficial(t *testing.T) {
 	assert.Contains(t, text, "72 uur na kennisname", "the controller's clock: the official is the controller's")
 	assert.Contains(t, sb.String(), "To: <k.visser@hetcak.example>")
 }
+
+// The daily digest shows both duties of Bijlage 3: whether the supplier
+// informed within the 24 hours, and the clock of the minimum facts.
+func TestDigestShowsBothDutiesOfBijlage3(t *testing.T) {
+	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
+	detected := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	b := &breach.Breach{ID: "b1", Reference: "DL-2026-K7QM4", Organisation: "Acme BV", Status: breach.StatusNew, Stage: breach.StagePreliminary,
+		ReceivedAt: detected.Add(2 * time.Hour), AwareAt: detected.Add(2 * time.Hour), Report: breach.Report{Title: "Brieven", DetectedAt: detected}}
+	at := detected.Add(30 * time.Hour)
+	m, err := composer.Compose(breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, Audience: breach.AudienceMailbox,
+		To: []string{"x@example.org"}, At: at, Breaches: []*breach.Breach{b}})
+	require.NoError(t, err)
+	var sb strings.Builder
+	_, err = m.WriteTo(&sb)
+	require.NoError(t, err)
+	text, _ := body(t, parse(t, sb.String()))
+	assert.Contains(t, text, "Er staat 1 datalek open.")
+	assert.Contains(t, text, "| binnen 24 uur gemeld |", "the preliminary report came in time")
+	assert.Contains(t, text, "verwerker: verstreken op", "the minimum facts did not")
+}

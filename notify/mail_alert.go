@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"time"
 
 	"datalek/breach"
 	"datalek/breach/nl"
@@ -102,13 +103,21 @@ func (c *Composer) digest(n breach.Notice) document {
 		Subject: fmt.Sprintf("[Datalek] Overzicht open datalekken %s", nl.Day(n.At)),
 		Intro:   []string{fmt.Sprintf("Er staan %s datalekken open, de dichtstbijzijnde termijn eerst.", nl.Count(len(n.Breaches)))},
 	}
+	if len(n.Breaches) == 1 {
+		d.Intro = []string{"Er staat 1 datalek open."}
+	}
 	if len(n.Breaches) == 0 {
 		d.Intro = []string{"Er staan geen datalekken open."}
 		return d
 	}
-	t := &table{Head: []string{"Kenmerk", "Verwerker", "Titel", "Stand", "Eerstvolgende termijn"}}
+	t := &table{Head: []string{"Kenmerk", "Verwerker", "Titel", "Stand", "Gemeld", "Eerstvolgende termijn"}}
 	for _, b := range n.Breaches {
-		t.Rows = append(t.Rows, []string{b.Reference, b.Organisation, b.Title, nl.Status(b.Status) + ", " + nl.Stage(b.Stage), nearestDeadline(b, n.At)})
+		informed := "binnen 24 uur gemeld" // Bijlage 3's first duty; the second is the processor's clock
+		if d := b.DeadlinesAt(n.At).Informed; d.State == breach.DeadlineLate {
+			informed = "te laat gemeld (" + nl.Duration(time.Duration(d.LateBySeconds)*time.Second) + ")"
+		}
+		t.Rows = append(t.Rows, []string{b.Reference, b.Organisation, b.Title, nl.Status(b.Status) + ", " + nl.Stage(b.Stage), informed,
+			nearestDeadline(b, n.At)})
 	}
 	d.Sections = []section{{Title: "Open datalekken", Table: t}}
 	d.Link = c.links().OpenBreaches()
