@@ -54,6 +54,22 @@ const (
 // SubjectGroups lists them in the form's order.
 var SubjectGroups = []SubjectGroup{GroupClients, GroupEmployees, GroupMinors, GroupPatients, GroupOtherVulnerable}
 
+// DamageKind is a kind of damage the AP form names (section 7).
+type DamageKind string
+
+const (
+	DamageStigma        DamageKind = "stigmatisation" // stigmatisation or exclusion
+	DamageHealth        DamageKind = "health"
+	DamageIdentity      DamageKind = "identity_fraud"
+	DamagePhishing      DamageKind = "spam_phishing"
+	DamageFinancial     DamageKind = "financial"
+	DamageReputation    DamageKind = "reputation"
+	DamageLossOfControl DamageKind = "loss_of_control" // over one's own data
+)
+
+// DamageKinds lists them in the form's order.
+var DamageKinds = []DamageKind{DamageStigma, DamageHealth, DamageIdentity, DamagePhishing, DamageFinancial, DamageReputation, DamageLossOfControl}
+
 // APFacts are the facts of the AP form that nobody else records.
 type APFacts struct {
 	Nature        []APNature     `json:"nature,omitempty"`
@@ -61,6 +77,7 @@ type APFacts struct {
 	RecordsMin    *int           `json:"records_min,omitempty"`
 	RecordsMax    *int           `json:"records_max,omitempty"`
 	Groups        []SubjectGroup `json:"groups,omitempty"`
+	Damage        []DamageKind   `json:"damage,omitempty"`
 	// Protection says how the data were protected beforehand (the
 	// encryption, and whether its key was compromised; a backup).
 	Protection string     `json:"protection,omitempty"`
@@ -111,6 +128,14 @@ func (f *APFacts) validate(p *Problems, b *Breach, now time.Time) {
 			p.Add(fmt.Sprintf("ap_facts.groups[%d]", i), "moet %s zijn", orList(SubjectGroups))
 		case slices.Index(f.Groups, g) != i:
 			p.Add(fmt.Sprintf("ap_facts.groups[%d]", i), "staat er dubbel in")
+		}
+	}
+	for i, d := range f.Damage {
+		switch {
+		case !slices.Contains(DamageKinds, d):
+			p.Add(fmt.Sprintf("ap_facts.damage[%d]", i), "moet %s zijn", orList(DamageKinds))
+		case slices.Index(f.Damage, d) != i:
+			p.Add(fmt.Sprintf("ap_facts.damage[%d]", i), "staat er dubbel in")
 		}
 	}
 	f.Protection, f.OtherAuthorities = strings.TrimSpace(f.Protection), strings.TrimSpace(f.OtherAuthorities)

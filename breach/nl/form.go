@@ -152,8 +152,6 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 		s.add("Wat is de aard van het datalek? (lezen, kopiëren, veranderen, verwijderen of vernietigen, diefstal)", nature, SourceAssessment)
 		s.add("Wat is de oorzaak of de soort van het incident?", CauseCategory(facts.CauseCategory), SourceAssessment)
 		s.add("Wat is er gebeurd? (omschrijving en oorzaak)", b.Cause, SourceReport)
-		s.add("Welke uitingen zijn verstuurd?", SentItems(b.SentItems), SourceReport)
-		s.add("Zijn de uitingen vernietigd of teruggestuurd?", Disposition(b.ItemDisposition), SourceReport)
 	})
 
 	section(4, "Persoonsgegevens", func(s *FormSection) {
@@ -226,6 +224,11 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 		}
 		s.add("Wat zijn de gevolgen voor de vertrouwelijkheid, integriteit en beschikbaarheid van de gegevens?", cb, SourceAssessment)
 		s.add("Wat zijn de mogelijke gevolgen (schade) voor de betrokkenen?", consequences, SourceAssessment)
+		damage := make([]string, len(facts.Damage))
+		for i, d := range facts.Damage {
+			damage[i] = DamageKind(d)
+		}
+		s.add("Welke soorten schade kunnen de betrokkenen lijden? (lichamelijk, materieel, immaterieel)", strings.Join(damage, ", "), SourceAssessment)
 		s.add("Hoe ernstig schat u de gevolgen voor de betrokkenen in?", seriousness, SourceAssessment)
 	})
 
@@ -280,16 +283,6 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 		}
 		s.add("Is het datalek ook gemeld bij de politie of een andere instantie (zoals een sector-CSIRT of een andere toezichthouder in de EU)?", others, SourceAssessment)
 		s.add("Eigen kenmerk van het datalek", b.Reference, SourceService)
-		s.add("Contractreferentie van de verwerker", b.ContractReference, SourceReport)
-		open := "geen"
-		if qs := b.OpenQuestions(); len(qs) > 0 {
-			parts := make([]string, len(qs))
-			for i, q := range qs {
-				parts[i] = fmt.Sprintf("%s (gesteld op %s)", q.Question, Time(q.AskedAt))
-			}
-			open = strings.Join(parts, "; ")
-		}
-		s.add("Openstaande vragen aan de verwerker", open, SourceService)
 	})
 
 	f.Missing = []string{}

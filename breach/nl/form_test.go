@@ -149,6 +149,7 @@ func TestAuthorityFormComplete(t *testing.T) {
 		"3. Aard van het datalek: Wat is de oorzaak of de soort van het incident?",
 		"5. Betrokkenen: Om welke groepen betrokkenen gaat het?",
 		"5. Betrokkenen: Gaat het om kwetsbare groepen (zoals minderjarigen of patiënten)?",
+		"7. Gevolgen: Welke soorten schade kunnen de betrokkenen lijden? (lichamelijk, materieel, immaterieel)",
 		"8. Vervolgacties: Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?",
 		"8. Vervolgacties: Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?",
 		"9. Overige informatie: Is het datalek ook gemeld bij de politie of een andere instantie (zoals een sector-CSIRT of een andere toezichthouder in de EU)?",
@@ -175,8 +176,6 @@ func TestAuthorityFormComplete(t *testing.T) {
 		{3, "soort inbreuk", "beoordeling", []string{"vertrouwelijkheid"}},
 		{3, "aard van het datalek", "beoordeling", []string{"lezen of kopiëren (vertrouwelijkheid)"}},
 		{3, "Wat is er gebeurd", "melding", []string{"Adresbestand verkeerd gekoppeld"}},
-		{3, "uitingen zijn verstuurd", "melding", []string{"Beschikking eigen bijdrage 2027, per post, 150 stuks", "Herinnering, per e-mail, 30 stuks"}},
-		{3, "vernietigd of teruggestuurd", "melding", []string{"gedeeltelijk teruggestuurd"}},
 		{4, "soorten persoonsgegevens", "melding", []string{"Naam", "Adres (woon- of correspondentieadres)", "Burgerservicenummer (BSN)", "Detentieverklaring (strafrechtelijk)"}},
 		{4, "categorieën van het meldformulier", "melding", []string{"naam, adres en woonplaats; burgerservicenummer (BSN); strafrechtelijke gegevens"}},
 		{4, "bijzondere persoonsgegevens", "melding", []string{"ja: Detentieverklaring (strafrechtelijk)"}},
@@ -192,8 +191,6 @@ func TestAuthorityFormComplete(t *testing.T) {
 		{8, "maatregelen", "melding", []string{"Printstraat stilgezet"}},
 		{9, "Eerdere meldingen", "dienst", []string{"eerste melding op " + nl.Time(formAt(-20)), "meldingsnummer M-2026-98765"}},
 		{9, "Eigen kenmerk", "dienst", []string{"DL-2026-0042"}},
-		{9, "Contractreferentie", "melding", []string{"VWO-2026-013"}},
-		{9, "Openstaande vragen", "dienst", []string{"geen"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
@@ -220,8 +217,6 @@ func TestAuthorityFormPreliminary(t *testing.T) {
 		{2, "plaatsgevonden"},
 		{2, "nog gaande"},
 		{3, "Wat is er gebeurd"},
-		{3, "uitingen zijn verstuurd"},
-		{3, "vernietigd of teruggestuurd"},
 		{4, "soorten persoonsgegevens"},
 		{4, "categorieën van het meldformulier"},
 		{4, "bijzondere persoonsgegevens"},
@@ -239,8 +234,6 @@ func TestAuthorityFormPreliminary(t *testing.T) {
 		{7, "ernstig"},
 		// The decision.
 		{8, "betrokkenen geïnformeerd"},
-		// The supplier gave no contract reference.
-		{9, "Contractreferentie"},
 	}
 	for _, m := range missing {
 		t.Run(m.question, func(t *testing.T) {
@@ -251,9 +244,9 @@ func TestAuthorityFormPreliminary(t *testing.T) {
 	}
 	// And these, which the controller's profile and the adviser's AP facts
 	// answer: the organisation, who files, the contact, the end of the
-	// breach, the cause, the groups and whether they are vulnerable,
-	// cross-border, the police.
-	assert.Len(t, f.Missing, len(missing)+9)
+	// breach, the cause, the groups and whether they are vulnerable, the
+	// kinds of damage, cross-border, the police.
+	assert.Len(t, f.Missing, len(missing)+10)
 
 	// What the preliminary report does say is filled in.
 	assert.Equal(t, "nieuwe melding", field(t, f, 0, "nieuwe melding, een vervolgmelding").Answer)
@@ -411,7 +404,7 @@ func TestAuthorityFormSubjectsNotInformed(t *testing.T) {
 	assert.Equal(t, "ja", field(t, f, 6, "versleuteld, gehasht").Answer)
 	assert.True(t, field(t, f, 6, "op welke manier").Missing, "how it was encrypted is for the adviser to write")
 	assert.Contains(t, field(t, f, 4, "records").Answer, "minstens 150")
-	assert.Contains(t, field(t, f, 9, "Openstaande vragen").Answer, "Hoeveel brieven zijn terug?")
+	assert.NotContains(t, f.Text(), "Hoeveel brieven zijn terug?", "questions to the supplier are Bijlage 3's, not the AP's")
 }
 
 // The form is the controller's statement to the AP: no ENISA score, no
@@ -449,6 +442,7 @@ func TestAuthorityFormAnswersEveryQuestion(t *testing.T) {
 	b.Assessments[0].Unintelligible = true
 	b.Assessments[0].APFacts = &breach.APFacts{Nature: []breach.APNature{breach.NatureRead}, CauseCategory: breach.CauseWrongAddress,
 		RecordsMin: formInt(150), RecordsMax: formInt(180), Groups: []breach.SubjectGroup{breach.GroupClients},
+		Damage:     []breach.DamageKind{breach.DamageIdentity, breach.DamageStigma},
 		Protection: "Niet versleuteld: papieren brieven", EndedAt: &end, PoliceReported: &police, CrossBorder: &crossBorder}
 	b.SubjectCommunications = []breach.SubjectCommunication{{Seq: 1, SentAt: formAt(-10), Channel: breach.SubjectLetter, Reached: 150,
 		Text: "Beste heer, mevrouw,"}}
@@ -476,7 +470,7 @@ func TestAuthorityFormFollowsTheAPForm(t *testing.T) {
 		4: {"categorieën van het meldformulier", "bijzondere persoonsgegevens", "records"},
 		5: {"minimaal", "maximaal", "groepen", "kwetsbare groepen"},
 		6: {"versleuteld, gehasht", "op welke manier"},
-		7: {"vertrouwelijkheid, integriteit en beschikbaarheid", "gevolgen (schade)", "ernstig"},
+		7: {"vertrouwelijkheid, integriteit en beschikbaarheid", "gevolgen (schade)", "soorten schade", "ernstig"},
 		8: {"betrokkenen geïnformeerd", "Wanneer, hoe en hoeveel", "maatregelen", "grensoverschrijdende"},
 		9: {"politie"},
 	}

@@ -66,6 +66,10 @@ var (
 		breach.CauseOther: "anders"}
 	subjectGroups = map[breach.SubjectGroup]string{breach.GroupClients: "klanten", breach.GroupEmployees: "medewerkers",
 		breach.GroupMinors: "minderjarigen", breach.GroupPatients: "patiënten", breach.GroupOtherVulnerable: "andere kwetsbare groepen"}
+	damageKinds = map[breach.DamageKind]string{breach.DamageStigma: "stigmatisering of uitsluiting",
+		breach.DamageHealth: "schade aan de gezondheid", breach.DamageIdentity: "(identiteits)fraude",
+		breach.DamagePhishing: "spam of phishing", breach.DamageFinancial: "financiële schade",
+		breach.DamageReputation: "schade aan de goede naam", breach.DamageLossOfControl: "verlies van controle over de eigen gegevens"}
 	deadlineStates = map[breach.DeadlineState]string{breach.DeadlineRunning: "loopt", breach.DeadlineOverdue: "verstreken",
 		breach.DeadlineMet: "gehaald", breach.DeadlineLate: "te laat gehaald", breach.DeadlineStopped: "niet meer van toepassing"}
 	adviceRules = map[breach.AdviceRule]string{
@@ -197,6 +201,9 @@ func CauseCategory(c breach.CauseCategory) string { return label(causeCategories
 
 // SubjectGroup is the AP form's name of a group of people affected.
 func SubjectGroup(g breach.SubjectGroup) string { return label(subjectGroups, g) }
+
+// DamageKind is the AP form's name of a kind of damage.
+func DamageKind(d breach.DamageKind) string { return label(damageKinds, d) }
 
 // DeadlineState names where a deadline stands.
 func DeadlineState(s breach.DeadlineState) string { return label(deadlineStates, s) }
