@@ -90,6 +90,9 @@ func TestEveryCodeHasADutchLabel(t *testing.T) {
 	for _, v := range breach.CauseCategories {
 		check("cause", string(v), nl.CauseCategory(v))
 	}
+	for _, v := range breach.DamageKinds {
+		check("damage", string(v), nl.DamageKind(v))
+	}
 	for _, v := range breach.SubjectGroups {
 		check("group", string(v), nl.SubjectGroup(v))
 	}
