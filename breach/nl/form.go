@@ -113,7 +113,9 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 		s.add("Wanneer heeft het datalek plaatsgevonden (of: vanaf wanneer)?", timeText(b.StartedAt), SourceReport)
 		s.add("Wanneer is het datalek ontdekt?", timeText(&b.DetectedAt), SourceReport)
 		aware := timeText(&b.AwareAt)
-		if aware != "" {
+		if n := len(b.AwarenessMoves); n > 0 {
+			aware += "; " + b.AwarenessMoves[n-1].Reason
+		} else if aware != "" {
 			aware += " (eerste melding door de verwerker)"
 		}
 		s.add("Wanneer is de organisatie op de hoogte geraakt van het datalek?", aware, SourceService)
@@ -217,8 +219,12 @@ func NewAuthorityForm(b *breach.Breach, now time.Time, controller breach.Control
 		// recommendation, the adviser's reasoning), which is the register's.
 		var cb, consequences, seriousness string
 		if as != nil {
+			confidentiality := CB(as.CB.Confidentiality)
+			if !slices.Contains(as.BreachTypes, breach.TypeConfidentiality) && as.CB.Confidentiality == breach.ConfidentialityNone {
+				confidentiality = "geen" // not exposed at all: no loss of confidentiality was found
+			}
 			cb = fmt.Sprintf("vertrouwelijkheid: %s; integriteit: %s; beschikbaarheid: %s; kwade opzet: %s",
-				CB(as.CB.Confidentiality), CB(as.CB.Integrity), CB(as.CB.Availability), YesNo(&as.CB.Malicious))
+				confidentiality, CB(as.CB.Integrity), CB(as.CB.Availability), YesNo(&as.CB.Malicious))
 			consequences = as.Consequences
 			seriousness = seriousnessOf[as.Risk]
 		}

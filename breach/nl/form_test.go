@@ -486,3 +486,18 @@ func TestAuthorityFormFollowsTheAPForm(t *testing.T) {
 		}
 	}
 }
+
+// An availability breach exposed nothing: the form does not tell the AP the
+// data were exposed; and a moved moment of awareness says why, not that it
+// was the supplier's report.
+func TestAuthorityFormAvailabilityAndMovedAwareness(t *testing.T) {
+	b := completeBreach(t)
+	b.Assessments[0].BreachTypes = []breach.BreachType{breach.TypeAvailability}
+	b.Assessments[0].CB = breach.Circumstances{Confidentiality: "none", Integrity: "none", Availability: "temporary"}
+	b.AwarenessMoves = []breach.AwarenessMove{{From: formAt(-40), To: b.AwareAt, Reason: "Telefonisch gemeld", MovedAt: formAt(-39)}}
+	f := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{})
+	assert.Contains(t, field(t, f, 7, "vertrouwelijkheid, integriteit en beschikbaarheid").Answer, "vertrouwelijkheid: geen;")
+	aware := field(t, f, 2, "op de hoogte geraakt").Answer
+	assert.Contains(t, aware, "Telefonisch gemeld")
+	assert.NotContains(t, aware, "eerste melding door de verwerker")
+}
