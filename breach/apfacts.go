@@ -103,14 +103,7 @@ func (f *APFacts) validate(p *Problems, b *Breach, now time.Time) {
 	if f == nil {
 		return
 	}
-	for i, n := range f.Nature {
-		switch {
-		case !slices.Contains(APNatures, n):
-			p.Add(fmt.Sprintf("ap_facts.nature[%d]", i), "moet %s zijn", orList(APNatures))
-		case slices.Index(f.Nature, n) != i:
-			p.Add(fmt.Sprintf("ap_facts.nature[%d]", i), "staat er dubbel in")
-		}
-	}
+	codeList(p, "ap_facts.nature", f.Nature, APNatures)
 	if f.CauseCategory != "" && !slices.Contains(CauseCategories, f.CauseCategory) {
 		p.Add("ap_facts.cause_category", "moet %s zijn", orList(CauseCategories))
 	}
@@ -122,22 +115,8 @@ func (f *APFacts) validate(p *Problems, b *Breach, now time.Time) {
 	case f.RecordsMin != nil && f.RecordsMax != nil && *f.RecordsMax < *f.RecordsMin:
 		p.Add("ap_facts.records_max", "is kleiner dan records_min (%d)", *f.RecordsMin)
 	}
-	for i, g := range f.Groups {
-		switch {
-		case !slices.Contains(SubjectGroups, g):
-			p.Add(fmt.Sprintf("ap_facts.groups[%d]", i), "moet %s zijn", orList(SubjectGroups))
-		case slices.Index(f.Groups, g) != i:
-			p.Add(fmt.Sprintf("ap_facts.groups[%d]", i), "staat er dubbel in")
-		}
-	}
-	for i, d := range f.Damage {
-		switch {
-		case !slices.Contains(DamageKinds, d):
-			p.Add(fmt.Sprintf("ap_facts.damage[%d]", i), "moet %s zijn", orList(DamageKinds))
-		case slices.Index(f.Damage, d) != i:
-			p.Add(fmt.Sprintf("ap_facts.damage[%d]", i), "staat er dubbel in")
-		}
-	}
+	codeList(p, "ap_facts.groups", f.Groups, SubjectGroups)
+	codeList(p, "ap_facts.damage", f.Damage, DamageKinds)
 	f.Protection, f.OtherAuthorities = strings.TrimSpace(f.Protection), strings.TrimSpace(f.OtherAuthorities)
 	text(p, "ap_facts.protection", f.Protection, maxText, false)
 	text(p, "ap_facts.other_authorities", f.OtherAuthorities, maxText, false)
@@ -149,6 +128,19 @@ func (f *APFacts) validate(p *Problems, b *Breach, now time.Time) {
 			p.Add("ap_facts.ended_at", "ligt in de toekomst")
 		case end.Before(b.Began()):
 			p.Add("ap_facts.ended_at", "ligt voor het begin van het datalek (%s)", b.Began().Format(time.RFC3339))
+		}
+	}
+}
+
+// codeList checks a list of codes: each one of allowed, none twice; each
+// bad one is named by its index under field.
+func codeList[T ~string](p *Problems, field string, values, allowed []T) {
+	for i, v := range values {
+		switch {
+		case !slices.Contains(allowed, v):
+			p.Add(fmt.Sprintf("%s[%d]", field, i), "moet %s zijn", orList(allowed))
+		case slices.Index(values, v) != i:
+			p.Add(fmt.Sprintf("%s[%d]", field, i), "staat er dubbel in")
 		}
 	}
 }

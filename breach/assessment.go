@@ -2,7 +2,6 @@ package breach
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -119,13 +118,7 @@ func (b *Breach) assessment(req AssessmentRequest, now time.Time) (Assessment, e
 	if len(req.BreachTypes) == 0 {
 		p.Add("breach_types", "noem ten minste een van confidentiality, integrity, availability")
 	}
-	for i, t := range req.BreachTypes {
-		if !slices.Contains(BreachTypes, t) {
-			p.Add(fmt.Sprintf("breach_types[%d]", i), "moet confidentiality, integrity of availability zijn")
-		} else if slices.Index(req.BreachTypes, t) != i {
-			p.Add(fmt.Sprintf("breach_types[%d]", i), "staat er dubbel in")
-		}
-	}
+	codeList(&p, "breach_types", req.BreachTypes, BreachTypes)
 	as := Assessment{BreachTypes: req.BreachTypes, DPCDefault: DefaultDPC(&b.Report), DPCReason: strings.TrimSpace(req.DPCReason),
 		DPCAdjustments: req.DPCAdjustments, EI: req.EI, CB: req.CB, Unintelligible: req.Unintelligible,
 		RestoredFromBackup: req.RestoredFromBackup, RecipientTrusted: req.RecipientTrusted,

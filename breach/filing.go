@@ -40,10 +40,15 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 		org = a.Organisation
 	case org == "":
 		p.Add("organisation", "is verplicht als u namens een verwerker meldt")
-	default:
-		if _, err := s.Organisations.FindOrganisation(ctx, org); ErrorCode(err) == ENOTFOUND {
+	}
+	var official *Contact // Bijlage 3 §2: the contact official for the supplier's contract gets the report too
+	if org != "" {
+		switch o, err := s.Organisations.FindOrganisation(ctx, org); {
+		case ErrorCode(err) == ENOTFOUND && a.Role != RoleSupplier:
 			p.Add("organisation", "onbekende verwerker %q: leg de verwerker eerst vast", org)
-		} else if err != nil {
+		case err == nil:
+			official = o.ContactOfficial
+		case ErrorCode(err) != ENOTFOUND:
 			return nil, false, err
 		}
 	}
@@ -65,12 +70,9 @@ func (s *Service) FileBreach(ctx context.Context, a Actor, f Filing, idemKey str
 	b.RestartAlerts(ClockAuthority, now, s.Schedule)
 	b.Reschedule(s.Schedule)
 	b.queue(AudienceMailbox, s.MailTo, Notice{ID: b.thread(AudienceMailbox), Kind: NoticeFiled, At: now, Actor: &a})
-	if o, err := s.Organisations.FindOrganisation(ctx, org); err == nil && o.ContactOfficial != nil && o.ContactOfficial.Email != "" {
-		// Bijlage 3 §2: the contact official for the supplier's contract gets the report too.
-		b.queue(AudienceContactOfficial, []string{o.ContactOfficial.Email},
+	if official != nil && official.Email != "" {
+		b.queue(AudienceContactOfficial, []string{official.Email},
 			Notice{ID: b.thread(AudienceContactOfficial), Kind: NoticeFiled, At: now, Actor: &a})
-	} else if err != nil && ErrorCode(err) != ENOTFOUND {
-		return nil, false, err
 	}
 	if b.reporterAudience() == AudienceReporter {
 		b.queue(AudienceReporter, s.MailTo, Notice{ID: b.thread(AudienceReporter), Kind: NoticeAcknowledged, At: now, Actor: &a})
