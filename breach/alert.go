@@ -176,6 +176,24 @@ func (b *Breach) RestartAlerts(c Clock, now time.Time, s Schedule) {
 	}
 }
 
+// StartSubjectsClock starts the clock of a decision to inform the people
+// affected at the decision, for a breach decided before that clock existed,
+// and reports whether it did: a decision older than the period alerts at the
+// first sweep, since no communication could be recorded then either.
+func (b *Breach) StartSubjectsClock(s Schedule) bool {
+	if b.Alerting.Subjects.NextAt != nil || !b.Alerting.Subjects.AlertedUntil.IsZero() {
+		return false
+	}
+	for _, ac := range b.alertClocks(s) {
+		if ac.clock == ClockSubjects && ac.running {
+			b.RestartAlerts(ClockSubjects, b.DecisionInForce().DecidedAt, s)
+			b.Reschedule(s)
+			return true
+		}
+	}
+	return false
+}
+
 // Reschedule sets when each clock alerts next, from its state; a stopped
 // clock alerts no more.
 func (b *Breach) Reschedule(s Schedule) {

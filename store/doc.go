@@ -9,7 +9,7 @@
 // commit) and concurrent writers are group-committed (Commit), so throughput
 // is not one fsync per request.
 //
-// Bucket layout, version 6 (meta/layout_version). A change to this layout
+// Bucket layout, version 7 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test; the stored
 // JSON of every record is pinned by TestStoredLayout (testdata/layout/v<version>). "BE"
 // is big-endian; "ns" is nanoseconds since 1970 UTC, so keys sort by time.
@@ -21,7 +21,7 @@
 // mail_pruned, idempotency and tokens (codec.go).
 //
 //	meta/
-//	    layout_version            -> decimal layout version ("6")
+//	    layout_version            -> decimal layout version ("7")
 //	    ref/<yyyy>                -> uint64 BE: breaches received in that year
 //	                                 (Europe/Amsterdam), for the counted references
 //	                                 DL-yyyy-nnnn of versions 1 to 3; no longer
@@ -55,7 +55,9 @@
 //	alerts/                                                          (since version 2)
 //	    <next alert ns uint64 BE><id>/<clock> -> empty; one entry per clock with an
 //	                                            alert to come (processor, authority,
-//	                                            question:<question id>), moved on
+//	                                            question:<question id>; subjects since
+//	                                            version 7, for every open breach
+//	                                            decided to inform), moved on
 //	                                            every alert: a sweep seeks from the
 //	                                            start to now and reads only what is due
 //	outbox/                                                          (since version 2)

@@ -15,7 +15,7 @@ import (
 )
 
 // LayoutVersion is the bucket layout this code reads and writes (see doc.go).
-const LayoutVersion = 6
+const LayoutVersion = 7
 
 // migrations[v] brings a database from layout v to v+1. Each needs a test
 // that opens a database of layout v and checks the result. New buckets are
@@ -26,6 +26,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	3: migrateReferences,
 	4: migrateDeliveries,
 	5: migrateLayout6,
+	6: migrateSubjectsClock,
 }
 
 // migrateAlerts (1 → 2) gives every breach the alert state of its clocks, as
