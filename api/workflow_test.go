@@ -346,6 +346,13 @@ func TestAPFactsOfAnAssessment(t *testing.T) {
 	assert.Equal(t, []string{"ap_facts.nature[1]", "ap_facts.nature[2]", "ap_facts.cause_category", "ap_facts.records_max",
 		"ap_facts.groups[0]", "ap_facts.ended_at"}, fieldNames(t, res.JSON(t)))
 
+	a["unintelligible"] = true // facts that cannot all be true
+	a["ap_facts"] = map[string]any{"key_compromised": true, "sub_processor_involved": true, "eu_authorities": "CNIL", "cross_border": false}
+	res = w.do("POST", path+"/assessments", w.tokens["adviser"], a)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"ap_facts.sub_processor", "ap_facts.cross_border", "unintelligible"}, fieldNames(t, res.JSON(t)))
+
+	a["unintelligible"] = false
 	a["ap_facts"] = map[string]any{"nature": []string{"read", "copy"}, "cause_category": "wrong_address", "records_min": 150,
 		"records_max": 180, "groups": []string{"clients", "minors"}, "police_reported": false, "cross_border": false}
 	w.must("adviser", "POST", path+"/assessments", a)

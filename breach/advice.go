@@ -62,7 +62,8 @@ type AdviceFlag string
 const (
 	// FlagManySubjects: ManySubjects or more people may be affected.
 	FlagManySubjects AdviceFlag = "many_subjects"
-	// FlagVulnerable: the DPC was adjusted for vulnerable people.
+	// FlagVulnerable: vulnerable people are affected (ap_facts.groups), or
+	// the DPC was adjusted for them.
 	FlagVulnerable AdviceFlag = "vulnerable_subjects"
 )
 
@@ -77,9 +78,10 @@ var riskOf = map[Recommendation]Risk{
 	RecommendNotifyAuthorityAndSubjects: RiskHigh,
 }
 
-// adjustedDPC validates adjustments and applies them to base, within 1 to 4.
+// adjustedDPC validates adjustments and applies them to base; the sum must
+// stay within 1 to 4.
 func adjustedDPC(p *Problems, base int, adjustments []DPCAdjustment) int {
-	dpc := base
+	dpc, valid := base, true
 	for i, a := range adjustments {
 		field := fmt.Sprintf("dpc_adjustments[%d]", i)
 		switch {
@@ -90,9 +92,15 @@ func adjustedDPC(p *Problems, base int, adjustments []DPCAdjustment) int {
 		}
 		if a.Change == 0 || a.Change < -3 || a.Change > 3 {
 			p.Add(field+".change", "moet -3 tot en met 3 zijn, niet 0")
+			valid = false
 		}
 		text(p, field+".reason", a.Reason, maxText, true)
 		dpc += a.Change
+	}
+	// Clamping would keep a change on record that did not apply: an
+	// inspector adding them up would not find the DPC scored.
+	if valid && (dpc < 1 || dpc > 4) {
+		p.Add("dpc_adjustments", "brengen de DPC van %d op %d, buiten de schaal van 1 tot en met 4: geef de aanpassingen die werkelijk gelden", base, dpc)
 	}
 	return min(max(dpc, 1), 4)
 }
@@ -146,7 +154,7 @@ func (as *Assessment) advise(r *Report) {
 	if n := r.SubjectsMax; n != nil && *n >= ManySubjects || r.SubjectsMax == nil && r.SubjectsMin != nil && *r.SubjectsMin >= ManySubjects {
 		as.Flags = append(as.Flags, FlagManySubjects)
 	}
-	if slices.ContainsFunc(as.DPCAdjustments, func(a DPCAdjustment) bool { return a.Factor == FactorVulnerable && a.Change > 0 }) {
+	if as.APFacts.Vulnerable() || slices.ContainsFunc(as.DPCAdjustments, func(a DPCAdjustment) bool { return a.Factor == FactorVulnerable && a.Change > 0 }) {
 		as.Flags = append(as.Flags, FlagVulnerable)
 	}
 }

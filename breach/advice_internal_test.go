@@ -106,10 +106,41 @@ func TestAdviceFlags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []AdviceFlag{FlagManySubjects, FlagVulnerable}, as.Flags)
 	assert.Equal(t, 2, as.DPC, "the base score 1, raised by one")
+	req.DPCAdjustments = nil
+	req.APFacts = &APFacts{Groups: []SubjectGroup{GroupClients, GroupMinors}}
+	as, err = adviceBreach([]string{"naam"}, 10, DispositionNotReturned).assessment(req, adviceNow)
+	require.NoError(t, err)
+	assert.Equal(t, []AdviceFlag{FlagVulnerable}, as.Flags, "minors among the groups affected, without a DPC adjustment")
+}
+
+// Whether special data were involved is the report's to say, unless the
+// adviser establishes it: a call recording may or may not be about health;
+// the adviser cannot deny what the report names.
+func TestSpecialData(t *testing.T) {
+	no, yes := false, true
+	req := AssessmentRequest{BreachTypes: []BreachType{TypeConfidentiality}, EI: EIMaximum, Consequences: "x", Reasoning: "x",
+		Risk: RiskHigh, DeviationReason: "x", CB: Circumstances{Confidentiality: ConfidentialityWide, Integrity: IntegrityNone, Availability: AvailabilityNone}}
+	recording := adviceBreach([]string{"naam", "spraakdata"}, 10, DispositionNotReturned)
+	assert.False(t, (*APFacts)(nil).Special(&recording.Report), "a call recording is not special as such")
+	for _, established := range []bool{no, yes} {
+		req.APFacts = &APFacts{SpecialData: &established}
+		as, err := recording.assessment(req, adviceNow)
+		require.NoError(t, err)
+		assert.Equal(t, established, as.APFacts.Special(&recording.Report))
+	}
+	health := adviceBreach([]string{"naam", "gezondheidsgegevens"}, 10, DispositionNotReturned)
+	assert.True(t, (*APFacts)(nil).Special(&health.Report))
+	req.APFacts = &APFacts{SpecialData: &no}
+	_, err := health.assessment(req, adviceNow)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	require.Len(t, e.Fields, 1)
+	assert.Equal(t, "ap_facts.special_data", e.Fields[0].Field)
+	assert.Contains(t, e.Fields[0].Message, "gezondheidsgegevens")
 }
 
 // The DPC moves from the base score of the data by reasoned adjustments,
-// one per factor, within 1 to 4; or, as before, by dpc with dpc_reason; not
+// one per factor, adding up to 1 to 4; or, as before, by dpc with dpc_reason; not
 // both. A conclusion that differs from the recommendation needs its reason.
 func TestAssessmentInputs(t *testing.T) {
 	base := AssessmentRequest{BreachTypes: []BreachType{TypeConfidentiality}, EI: EIMaximum, Consequences: "x", Reasoning: "x",
@@ -132,12 +163,15 @@ func TestAssessmentInputs(t *testing.T) {
 	assert.False(t, as.Deviates())
 
 	req := base
-	req.DPCAdjustments = []DPCAdjustment{{Factor: FactorContext, Change: 1, Reason: "CAK-cliënt: langdurige zorg"},
-		{Factor: FactorVolume, Change: 3, Reason: "Volledige dossiers"}}
+	req.DPCAdjustments = []DPCAdjustment{{Factor: FactorContext, Change: 1, Reason: "CAK-cliënt: langdurige zorg"}}
 	as, err = b.assessment(req, adviceNow)
 	require.NoError(t, err)
-	assert.Equal(t, 4, as.DPC, "3 + 1 + 3, kept within 1 to 4")
+	assert.Equal(t, 4, as.DPC, "3 + 1")
 	assert.Equal(t, 3, as.DPCDefault)
+	req.DPCAdjustments = append(req.DPCAdjustments, DPCAdjustment{Factor: FactorVolume, Change: 3, Reason: "Volledige dossiers"})
+	assert.Equal(t, []string{"dpc_adjustments"}, fields(req), "3 + 1 + 3 is off the scale: refused, not clamped, so that the changes add up")
+	req.DPCAdjustments = []DPCAdjustment{{Factor: FactorPublic, Change: -3, Reason: "Stond al online"}}
+	assert.Equal(t, []string{"dpc_adjustments"}, fields(req), "3 − 3")
 
 	req.DPCAdjustments = []DPCAdjustment{{Factor: FactorContext, Change: 1, Reason: "a"}, {Factor: FactorContext, Change: 0, Reason: " "},
 		{Factor: "mood", Change: 9, Reason: "b"}}

@@ -78,15 +78,43 @@ type APFacts struct {
 	RecordsMax    *int           `json:"records_max,omitempty"`
 	Groups        []SubjectGroup `json:"groups,omitempty"`
 	Damage        []DamageKind   `json:"damage,omitempty"`
+	// SpecialData says whether special-category or criminal data were
+	// involved, where the report cannot say: a call recording is special
+	// only when it is about someone's health, and being a client of the
+	// controller can reveal a need for care. Nil: the report decides.
+	SpecialData *bool `json:"special_data,omitempty"`
 	// Protection says how the data were protected beforehand (the
-	// encryption, and whether its key was compromised; a backup).
-	Protection string     `json:"protection,omitempty"`
-	EndedAt    *time.Time `json:"ended_at,omitempty"`
+	// encryption and how its key is kept; a backup).
+	Protection string `json:"protection,omitempty"`
+	// KeyCompromised: the key (or password) of encrypted data came into the
+	// wrong hands, so that the data are not unintelligible (EDPB).
+	KeyCompromised *bool      `json:"key_compromised,omitempty"`
+	EndedAt        *time.Time `json:"ended_at,omitempty"`
+	// SubProcessorInvolved, SubProcessor: whether a sub-processor of the
+	// supplier was involved in the breach, and which (AP form section 1).
+	SubProcessorInvolved *bool  `json:"sub_processor_involved,omitempty"`
+	SubProcessor         string `json:"sub_processor,omitempty"`
 	// PoliceReported, OtherAuthorities: whom else the breach was reported
-	// to (the police, a sector CSIRT, another EU supervisory authority).
+	// to (the police, a sector CSIRT).
 	PoliceReported   *bool  `json:"police_reported,omitempty"`
 	OtherAuthorities string `json:"other_authorities,omitempty"`
-	CrossBorder      *bool  `json:"cross_border,omitempty"`
+	// CrossBorder, EUAuthorities: whether people or establishments in other
+	// EU member states are involved, and which of their supervisory
+	// authorities were or will be notified (AP form section 8).
+	CrossBorder   *bool  `json:"cross_border,omitempty"`
+	EUAuthorities string `json:"eu_authorities,omitempty"`
+}
+
+// Special reports whether the breach involves special-category or criminal
+// data: as the adviser established it, else as the report's categories say.
+func (f *APFacts) Special(r *Report) bool {
+	if f != nil && f.SpecialData != nil {
+		return *f.SpecialData
+	}
+	return slices.ContainsFunc(r.PersonalData, func(code string) bool {
+		c, ok := LookupCategory(code)
+		return ok && c.Special()
+	})
 }
 
 // Vulnerable reports whether a group of vulnerable people is affected.
@@ -117,9 +145,30 @@ func (f *APFacts) validate(p *Problems, b *Breach, now time.Time) {
 	}
 	codeList(p, "ap_facts.groups", f.Groups, SubjectGroups)
 	codeList(p, "ap_facts.damage", f.Damage, DamageKinds)
-	f.Protection, f.OtherAuthorities = strings.TrimSpace(f.Protection), strings.TrimSpace(f.OtherAuthorities)
-	text(p, "ap_facts.protection", f.Protection, maxText, false)
-	text(p, "ap_facts.other_authorities", f.OtherAuthorities, maxText, false)
+	if f.SpecialData != nil && !*f.SpecialData {
+		for _, code := range b.PersonalData {
+			if c, ok := LookupCategory(code); ok && c.Special() {
+				p.Add("ap_facts.special_data", "kan niet nee zijn: de melding noemt %s", strings.ToLower(c.Label))
+				break
+			}
+		}
+	}
+	for _, t := range []struct {
+		field string
+		value *string
+	}{{"protection", &f.Protection}, {"sub_processor", &f.SubProcessor}, {"other_authorities", &f.OtherAuthorities}, {"eu_authorities", &f.EUAuthorities}} {
+		*t.value = strings.TrimSpace(*t.value)
+		text(p, "ap_facts."+t.field, *t.value, maxText, false)
+	}
+	switch involved := f.SubProcessorInvolved; {
+	case involved != nil && *involved && f.SubProcessor == "":
+		p.Add("ap_facts.sub_processor", "is verplicht als sub_processor_involved true is: noem de subverwerker")
+	case (involved == nil || !*involved) && f.SubProcessor != "":
+		p.Add("ap_facts.sub_processor_involved", "moet true zijn als sub_processor een subverwerker noemt")
+	}
+	if f.EUAuthorities != "" && (f.CrossBorder == nil || !*f.CrossBorder) {
+		p.Add("ap_facts.cross_border", "moet true zijn als eu_authorities toezichthouders in andere lidstaten noemt")
+	}
 	if f.EndedAt != nil {
 		end := f.EndedAt.UTC()
 		f.EndedAt = &end

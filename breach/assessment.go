@@ -125,6 +125,10 @@ func (b *Breach) assessment(req AssessmentRequest, now time.Time) (Assessment, e
 		Consequences: strings.TrimSpace(req.Consequences), Risk: req.Risk, Reasoning: strings.TrimSpace(req.Reasoning),
 		DeviationReason: strings.TrimSpace(req.DeviationReason), APFacts: req.APFacts}
 	as.APFacts.validate(&p, b, now)
+	if as.Unintelligible && as.APFacts != nil && as.APFacts.KeyCompromised != nil && *as.APFacts.KeyCompromised {
+		p.Add("unintelligible", "kan niet true zijn: de sleutel is in verkeerde handen gekomen (ap_facts.key_compromised), "+
+			"dus zijn de gegevens niet onbegrijpelijk voor onbevoegden")
+	}
 	for i := range as.DPCAdjustments {
 		as.DPCAdjustments[i].Reason = strings.TrimSpace(as.DPCAdjustments[i].Reason)
 	}
