@@ -98,7 +98,7 @@ func TestScenarios(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, res.Status, "decided to inform the person affected, and no communication recorded")
 	letterText := w.do("GET", lp+"/subjects-letter?format=text", w.tokens["adviser"], nil)
 	require.Equal(t, http.StatusOK, letterText.Status)
-	for _, want := range []string{"Wat is er gebeurd?", "Gezondheidsgegevens", "Een onbekende buurman kent de zorgsituatie",
+	for _, want := range []string{"Wat is er gebeurd?", "gezondheidsgegevens", "Een onbekende buurman kent de zorgsituatie",
 		"Wat kunt u zelf doen?", "[NOG IN TE VULLEN: naam, telefoonnummer en e-mailadres van het contactpunt"} {
 		assert.Contains(t, string(letterText.Body), want)
 	}
@@ -216,7 +216,7 @@ func TestScenarios(t *testing.T) {
 	text := w.do("GET", lp+"/authority-form?format=text", w.tokens["controller"], nil)
 	require.Equal(t, http.StatusOK, text.Status)
 	assert.Contains(t, text.Header.Get("Content-Type"), "text/plain")
-	for _, want := range []string{"AP-2026-118233", "Gezondheidsgegevens", "vertrouwelijkheid", "Nog te beantwoorden:"} {
+	for _, want := range []string{"AP-2026-118233", "gezondheidsgegevens", "vertrouwelijkheid", "Nog te beantwoorden:"} {
 		assert.Contains(t, string(text.Body), want)
 	}
 }

@@ -134,7 +134,7 @@ func TestMailsOverRealSMTP(t *testing.T) {
 	for _, want := range []string{
 		"Acme BV heeft een (vermoedelijk) datalek gemeld op vrijdag 20 november 2026 10:00 (CET).",
 		"Dit is een voorlopige melding. Nog niet gegeven: oorzaak, maatregelen.",
-		"uiterlijk vrijdag 21 november 2026" /* not a real weekday: checked below */, "Burgerservicenummer (BSN)",
+		"uiterlijk vrijdag 21 november 2026" /* not a real weekday: checked below */, "burgerservicenummer (BSN)",
 		"Beschikking eigen bijdrage 2027, per post, 150 stuks", "gedeeltelijk teruggestuurd",
 		"Melding Autoriteit Persoonsgegevens (72 uur na kennisname): kennisname vrijdag 20 november 2026 10:00 (CET); uiterlijk maandag 23 november 2026 10:00 (CET)",
 		"https://datalek.cak.example/api/v1/breaches/" + b.ID,

@@ -12,7 +12,7 @@ func TestChangeValueSpeaksDutch(t *testing.T) {
 		{"stage", `"complete"`, "volledig"},
 		{"stage", `"preliminary"`, "voorlopig"},
 		{"item_disposition", `"partly_returned"`, "gedeeltelijk teruggestuurd"},
-		{"personal_data", `["naam","gezondheidsgegevens"]`, "Naam, Gezondheidsgegevens (bijzonder)"},
+		{"personal_data", `["naam","gezondheidsgegevens"]`, "naam, gezondheidsgegevens (bijzonder)"},
 		{"sent_items", `[]`, "niets verstuurd"},
 		{"sent_items", `[{"description":"Brief","channel":"post","count":2}]`, "Brief, per post, 2 stuks"},
 		{"reporter", `{"name":"J. Jansen","phone":"0612345678"}`, "J. Jansen, 0612345678"},

@@ -34,8 +34,7 @@ var apCategories = []struct {
 // APCategories names the AP's categories of personal data the codes fall
 // under, in the form's order; a code under none is named "overige
 // persoonsgegevens" with its label ("burgerlijke staat"), and a call
-// recording as what it may be ("gesprekken, die ook gezondheid kunnen
-// betreffen").
+// recording as what it may be ("mogelijk ook gezondheid: spraakdata").
 func APCategories(codes []string) string {
 	var names []string
 	placed := map[string]bool{}
@@ -47,22 +46,21 @@ func APCategories(codes []string) string {
 			}
 		}
 	}
-	var other []string
+	var other, maybe []string
 	for _, code := range codes {
-		if placed[code] {
-			continue
+		switch c, ok := breach.LookupCategory(code); {
+		case placed[code]:
+		case ok && c.Class == breach.ClassDepends:
+			maybe = append(maybe, CategoryLabel(code))
+		default:
+			other = append(other, CategoryLabel(code))
 		}
-		label := code
-		if c, ok := breach.LookupCategory(code); ok {
-			label = strings.ToLower(c.Label[:1]) + c.Label[1:]
-			if c.Class == breach.ClassDepends {
-				label += " (die ook gezondheid kunnen betreffen)"
-			}
-		}
-		other = append(other, label)
 	}
 	if len(other) > 0 {
 		names = append(names, "overige persoonsgegevens: "+strings.Join(other, ", "))
+	}
+	if len(maybe) > 0 {
+		names = append(names, "mogelijk ook gezondheid: "+strings.Join(maybe, ", "))
 	}
 	return strings.Join(names, "; ")
 }

@@ -13,12 +13,14 @@ import (
 	"unicode/utf8"
 )
 
-// formNotification fills section 0: which kind of notification this is and
-// where the 72-hour deadline stands.
-func formNotification(s *FormSection, b *breach.Breach, now time.Time) {
+// formNotification fills section 0: the law, which kind of notification
+// this is, and where the 72-hour deadline stands.
+func formNotification(s *FormSection, in formInput) {
+	b := in.b
+	s.add("Onder welke wet meldt u het datalek?", "de Algemene verordening gegevensbescherming (AVG)", SourceService)
 	initial := b.InitialNotification()
 	withdrawn := slices.ContainsFunc(b.AuthorityNotifications, func(n breach.AuthorityNotification) bool { return n.Phase == breach.PhaseWithdrawal })
-	kind, number := "nieuwe melding", "niet van toepassing (nieuwe melding)"
+	kind, number := "nieuwe melding", "niet van toepassing: nieuwe melding"
 	switch {
 	case initial != nil && withdrawn:
 		kind, number = "intrekking van melding "+initial.Reference, initial.Reference
@@ -27,39 +29,39 @@ func formNotification(s *FormSection, b *breach.Breach, now time.Time) {
 	}
 	s.add("Gaat het om een nieuwe melding, een vervolgmelding (aanvulling of wijziging) of een intrekking?", kind, SourceService)
 	s.add("Meldingsnummer van de eerdere melding", number, SourceService)
+	deadline, _ := authorityDeadline(b, in.dec, in.now)
+	s.add("Termijn van 72 uur (art. 33, eerste lid, AVG)", deadline, SourceService)
+}
 
+// authorityDeadline says where the 72-hour deadline stands at now, and
+// answers why the notification is late: not applicable, the reason
+// recorded, or empty while it is overdue or late without one.
+func authorityDeadline(b *breach.Breach, dec *breach.Decision, now time.Time) (deadline, delay string) {
 	d := b.DeadlinesAt(now).Authority
 	due := "uiterlijk " + Time(d.DueAt) + ", 72 uur na " + Time(b.AwareAt)
-	var deadline, delay string
 	switch d.State {
 	case breach.DeadlineRunning:
-		deadline = fmt.Sprintf("%s; nog %s", due, Duration(d.DueAt.Sub(now)))
-		delay = "niet van toepassing (de termijn loopt nog)"
+		return fmt.Sprintf("%s; nog %s", due, Duration(d.DueAt.Sub(now))), "niet van toepassing: de termijn loopt nog"
 	case breach.DeadlineOverdue:
-		deadline = fmt.Sprintf("%s; de termijn is %s geleden verstreken en er is nog niet gemeld: "+
-			"de melding moet de redenen voor de vertraging bevatten (art. 33, eerste lid, AVG)", due, Duration(now.Sub(d.DueAt)))
+		return fmt.Sprintf("%s; de termijn is %s geleden verstreken en er is nog niet gemeld: "+
+			"de melding moet de redenen voor de vertraging bevatten (art. 33, eerste lid, AVG)", due, Duration(now.Sub(d.DueAt))), ""
 	case breach.DeadlineMet:
-		deadline = fmt.Sprintf("%s; gemeld op %s, binnen de termijn", due, Time(*d.FulfilledAt))
-		delay = "niet van toepassing (binnen de termijn gemeld)"
+		return fmt.Sprintf("%s; gemeld op %s, binnen de termijn", due, Time(*d.FulfilledAt)), "niet van toepassing: binnen de termijn gemeld"
 	case breach.DeadlineLate:
-		deadline = fmt.Sprintf("%s; gemeld op %s, %s na de termijn (art. 33, eerste lid, AVG: met redenen voor de vertraging)",
-			due, Time(*d.FulfilledAt), Duration(d.FulfilledAt.Sub(d.DueAt)))
-		if initial != nil {
+		if initial := b.InitialNotification(); initial != nil {
 			delay = initial.DelayReason
 		}
-	case breach.DeadlineStopped:
-		why := "het datalek is gesloten zonder melding"
-		if dec := b.LatestDecision(); dec != nil && !dec.NotifyAuthority {
-			why = "de verwerkingsverantwoordelijke heeft besloten niet te melden"
-			if dec.AuthorityReasoning != "" {
-				why += " (" + dec.AuthorityReasoning + ")"
-			}
-		}
-		deadline = fmt.Sprintf("%s; vervalt: %s", due, why)
-		delay = "niet van toepassing (" + why + ")"
+		return fmt.Sprintf("%s; gemeld op %s, %s na de termijn (art. 33, eerste lid, AVG: met redenen voor de vertraging)",
+			due, Time(*d.FulfilledAt), Duration(d.FulfilledAt.Sub(d.DueAt))), delay
 	}
-	s.add("Termijn van 72 uur (art. 33, eerste lid, AVG)", deadline, SourceService)
-	s.add("Waarom meldt u later dan 72 uur nadat de organisatie op de hoogte raakte?", delay, SourceService)
+	why := "het datalek is gesloten zonder melding"
+	if dec != nil && !dec.NotifyAuthority {
+		why = "de verwerkingsverantwoordelijke heeft besloten niet te melden"
+		if dec.AuthorityReasoning != "" {
+			why += ", omdat: " + dec.AuthorityReasoning
+		}
+	}
+	return fmt.Sprintf("%s; vervalt: %s", due, why), "niet van toepassing: " + why
 }
 
 // Text renders the form as plain text a person can copy from: a header with the reference,

@@ -2,6 +2,9 @@ package nl_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -145,6 +148,7 @@ func TestAuthorityFormComplete(t *testing.T) {
 		"1. Contactgegevens: Naam van de organisatie (verwerkingsverantwoordelijke)",
 		"1. Contactgegevens: Wie meldt het datalek namens de organisatie? (naam, functie, telefoonnummer, e-mailadres)",
 		"1. Contactgegevens: Contactpersoon voor de Autoriteit Persoonsgegevens (naam, functie, telefoonnummer, e-mailadres)",
+		"1. Contactgegevens: Is er een subverwerker van de verwerker bij het datalek betrokken? Zo ja, welke?",
 		"2. Tijdlijn: Wanneer is het datalek geëindigd?",
 		"3. Aard van het datalek: Wat is de oorzaak of de soort van het incident?",
 		"5. Betrokkenen: Om welke groepen betrokkenen gaat het?",
@@ -152,7 +156,8 @@ func TestAuthorityFormComplete(t *testing.T) {
 		"7. Gevolgen: Welke soorten schade kunnen de betrokkenen lijden? (lichamelijk, materieel, immaterieel)",
 		"8. Vervolgacties: Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?",
 		"8. Vervolgacties: Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?",
-		"9. Overige informatie: Is het datalek ook gemeld bij de politie of een andere instantie (zoals een sector-CSIRT of een andere toezichthouder in de EU)?",
+		"8. Vervolgacties: Is het datalek gemeld of wordt het gemeld bij toezichthouders in andere EU-lidstaten? Zo ja, welke?",
+		"9. Overige informatie: Is het datalek ook gemeld bij de politie of een andere instantie (zoals een sector-CSIRT)?",
 	}, f.Missing, "without the profile and the AP facts; and the decision is to inform them: when and how it was done is asked too")
 
 	tests := []struct {
@@ -165,10 +170,10 @@ func TestAuthorityFormComplete(t *testing.T) {
 		{0, "nieuwe melding, een vervolgmelding", "dienst", []string{"vervolgmelding (aanvulling)", "M-2026-98765"}},
 		{0, "Meldingsnummer", "dienst", []string{"M-2026-98765"}},
 		{0, "Termijn van 72 uur", "dienst", []string{"binnen de termijn", nl.Time(b.AuthorityDue())}},
-		{0, "later dan 72 uur", "dienst", []string{"niet van toepassing"}},
-		{1, "verwerker bij het datalek betrokken", "melding", []string{"ja: Printbedrijf Noord B.V."}},
+		{2, "later dan 72 uur", "dienst", []string{"niet van toepassing"}},
+		{1, "Is er een verwerker bij", "melding", []string{"ja: Printbedrijf Noord B.V."}},
 		{1, "Contactpersoon bij de verwerker", "melding", []string{"Piet de Vries", "Security officer", "+31 50 123 4567", "piet@printnoord.example"}},
-		{1, "andere verwerkingsverantwoordelijken", "dienst", []string{"Gemeente Groningen (privacy@groningen.example)"}},
+		{1, "andere verwerkingsverantwoordelijken", "dienst", []string{"Gemeente Groningen, privacy@groningen.example"}},
 		{2, "plaatsgevonden", "melding", []string{nl.Time(*b.StartedAt)}},
 		{2, "ontdekt", "melding", []string{nl.Time(b.DetectedAt)}},
 		{2, "op de hoogte geraakt", "dienst", []string{nl.Time(b.AwareAt)}},
@@ -176,14 +181,15 @@ func TestAuthorityFormComplete(t *testing.T) {
 		{3, "soort inbreuk", "beoordeling", []string{"vertrouwelijkheid"}},
 		{3, "aard van het datalek", "beoordeling", []string{"lezen of kopiëren (vertrouwelijkheid)"}},
 		{3, "Wat is er gebeurd", "melding", []string{"Adresbestand verkeerd gekoppeld"}},
-		{4, "soorten persoonsgegevens", "melding", []string{"Naam", "Adres (woon- of correspondentieadres)", "Burgerservicenummer (BSN)", "Detentieverklaring (strafrechtelijk)"}},
+		{4, "soorten persoonsgegevens", "melding", []string{"naam, adres (woon- of correspondentieadres), burgerservicenummer (BSN), detentieverklaring (strafrechtelijk)"}},
 		{4, "categorieën van het meldformulier", "melding", []string{"naam, adres en woonplaats; burgerservicenummer (BSN); strafrechtelijke gegevens"}},
-		{4, "bijzondere persoonsgegevens", "melding", []string{"ja: Detentieverklaring (strafrechtelijk)"}},
+		{4, "bijzondere persoonsgegevens", "melding", []string{"ja: detentieverklaring (strafrechtelijk)"}},
 		{4, "records", "melding", []string{"ongeveer 180"}},
 		{5, "minimaal", "melding", []string{"120"}},
 		{5, "maximaal", "melding", []string{"150"}},
 		{6, "versleuteld, gehasht", "beoordeling", []string{"nee"}},
 		{6, "op welke manier", "beoordeling", []string{"niet van toepassing"}},
+		{6, "buiten bereik", "beoordeling", []string{"niet van toepassing: de gegevens waren niet versleuteld"}},
 		{7, "vertrouwelijkheid, integriteit en beschikbaarheid", "beoordeling", []string{"vertrouwelijkheid: beperkt (bekende, beperkte ontvangers)", "integriteit: geen", "kwade opzet: nee"}},
 		{7, "gevolgen (schade)", "beoordeling", []string{"identiteitsfraude"}},
 		{7, "ernstig", "beoordeling", []string{"een hoog risico voor de rechten en vrijheden van de betrokkenen"}},
@@ -245,8 +251,9 @@ func TestAuthorityFormPreliminary(t *testing.T) {
 	// And these, which the controller's profile and the adviser's AP facts
 	// answer: the organisation, who files, the contact, the end of the
 	// breach, the cause, the groups and whether they are vulnerable, the
-	// kinds of damage, cross-border, the police.
-	assert.Len(t, f.Missing, len(missing)+10)
+	// kinds of damage, cross-border, the police; the sub-processor, the key
+	// and the EU authorities.
+	assert.Len(t, f.Missing, len(missing)+13)
 
 	// What the preliminary report does say is filled in.
 	assert.Equal(t, "nieuwe melding", field(t, f, 0, "nieuwe melding, een vervolgmelding").Answer)
@@ -325,7 +332,7 @@ func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
 		{
 			name: "running", awareHours: 10, kind: "nieuwe melding",
 			deadline: []string{"uiterlijk " + nl.Time(formAt(62)), "nog 2 dagen en 14 uur"},
-			delay:    "niet van toepassing (de termijn loopt nog)",
+			delay:    "niet van toepassing: de termijn loopt nog",
 		},
 		{
 			name: "past due without an initial notification", awareHours: 80, decision: &notify, kind: "nieuwe melding",
@@ -348,14 +355,14 @@ func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
 			},
 			kind:     "intrekking van melding M-2",
 			deadline: []string{"binnen de termijn"},
-			delay:    "niet van toepassing (binnen de termijn gemeld)",
+			delay:    "niet van toepassing: binnen de termijn gemeld",
 		},
 		{
 			name: "decided not to notify", awareHours: 80,
 			decision: &breach.Decision{Seq: 1, NotifyAuthority: false, AuthorityReasoning: "Geen risico: versleuteld", InformSubjects: "no"},
 			kind:     "nieuwe melding",
-			deadline: []string{"vervalt", "besloten niet te melden (Geen risico: versleuteld)"},
-			delay:    "niet van toepassing (de verwerkingsverantwoordelijke heeft besloten niet te melden (Geen risico: versleuteld))",
+			deadline: []string{"vervalt", "besloten niet te melden, omdat: Geen risico: versleuteld"},
+			delay:    "niet van toepassing: de verwerkingsverantwoordelijke heeft besloten niet te melden, omdat: Geen risico: versleuteld",
 		},
 	}
 	for _, tt := range tests {
@@ -376,10 +383,10 @@ func TestAuthorityFormNotificationAndDeadline(t *testing.T) {
 			for _, c := range tt.deadline {
 				assert.Contains(t, deadline.Answer, c)
 			}
-			delay := field(t, f, 0, "later dan 72 uur")
+			delay := field(t, f, 2, "later dan 72 uur")
 			if tt.delay == "" {
 				assert.True(t, delay.Missing)
-				assert.Contains(t, f.Missing, "0. Melding: Waarom meldt u later dan 72 uur nadat de organisatie op de hoogte raakte?")
+				assert.Contains(t, f.Missing, "2. Tijdlijn: Waarom meldt u later dan 72 uur nadat de organisatie op de hoogte raakte?")
 			} else {
 				assert.Equal(t, tt.delay, delay.Answer)
 			}
@@ -425,7 +432,7 @@ func TestAuthorityFormHoldsNoDeliberation(t *testing.T) {
 func TestAPCategories(t *testing.T) {
 	assert.Equal(t, "naam, adres en woonplaats; financiële gegevens; burgerservicenummer (BSN)",
 		nl.APCategories([]string{"bsn", "naam", "inkomensgegevens", "eigen_bijdrage"}))
-	assert.Equal(t, "gezondheid; overige persoonsgegevens: burgerlijke staat, spraakdata (gespreksopnames) (die ook gezondheid kunnen betreffen)",
+	assert.Equal(t, "gezondheid; overige persoonsgegevens: burgerlijke staat; mogelijk ook gezondheid: spraakdata (gespreksopnames)",
 		nl.APCategories([]string{"burgerlijke_staat", "gezondheidsgegevens", "spraakdata"}))
 	assert.Empty(t, nl.APCategories(nil))
 }
@@ -443,7 +450,8 @@ func TestAuthorityFormAnswersEveryQuestion(t *testing.T) {
 	b.Assessments[0].APFacts = &breach.APFacts{Nature: []breach.APNature{breach.NatureRead}, CauseCategory: breach.CauseWrongAddress,
 		RecordsMin: formInt(150), RecordsMax: formInt(180), Groups: []breach.SubjectGroup{breach.GroupClients},
 		Damage:     []breach.DamageKind{breach.DamageIdentity, breach.DamageStigma},
-		Protection: "Niet versleuteld: papieren brieven", EndedAt: &end, PoliceReported: &police, CrossBorder: &crossBorder}
+		Protection: "Versleuteld met AES-256; de sleutel staat in een HSM", KeyCompromised: &police, SubProcessorInvolved: &police,
+		EndedAt: &end, PoliceReported: &police, CrossBorder: &crossBorder}
 	b.SubjectCommunications = []breach.SubjectCommunication{{Seq: 1, SentAt: formAt(-10), Channel: breach.SubjectLetter, Reached: 150,
 		Text: "Beste heer, mevrouw,"}}
 	profile := breach.ControllerProfile{Name: "CAK", DPO: "M. Jansen, fg@hetcak.example", Notifier: "A. de Boer, datalekken@hetcak.example"}
@@ -457,34 +465,111 @@ func TestAuthorityFormAnswersEveryQuestion(t *testing.T) {
 	assert.Equal(t, "politie: nee", field(t, f, 9, "politie").Answer)
 }
 
-// The form asks what the AP's form asks, section by section, as
-// ../shared/design/DOMAIN.md summarises it: each question there has a field
-// here (issue 9).
-func TestAuthorityFormFollowsTheAPForm(t *testing.T) {
-	f := nl.NewAuthorityForm(completeBreach(t), formNow, breach.ControllerProfile{})
-	asked := map[int][]string{
-		0: {"Onder welke wet", "nieuwe melding, een vervolgmelding", "Meldingsnummer", "later dan 72 uur"},
-		1: {"Naam van de organisatie", "Wie meldt", "Contactpersoon voor de Autoriteit Persoonsgegevens", "verwerker bij het datalek betrokken"},
-		2: {"plaatsgevonden", "nog gaande", "geëindigd", "ontdekt", "later dan 72 uur"},
-		3: {"Wat is er gebeurd", "aard van het datalek", "oorzaak"},
-		4: {"categorieën van het meldformulier", "bijzondere persoonsgegevens", "records"},
-		5: {"minimaal", "maximaal", "groepen", "kwetsbare groepen"},
-		6: {"versleuteld, gehasht", "op welke manier"},
-		7: {"vertrouwelijkheid, integriteit en beschikbaarheid", "gevolgen (schade)", "soorten schade", "ernstig"},
-		8: {"betrokkenen geïnformeerd", "Wanneer, hoe en hoeveel", "maatregelen", "grensoverschrijdende"},
-		9: {"politie"},
-	}
-	for section, questions := range asked {
-		for _, q := range questions {
-			found := false
-			for _, s := range f.Sections {
-				for _, fl := range s.Fields {
-					found = found || (s.Number == section || section == 2 && s.Number == 0) && strings.Contains(fl.Question, q)
-				}
-			}
-			assert.True(t, found, "section %d asks %q", section, q)
+// apFormQuestions maps each question of the AP's form, as
+// testdata/ap-form.md (the section of ../shared/design/DOMAIN.md) words it,
+// by the start of its words, to the fields of the draft that answer it.
+var apFormQuestions = map[int]map[string][]string{
+	0: {"under which law": {"Onder welke wet"}, "new notification, follow-up": {"nieuwe melding, een vervolgmelding", "Meldingsnummer"}},
+	1: {"the organisation": {"Naam van de organisatie"}, "who reports": {"Wie meldt"},
+		"who the AP can contact":        {"Contactpersoon voor de Autoriteit Persoonsgegevens"},
+		"another organisation involved": {"Is er een verwerker", "subverwerker", "andere verwerkingsverantwoordelijken"}},
+	2: {"when the breach happened": {"plaatsgevonden", "geëindigd"}, "whether it is still going on": {"nog gaande"},
+		"when it was discovered": {"ontdekt"}, "if the notification is later than 72 hours": {"later dan 72 uur"}},
+	3: {"a summary of what happened": {"Wat is er gebeurd"}, "the nature of the breach": {"aard van het datalek"},
+		"the cause or kind of incident": {"oorzaak of de soort"}},
+	4: {"general categories": {"categorieën van het meldformulier"},
+		"special categories and criminal data": {"bijzondere persoonsgegevens of strafrechtelijke"},
+		"the approximate number of records":    {"records"}},
+	5: {"the number of people": {"minimaal", "maximaal"}, "which groups": {"groepen betrokkenen", "kwetsbare groepen"}},
+	6: {"were the data encrypted": {"versleuteld, gehasht"}, "if so, how": {"op welke manier", "buiten bereik van onbevoegden"}},
+	7: {"for confidentiality, integrity and availability": {"vertrouwelijkheid, integriteit en beschikbaarheid"},
+		"the possible physical, material and immaterial damage": {"gevolgen (schade)", "soorten schade"},
+		"an estimate of how serious":                            {"ernstig"}},
+	8: {"have the people affected been informed": {"betrokkenen geïnformeerd", "Wanneer, hoe en hoeveel"},
+		"the technical and organisational measures": {"maatregelen"},
+		"international aspects":                     {"grensoverschrijdende", "toezichthouders in andere EU-lidstaten"}},
+	9: {"anything else": {"politie"}},
+}
+
+// readAPFormQuestions reads the questions of testdata/ap-form.md: per
+// numbered section, its text split at the semicolons outside parentheses.
+func readAPFormQuestions(t *testing.T) map[int][]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "ap-form.md"))
+	require.NoError(t, err)
+	item := regexp.MustCompile(`^(\d)\. \*\*[^*]+\*\*: (.*)$`)
+	texts := map[int]string{}
+	current := -1
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if m := item.FindStringSubmatch(line); m != nil {
+			current, _ = strconv.Atoi(m[1])
+			texts[current] = m[2]
+		} else if current >= 0 && strings.HasPrefix(line, "   ") {
+			texts[current] += " " + strings.TrimSpace(line)
+		} else {
+			current = -1
 		}
 	}
+	questions := map[int][]string{}
+	for n, text := range texts {
+		depth, start := 0, 0
+		for i, r := range text + ";" {
+			switch {
+			case r == '(':
+				depth++
+			case r == ')':
+				depth--
+			case r == ';' && depth == 0:
+				questions[n] = append(questions[n], strings.TrimSuffix(strings.TrimSpace(text[start:min(i, len(text))]), "."))
+				start = i + 1
+			}
+		}
+	}
+	return questions
+}
+
+// The form asks what the AP's form asks, section by section, as DOMAIN.md
+// lists it: each question there is answered by a field of that section here,
+// and a question added to the list fails this test until the form asks it
+// (issue 9).
+func TestAuthorityFormFollowsTheAPForm(t *testing.T) {
+	questions := readAPFormQuestions(t)
+	require.Len(t, questions, 10, "sections 0 to 9")
+	f := nl.NewAuthorityForm(completeBreach(t), formNow, breach.ControllerProfile{})
+	for n, asked := range questions {
+		used := map[string]bool{}
+		for _, q := range asked {
+			var fields []string
+			for start, answering := range apFormQuestions[n] {
+				if strings.HasPrefix(q, start) {
+					fields, used[start] = answering, true
+				}
+			}
+			if !assert.NotEmpty(t, fields, "section %d asks %q: which fields of the draft answer it?", n, q) {
+				continue
+			}
+			for _, want := range fields {
+				field(t, f, n, want)
+			}
+		}
+		for start := range apFormQuestions[n] {
+			assert.True(t, used[start], "section %d: %q is no longer a question of the AP's form", n, start)
+		}
+	}
+}
+
+// testdata/ap-form.md is the section of DOMAIN.md, word for word. DOMAIN.md
+// is outside the repository; where it is not (a clean clone), only the copy
+// is read.
+func TestAPFormQuestionsAreDomainMDs(t *testing.T) {
+	domain, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "design", "DOMAIN.md"))
+	if os.IsNotExist(err) {
+		t.Skip("../shared/design/DOMAIN.md is not beside this clone")
+	}
+	require.NoError(t, err)
+	copied, err := os.ReadFile(filepath.Join("testdata", "ap-form.md"))
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(domain), string(copied)), "the AP form's section of DOMAIN.md changed: copy it to testdata/ap-form.md again")
 }
 
 // An availability breach exposed nothing: the form does not tell the AP the
@@ -500,4 +585,51 @@ func TestAuthorityFormAvailabilityAndMovedAwareness(t *testing.T) {
 	aware := field(t, f, 2, "op de hoogte geraakt").Answer
 	assert.Contains(t, aware, "Telefonisch gemeld")
 	assert.NotContains(t, aware, "eerste melding door de verwerker")
+}
+
+// Call recordings may or may not hold health data: the question stays open
+// until the adviser establishes it, and a context that reveals health data
+// (a client of the CAK receives long-term care) is named (issue 9).
+func TestAuthorityFormSpecialData(t *testing.T) {
+	b := completeBreach(t)
+	b.PersonalData = []string{"naam", "spraakdata"}
+	special := func() nl.FormField {
+		return field(t, nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{}), 4, "bijzondere persoonsgegevens")
+	}
+	assert.True(t, special().Missing, "not 'nee': a call recording can be about someone's health")
+	b.Assessments[0].APFacts = &breach.APFacts{SpecialData: formBool(false)}
+	assert.Equal(t, "nee", special().Answer)
+	assert.Equal(t, nl.SourceAssessment, special().Source)
+	b.Assessments[0].APFacts.SpecialData = formBool(true)
+	b.Assessments[0].DPCAdjustments = []breach.DPCAdjustment{{Factor: breach.FactorContext, Change: 1, Reason: "Cliënt van het CAK: langdurige zorg"}}
+	assert.Equal(t, "ja: spraakdata (gespreksopnames); af te leiden uit de context: Cliënt van het CAK: langdurige zorg", special().Answer)
+	b.PersonalData = []string{"naam"}
+	b.Assessments[0].APFacts = nil
+	assert.Equal(t, "nee", special().Answer)
+	assert.Equal(t, nl.SourceReport, special().Source)
+}
+
+// How the data were protected is given also when it did not make them
+// unintelligible, and whether the key stayed safe is asked as the AP asks
+// it; the sub-processor and the EU authorities come from the AP facts.
+func TestAuthorityFormProtectionSubProcessorAndEUAuthorities(t *testing.T) {
+	b := completeBreach(t)
+	b.Assessments[0].APFacts = &breach.APFacts{Protection: "Versleuteld met BitLocker; het wachtwoord zat op een briefje bij de laptop",
+		KeyCompromised: formBool(true), SubProcessorInvolved: formBool(true), SubProcessor: "Archiefbedrijf Zuid B.V.",
+		CrossBorder: formBool(true), EUAuthorities: "CNIL (Frankrijk)"}
+	f := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{})
+	assert.Equal(t, "nee", field(t, f, 6, "versleuteld, gehasht").Answer)
+	assert.Equal(t, "Versleuteld met BitLocker; het wachtwoord zat op een briefje bij de laptop", field(t, f, 6, "op welke manier").Answer)
+	assert.True(t, strings.HasPrefix(field(t, f, 6, "buiten bereik").Answer, "nee: de sleutel is in verkeerde handen gekomen"))
+	assert.Equal(t, "ja: Archiefbedrijf Zuid B.V.", field(t, f, 1, "subverwerker").Answer)
+	assert.Equal(t, "ja", field(t, f, 8, "grensoverschrijdende").Answer)
+	assert.Equal(t, "CNIL (Frankrijk)", field(t, f, 8, "toezichthouders in andere EU-lidstaten").Answer)
+
+	b.Assessments[0].APFacts = &breach.APFacts{SubProcessorInvolved: formBool(false), KeyCompromised: formBool(false)}
+	b.Assessments[0].Unintelligible = true
+	f = nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{})
+	assert.Equal(t, "nee", field(t, f, 1, "subverwerker").Answer)
+	assert.Equal(t, "ja", field(t, f, 6, "buiten bereik").Answer)
+	assert.True(t, field(t, f, 6, "op welke manier").Missing, "encrypted, but how is not recorded yet")
+	assert.True(t, field(t, f, 8, "toezichthouders in andere EU-lidstaten").Missing, "cross-border aspects not recorded yet")
 }

@@ -56,7 +56,7 @@ var selfHelp = []struct {
 
 // NewSubjectsLetter drafts the letter to the people affected of b at now.
 func NewSubjectsLetter(b *breach.Breach, now time.Time, controller breach.ControllerProfile) SubjectsLetter {
-	l := SubjectsLetter{Reference: b.Reference, DraftedAt: now, Subject: "Uw persoonsgegevens zijn mogelijk bij iemand anders terechtgekomen"}
+	l := SubjectsLetter{Reference: b.Reference, DraftedAt: now, Subject: letterSubject(b.LatestAssessment())}
 	r := b.Report
 	l.add("", "Beste heer, mevrouw,")
 	l.add("", "Wij schrijven u omdat er iets mis is gegaan met uw persoonsgegevens. Dat spijt ons. In deze brief leest u wat er is gebeurd, wat dat voor u kan betekenen en wat wij eraan doen.")
@@ -72,10 +72,7 @@ func NewSubjectsLetter(b *breach.Breach, now time.Time, controller breach.Contro
 	} else {
 		labels := make([]string, len(r.PersonalData))
 		for i, code := range r.PersonalData {
-			labels[i] = code
-			if c, ok := breach.LookupCategory(code); ok {
-				labels[i] = c.Label
-			}
+			labels[i] = CategoryLabel(code)
 		}
 		data = "Het gaat om deze gegevens van u: " + strings.Join(labels, ", ") + "."
 	}
@@ -111,6 +108,25 @@ func NewSubjectsLetter(b *breach.Breach, now time.Time, controller breach.Contro
 	}
 	l.add("", closing)
 	return l
+}
+
+// letterSubject says in the subject line what happened to the data, by the
+// kind of breach the assessment found: the letter about a ransomware attack
+// that exposed nothing does not say the data went to someone else.
+func letterSubject(a *breach.Assessment) string {
+	if a == nil {
+		return "Er is iets misgegaan met uw persoonsgegevens"
+	}
+	has := func(t breach.BreachType) bool { return slices.Contains(a.BreachTypes, t) }
+	switch {
+	case has(breach.TypeConfidentiality) || a.CB.Confidentiality != breach.ConfidentialityNone:
+		return "Uw persoonsgegevens zijn mogelijk bij iemand anders terechtgekomen"
+	case has(breach.TypeIntegrity):
+		return "Uw persoonsgegevens zijn mogelijk veranderd"
+	case a.CB.Availability == breach.AvailabilityPermanent:
+		return "Uw persoonsgegevens zijn verloren gegaan"
+	}
+	return "Uw persoonsgegevens waren een tijd niet beschikbaar"
 }
 
 // Text is the letter as plain text, to copy into a letter or a mail.

@@ -20,7 +20,7 @@ func TestSubjectsLetter(t *testing.T) {
 	for _, want := range []string{
 		"Kenmerk: DL-2026-0042",
 		"Wat is er gebeurd?\nPrintbedrijf Noord B.V. werkt voor ons. Op woensdag 18 november 2026 ontdekte Printbedrijf Noord B.V. een probleem. Brieven naar verkeerd adres verstuurd. Adresbestand verkeerd gekoppeld in de printstraat.",
-		"Het gaat om deze gegevens van u: Naam, Adres (woon- of correspondentieadres), Burgerservicenummer (BSN), Detentieverklaring.",
+		"Het gaat om deze gegevens van u: naam, adres (woon- of correspondentieadres), burgerservicenummer (BSN), detentieverklaring.",
 		"Wat kan dit voor u betekenen?\nOntvangers kennen BSN en detentiegegevens van een ander; risico op identiteitsfraude en stigmatisering.",
 		"Wat hebben wij gedaan?\nPrintstraat stilgezet; ontvangers gebeld met verzoek te vernietigen.",
 		"Wees alert op misbruik van uw gegevens, zoals identiteitsfraude.", // the BSN
@@ -60,4 +60,36 @@ func TestControllerProfileFillsFormAndLetter(t *testing.T) {
 	assert.Equal(t, []string{"naam en functie van de ondertekenaar"}, l.Missing)
 	profile.SubjectsContact = "het Klantcontactcentrum, 0800 0087"
 	assert.Contains(t, nl.NewSubjectsLetter(b, formNow, profile).Text(), "Neem dan contact op met het Klantcontactcentrum, 0800 0087.")
+}
+
+// The subject line says what happened to the data, by the kind of breach:
+// a ransomware attack that exposed nothing is not "bij iemand anders
+// terechtgekomen".
+func TestSubjectsLetterSubjectFollowsTheBreach(t *testing.T) {
+	b := completeBreach(t)
+	subject := func(types []breach.BreachType, cb breach.Circumstances) string {
+		b.Assessments[0].BreachTypes, b.Assessments[0].CB = types, cb
+		return nl.NewSubjectsLetter(b, formNow, breach.ControllerProfile{}).Subject
+	}
+	none := breach.Circumstances{Confidentiality: "none", Integrity: "none", Availability: "none"}
+	tests := []struct {
+		types []breach.BreachType
+		cb    breach.Circumstances
+		want  string
+	}{
+		{[]breach.BreachType{breach.TypeConfidentiality}, breach.Circumstances{Confidentiality: "wide", Integrity: "none", Availability: "none"},
+			"Uw persoonsgegevens zijn mogelijk bij iemand anders terechtgekomen"},
+		{[]breach.BreachType{breach.TypeAvailability}, breach.Circumstances{Confidentiality: "limited", Integrity: "none", Availability: "temporary"},
+			"Uw persoonsgegevens zijn mogelijk bij iemand anders terechtgekomen"}, // exfiltration found: a loss of confidentiality too
+		{[]breach.BreachType{breach.TypeIntegrity, breach.TypeAvailability}, none, "Uw persoonsgegevens zijn mogelijk veranderd"},
+		{[]breach.BreachType{breach.TypeAvailability}, breach.Circumstances{Confidentiality: "none", Integrity: "none", Availability: "temporary"},
+			"Uw persoonsgegevens waren een tijd niet beschikbaar"},
+		{[]breach.BreachType{breach.TypeAvailability}, breach.Circumstances{Confidentiality: "none", Integrity: "none", Availability: "permanent"},
+			"Uw persoonsgegevens zijn verloren gegaan"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, subject(tt.types, tt.cb), "%v %+v", tt.types, tt.cb)
+	}
+	b.Assessments = nil
+	assert.Equal(t, "Er is iets misgegaan met uw persoonsgegevens", nl.NewSubjectsLetter(b, formNow, breach.ControllerProfile{}).Subject)
 }

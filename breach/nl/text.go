@@ -2,6 +2,8 @@ package nl
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"datalek/breach"
 )
@@ -17,23 +19,34 @@ func YesNo(v *bool) string {
 	return "nee"
 }
 
-// Categories names personal-data categories, separated by commas, marking
-// the special and criminal-law ones: "Naam, Gezondheidsgegevens
-// (bijzonder)". A code outside the catalogue shows as it is.
+// Categories names personal-data categories, separated by commas, as
+// words in a sentence, marking the special and criminal-law ones: "naam,
+// burgerservicenummer (BSN), gezondheidsgegevens (bijzonder)". A code
+// outside the catalogue shows as it is.
 func Categories(codes []string) string {
 	labels := make([]string, len(codes))
 	for i, code := range codes {
-		c, ok := breach.LookupCategory(code)
-		switch {
-		case !ok:
-			labels[i] = code
-		case c.Special():
-			labels[i] = c.Label + " (" + string(c.Class) + ")"
-		default:
-			labels[i] = c.Label
+		labels[i] = CategoryLabel(code)
+		if c, ok := breach.LookupCategory(code); ok && c.Special() {
+			labels[i] += " (" + string(c.Class) + ")"
 		}
 	}
 	return strings.Join(labels, ", ")
+}
+
+// CategoryLabel names a category as a word in a sentence: the catalogue's
+// label starts with a capital, which stays only in an abbreviation ("IBAN",
+// "A-nummer"), so "Naam" is "naam".
+func CategoryLabel(code string) string {
+	c, ok := breach.LookupCategory(code)
+	if !ok {
+		return code
+	}
+	first, size := utf8.DecodeRuneInString(c.Label)
+	if next, _ := utf8.DecodeRuneInString(c.Label[size:]); unicode.IsLower(next) {
+		return string(unicode.ToLower(first)) + c.Label[size:]
+	}
+	return c.Label
 }
 
 // SentItems describes the sent items in one line: "Brief, per post, 2
