@@ -7,6 +7,7 @@ package notify
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/wneessen/go-mail"
 
@@ -137,10 +138,6 @@ func actorName(n breach.Notice) string {
 	if n.Actor == nil {
 		return "De dienst"
 	}
-	if n.Actor.Organisation != "" {
-		return fmt.Sprintf("%s (token %s)", n.Actor.Organisation, n.Actor.Name)
-	}
-	// A token is no person: the role acts, the token says through which
-	// integration (people sign in with accounts of their own in issue 10).
-	return fmt.Sprintf("De %s (token %s)", nl.Role(n.Actor.Role), n.Actor.Name)
+	name := nl.ActorText(n.Actor.Name, n.Actor.Role, n.Actor.Organisation)
+	return strings.ToUpper(name[:1]) + name[1:] // starts a sentence
 }

@@ -237,7 +237,7 @@ func Advice(a *breach.Assessment) string {
 		for i, r := range a.Rules {
 			rules[i] = AdviceRule(r)
 		}
-		s += " (volgens: " + strings.Join(rules, "; ") + ")"
+		s += "; regel: " + strings.Join(rules, "; ")
 	}
 	if len(a.Flags) > 0 {
 		flags := make([]string, len(a.Flags))

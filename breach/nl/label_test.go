@@ -6,98 +6,54 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"datalek/breach"
+	"datalek/breach/breachtest"
 	"datalek/breach/nl"
 )
+
+// labelOf gives, per kind of code of breachtest.Enumerations, the function
+// that names a code of it in Dutch.
+var labelOf = map[string]func(string) string{
+	"status":                  func(c string) string { return nl.Status(breach.Status(c)) },
+	"stage":                   func(c string) string { return nl.Stage(breach.Stage(c)) },
+	"role":                    func(c string) string { return nl.Role(breach.Role(c)) },
+	"disposition":             func(c string) string { return nl.Disposition(breach.Disposition(c)) },
+	"channel":                 func(c string) string { return nl.Channel(breach.Channel(c)) },
+	"subject channel":         func(c string) string { return nl.SubjectChannel(breach.SubjectChannel(c)) },
+	"breach type":             func(c string) string { return nl.BreachType(breach.BreachType(c)) },
+	"ease of identification":  func(c string) string { return nl.EI(breach.EI(c)) },
+	"loss of confidentiality": func(c string) string { return nl.CB(breach.ConfidentialityLoss(c)) },
+	"loss of integrity":       func(c string) string { return nl.CB(breach.IntegrityLoss(c)) },
+	"loss of availability":    func(c string) string { return nl.CB(breach.AvailabilityLoss(c)) },
+	"severity":                func(c string) string { return nl.Severity(breach.SeverityLevel(c)) },
+	"recommendation":          func(c string) string { return nl.Recommendation(breach.Recommendation(c)) },
+	"risk":                    func(c string) string { return nl.Risk(breach.Risk(c)) },
+	"inform subjects":         func(c string) string { return nl.InformSubjects(breach.InformSubjects(c)) },
+	"exemption":               func(c string) string { return nl.Exemption(breach.Exemption(c)) },
+	"phase":                   func(c string) string { return nl.Phase(breach.Phase(c)) },
+	"outcome":                 func(c string) string { return nl.Outcome(breach.Outcome(c)) },
+	"deadline state":          func(c string) string { return nl.DeadlineState(breach.DeadlineState(c)) },
+	"advice rule":             func(c string) string { return nl.AdviceRule(breach.AdviceRule(c)) },
+	"advice flag":             func(c string) string { return nl.AdviceFlag(breach.AdviceFlag(c)) },
+	"DPC factor":              func(c string) string { return nl.DPCFactor(breach.DPCFactor(c)) },
+	"nature":                  func(c string) string { return nl.APNature(breach.APNature(c)) },
+	"cause":                   func(c string) string { return nl.CauseCategory(breach.CauseCategory(c)) },
+	"damage":                  func(c string) string { return nl.DamageKind(breach.DamageKind(c)) },
+	"group":                   func(c string) string { return nl.SubjectGroup(breach.SubjectGroup(c)) },
+	"alert":                   func(c string) string { return nl.Mail(breach.NoticeAlert, breach.AlertKind(c)) },
+}
 
 // Every code the domain has a Dutch name for the mails, the AP form, the
 // letter and the register: a code without one would show as itself in
 // Dutch text (issue 9: "no code leaks into Dutch text").
 func TestEveryCodeHasADutchLabel(t *testing.T) {
-	check := func(kind string, code, label string) {
-		t.Helper()
-		assert.NotEqual(t, code, label, "%s %q has no Dutch label", kind, code)
-		assert.NotEmpty(t, label, "%s %q", kind, code)
-	}
-	for _, v := range breach.Statuses {
-		check("status", string(v), nl.Status(v))
-	}
-	for _, v := range []breach.Stage{breach.StagePreliminary, breach.StageComplete} {
-		check("stage", string(v), nl.Stage(v))
-	}
-	for _, v := range breach.Roles {
-		check("role", string(v), nl.Role(v))
-	}
-	for _, v := range breach.Dispositions {
-		check("disposition", string(v), nl.Disposition(v))
-	}
-	for _, v := range breach.Channels {
-		check("channel", string(v), nl.Channel(v))
-	}
-	for _, v := range breach.SubjectChannels {
-		check("subject channel", string(v), nl.SubjectChannel(v))
-	}
-	for _, v := range breach.BreachTypes {
-		check("breach type", string(v), nl.BreachType(v))
-	}
-	for _, v := range []breach.EI{breach.EINegligible, breach.EILimited, breach.EISignificant, breach.EIMaximum} {
-		check("ease of identification", string(v), nl.EI(v))
-	}
-	for _, v := range []breach.ConfidentialityLoss{breach.ConfidentialityNone, breach.ConfidentialityLimited, breach.ConfidentialityWide} {
-		check("loss of confidentiality", string(v), nl.CB(v))
-	}
-	for _, v := range []breach.IntegrityLoss{breach.IntegrityNone, breach.IntegrityRecoverable, breach.IntegrityIrrecoverable} {
-		check("loss of integrity", string(v), nl.CB(v))
-	}
-	for _, v := range []breach.AvailabilityLoss{breach.AvailabilityNone, breach.AvailabilityTemporary, breach.AvailabilityPermanent} {
-		check("loss of availability", string(v), nl.CB(v))
-	}
-	for _, v := range []breach.SeverityLevel{breach.SeverityLow, breach.SeverityMedium, breach.SeverityHigh, breach.SeverityVeryHigh} {
-		check("severity", string(v), nl.Severity(v))
-	}
-	for _, v := range []breach.Recommendation{breach.RecommendRegisterOnly, breach.RecommendNotifyAuthority, breach.RecommendNotifyAuthorityAndSubjects} {
-		check("recommendation", string(v), nl.Recommendation(v))
-	}
-	for _, v := range []breach.Risk{breach.RiskNone, breach.RiskSome, breach.RiskHigh} {
-		check("risk", string(v), nl.Risk(v))
-	}
-	for _, v := range breach.InformSubjectsValues {
-		check("inform subjects", string(v), nl.InformSubjects(v))
-	}
-	for _, v := range breach.SubjectsExemptions {
-		check("exemption", string(v), nl.Exemption(v))
-	}
-	for _, v := range []breach.Phase{breach.PhaseInitial, breach.PhaseSupplement, breach.PhaseWithdrawal} {
-		check("phase", string(v), nl.Phase(v))
-	}
-	for _, v := range []breach.Outcome{breach.OutcomeHandled, breach.OutcomeNoBreach} {
-		check("outcome", string(v), nl.Outcome(v))
-	}
-	for _, v := range []breach.DeadlineState{breach.DeadlineRunning, breach.DeadlineOverdue, breach.DeadlineMet, breach.DeadlineLate, breach.DeadlineStopped} {
-		check("deadline state", string(v), nl.DeadlineState(v))
-	}
-	for _, v := range []breach.AdviceRule{breach.RuleSeverity, breach.RuleUnintelligible, breach.RuleRestoredFromBackup, breach.RuleTrustedRecipient} {
-		check("advice rule", string(v), nl.AdviceRule(v))
-	}
-	for _, v := range []breach.AdviceFlag{breach.FlagManySubjects, breach.FlagVulnerable} {
-		check("advice flag", string(v), nl.AdviceFlag(v))
-	}
-	for _, v := range breach.DPCFactors {
-		check("DPC factor", string(v), nl.DPCFactor(v))
-	}
-	for _, v := range breach.APNatures {
-		check("nature", string(v), nl.APNature(v))
-	}
-	for _, v := range breach.CauseCategories {
-		check("cause", string(v), nl.CauseCategory(v))
-	}
-	for _, v := range breach.DamageKinds {
-		check("damage", string(v), nl.DamageKind(v))
-	}
-	for _, v := range breach.SubjectGroups {
-		check("group", string(v), nl.SubjectGroup(v))
-	}
-	for _, v := range []breach.AlertKind{breach.AlertProcessorReminder, breach.AlertProcessorOverdue, breach.AlertAuthorityReminder,
-		breach.AlertAuthorityOverdue, breach.AlertQuestionReminder, breach.AlertQuestionOverdue, breach.AlertSubjectsOverdue} {
-		check("alert", string(v), nl.Mail(breach.NoticeAlert, v))
+	for _, e := range breachtest.Enumerations() {
+		label, ok := labelOf[e.Kind]
+		if !assert.True(t, ok, "%s: no Dutch labels", e.Kind) {
+			continue
+		}
+		for _, code := range e.Codes {
+			assert.NotEqual(t, code, label(code), "%s %q has no Dutch label", e.Kind, code)
+			assert.NotEmpty(t, label(code), "%s %q", e.Kind, code)
+		}
 	}
 }

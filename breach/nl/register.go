@@ -119,7 +119,7 @@ var RegisterColumns = []RegisterColumn{
 	{"awareness_moves", "Moment van kennisname verplaatst", func(b *breach.Breach, _ time.Time) string {
 		parts := make([]string, len(b.AwarenessMoves))
 		for i, m := range b.AwarenessMoves {
-			parts[i] = fmt.Sprintf("%s: van %s naar %s door %s (%s)", registerTime(m.MovedAt), registerTime(m.From), registerTime(m.To), m.By, m.Reason)
+			parts[i] = fmt.Sprintf("%s: van %s naar %s door %s; reden: %s", registerTime(m.MovedAt), registerTime(m.From), registerTime(m.To), By(m.By), m.Reason)
 		}
 		return strings.Join(parts, " | ")
 	}},
@@ -171,18 +171,14 @@ var RegisterColumns = []RegisterColumn{
 	{"subjects_exemption", "Uitzondering art. 34 lid 3", decided(func(d *breach.Decision) string { return string(d.SubjectsExemption) })},
 	{"subjects_reasoning", "Onderbouwing betrokkenen", decided(func(d *breach.Decision) string { return d.SubjectsReasoning })},
 	{"decisions", "Alle besluiten", func(b *breach.Breach, _ time.Time) string {
-		parts := make([]string, len(b.Decisions))
-		for i, d := range b.Decisions {
-			parts[i] = fmt.Sprintf("%s: melden bij AP %s%s; betrokkenen informeren %s%s%s", registerTime(d.DecidedAt),
-				YesNo(&d.NotifyAuthority), parenthesised(d.AuthorityReasoning), d.InformSubjects,
-				parenthesised(string(d.SubjectsExemption)), parenthesised(d.SubjectsReasoning))
-		}
-		return strings.Join(parts, " | ")
+		return decisionLines(b, func(d *breach.Decision) (string, string) {
+			return string(d.InformSubjects), string(d.SubjectsExemption)
+		})
 	}},
 	{"subject_communications", "Berichten aan betrokkenen", func(b *breach.Breach, _ time.Time) string {
 		parts := make([]string, len(b.SubjectCommunications))
 		for i, c := range b.SubjectCommunications {
-			parts[i] = fmt.Sprintf("%s: %s, %s", registerTime(c.SentAt), SubjectChannel(c.Channel), People(c.Reached))
+			parts[i] = fmt.Sprintf("%s: %s, %s, vastgelegd door %s", registerTime(c.SentAt), SubjectChannel(c.Channel), People(c.Reached), By(c.By))
 		}
 		return strings.Join(parts, " | ")
 	}},
@@ -237,6 +233,12 @@ var RegisterColumns = []RegisterColumn{
 		}
 		return registerTime(b.Closure.ClosedAt)
 	}},
+	{"closed_by", "Afgesloten door", func(b *breach.Breach, _ time.Time) string {
+		if b.Closure == nil {
+			return ""
+		}
+		return By(b.Closure.By)
+	}},
 }
 
 // RegisterRow returns the JSON register's values for a breach at now, in
@@ -271,13 +273,9 @@ var registerText = map[string]func(b *breach.Breach, now time.Time) string{
 	"inform_subjects":    decided(func(d *breach.Decision) string { return InformSubjects(d.InformSubjects) }),
 	"subjects_exemption": decided(func(d *breach.Decision) string { return Exemption(d.SubjectsExemption) }),
 	"decisions": func(b *breach.Breach, _ time.Time) string {
-		parts := make([]string, len(b.Decisions))
-		for i, d := range b.Decisions {
-			parts[i] = fmt.Sprintf("%s: melden bij AP %s%s; betrokkenen informeren %s%s%s", registerTime(d.DecidedAt),
-				YesNo(&d.NotifyAuthority), parenthesised(d.AuthorityReasoning), InformSubjects(d.InformSubjects),
-				parenthesised(Exemption(d.SubjectsExemption)), parenthesised(d.SubjectsReasoning))
-		}
-		return strings.Join(parts, " | ")
+		return decisionLines(b, func(d *breach.Decision) (string, string) {
+			return InformSubjects(d.InformSubjects), Exemption(d.SubjectsExemption)
+		})
 	},
 	"authority_notifications": func(b *breach.Breach, _ time.Time) string {
 		parts := make([]string, len(b.AuthorityNotifications))
@@ -310,6 +308,28 @@ func RegisterText(b *breach.Breach, now time.Time) []string {
 	return row
 }
 
+// decisionLines lists every decision with who took it and its reasons,
+// the choice about the people affected named by name.
+func decisionLines(b *breach.Breach, name func(d *breach.Decision) (inform, exemption string)) string {
+	parts := make([]string, len(b.Decisions))
+	for i := range b.Decisions {
+		d := &b.Decisions[i]
+		inform, exemption := name(d)
+		parts[i] = fmt.Sprintf("%s door %s: melden bij AP: %s%s; betrokkenen informeren: %s%s%s", registerTime(d.DecidedAt), By(d.By),
+			YesNo(&d.NotifyAuthority), labelled("onderbouwing", d.AuthorityReasoning), inform,
+			labelled("uitzondering", exemption), labelled("onderbouwing", d.SubjectsReasoning))
+	}
+	return strings.Join(parts, " | ")
+}
+
+// labelled writes "; label: value", or nothing for an empty value.
+func labelled(label, value string) string {
+	if value == "" {
+		return ""
+	}
+	return "; " + label + ": " + value
+}
+
 // assessmentLine is one assessment with every input, for the register:
 // an inspector recomputes the score and retraces the advice from it.
 func assessmentLine(a *breach.Assessment) string {
@@ -317,21 +337,17 @@ func assessmentLine(a *breach.Assessment) string {
 	for i, t := range a.BreachTypes {
 		types[i] = BreachType(t)
 	}
-	dpc := fmt.Sprintf("DPC %d (standaard %d", a.DPC, a.DPCDefault)
-	if a.DPCReason != "" {
-		dpc += "; " + a.DPCReason
-	}
+	dpc := fmt.Sprintf("DPC %d, standaard %d%s", a.DPC, a.DPCDefault, labelled("reden", a.DPCReason))
 	if len(a.DPCAdjustments) > 0 {
-		dpc += "; " + strings.ReplaceAll(DPCAdjustments(a.DPCAdjustments), "\n", "; ")
+		dpc += labelled("aanpassingen", strings.ReplaceAll(DPCAdjustments(a.DPCAdjustments), "\n", "; "))
 	}
-	dpc += ")"
-	line := fmt.Sprintf("%s door %s: %s; %s, EI %s, vertrouwelijkheid %s, integriteit %s, beschikbaarheid %s, kwade opzet %s; "+
-		"onbegrijpelijk %s, hersteld uit back-up %s, betrouwbare ontvanger %s; ernst %s (%s); aanbeveling: %s; conclusie: %s (%s)",
-		registerTime(a.AssessedAt), a.By, strings.Join(types, ", "), dpc, EI(a.EI), CB(a.CB.Confidentiality), CB(a.CB.Integrity),
+	line := fmt.Sprintf("%s door %s: %s; %s; EI %s, vertrouwelijkheid %s, integriteit %s, beschikbaarheid %s, kwade opzet %s; "+
+		"onbegrijpelijk %s, hersteld uit back-up %s, betrouwbare ontvanger %s; ernst %s, %s; aanbeveling: %s; conclusie: %s%s",
+		registerTime(a.AssessedAt), By(a.By), strings.Join(types, ", "), dpc, EI(a.EI), CB(a.CB.Confidentiality), CB(a.CB.Integrity),
 		CB(a.CB.Availability), YesNo(&a.CB.Malicious), YesNo(&a.Unintelligible), YesNo(&a.RestoredFromBackup), YesNo(&a.RecipientTrusted),
-		Score(a.Severity.Score), Severity(a.Severity.Level), Advice(a), Risk(a.Risk), a.Reasoning)
+		Score(a.Severity.Score), Severity(a.Severity.Level), Advice(a), Risk(a.Risk), labelled("onderbouwing", a.Reasoning))
 	if a.Deviates() {
-		line += "; afwijking: " + a.DeviationReason
+		line += labelled("afwijking", a.DeviationReason)
 	}
 	return line
 }

@@ -86,10 +86,30 @@ func TestRegisterCanBeRechecked(t *testing.T) {
 		return ""
 	}
 	all := cell("assessments")
-	assert.Equal(t, 2, strings.Count(all, "door Adviseur (adviser)"), "both assessments: %s", all)
-	assert.Contains(t, all, "DPC 4 (standaard 4)")
-	assert.Contains(t, all, "DPC 3 (standaard 4; al openbare gegevens -1: Stond al online)")
+	assert.Equal(t, 2, strings.Count(all, "door de Adviseur Privacy (token Adviseur):"), "both assessments, by whom in Dutch: %s", all)
+	assert.Contains(t, all, "DPC 4, standaard 4;")
+	assert.Contains(t, all, "DPC 3, standaard 4; aanpassingen: al openbare gegevens -1: Stond al online;")
 	assert.Contains(t, all, "EI maximaal, vertrouwelijkheid beperkt (bekende, beperkte ontvangers)")
-	assert.Contains(t, cell("awareness_moves"), "Telefonisch gemeld op vrijdag")
-	assert.Contains(t, cell("awareness_moves"), "van 2026-11-18T11:00:00+01:00 naar 2026-11-18T01:00:00+01:00")
+	assert.Contains(t, cell("awareness_moves"), "van 2026-11-18T11:00:00+01:00 naar 2026-11-18T01:00:00+01:00 "+
+		"door de Adviseur Privacy (token adviseur); reden: Telefonisch gemeld op vrijdag")
+	assert.Equal(t, "2026-11-19T12:00:00+01:00 door de verwerkingsverantwoordelijke (token Controller): melden bij AP: ja; "+
+		"betrokkenen informeren: ja; onderbouwing: Brief aan alle 150 ontvangers", cell("decisions"))
+
+	b.Decisions[0].InformSubjects, b.Decisions[0].SubjectsExemption = breach.InformNo, breach.ExemptionUnintelligible
+	b.Closure = &breach.Closure{Outcome: breach.OutcomeHandled, Reason: "Afgehandeld", ClosedAt: formAt(-1), By: "cak-vv (controller)"}
+	text = nl.RegisterText(b, formNow)
+	assert.Contains(t, cell("decisions"), "betrokkenen informeren: nee; uitzondering: de gegevens zijn onbegrijpelijk voor onbevoegden")
+	assert.Equal(t, "de verwerkingsverantwoordelijke (token cak-vv)", cell("closed_by"))
+	for i, c := range text {
+		depth, deepest := 0, 0
+		for _, r := range c {
+			if r == '(' {
+				depth++
+			} else if r == ')' {
+				depth--
+			}
+			deepest = max(deepest, depth)
+		}
+		assert.LessOrEqual(t, deepest, 1, "%s: no parentheses within parentheses: %s", nl.RegisterColumns[i].Key, c)
+	}
 }
