@@ -3,7 +3,6 @@ package breach
 import (
 	"context"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 )
@@ -57,10 +56,8 @@ func contact(p *Problems, field string, c *Contact, emailRequired bool) {
 	switch {
 	case c.Email == "" && emailRequired:
 		p.Add(field+".email", "is verplicht: elke nieuwe melding gaat ook naar dit adres")
-	case c.Email != "":
-		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || strings.Contains(c.Email, "=?") {
-			p.Add(field+".email", "is geen geldig e-mailadres")
-		}
+	case c.Email != "" && !validEmail(c.Email):
+		p.Add(field+".email", "is geen geldig e-mailadres")
 	}
 }
 

@@ -194,6 +194,14 @@ func joinCodes[T ~string](codes []T) string {
 	return strings.Join(s, ", ")
 }
 
+// validEmail reports whether s is one plain e-mail address. "=?" is
+// refused: it would let a mail client decode an encoded word (RFC 2047)
+// where the address is shown, as in a bounce's Subject.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && len(s) <= maxShort && !strings.Contains(s, "=?")
+}
+
 func (r *Report) reporterProblems(p *Problems) {
 	rep := r.Reporter
 	line(p, "reporter.name", rep.Name, maxShort, true)
@@ -202,10 +210,7 @@ func (r *Report) reporterProblems(p *Problems) {
 		p.Add("reporter", "geef een telefoonnummer (reporter.phone) of e-mailadres (reporter.email)")
 	}
 	if rep.Email != "" {
-		// "=?" would let a mail client decode an encoded word (RFC 2047) where
-		// the address is shown, as in a bounce's Subject.
-		if a, err := mail.ParseAddress(rep.Email); err != nil || a.Address != rep.Email || len(rep.Email) > maxShort ||
-			strings.Contains(rep.Email, "=?") {
+		if !validEmail(rep.Email) {
 			p.Add("reporter.email", "is geen geldig e-mailadres")
 		}
 	}
