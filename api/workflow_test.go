@@ -400,3 +400,22 @@ func TestSupplierRecordAndItsContactOfficial(t *testing.T) {
 	}
 	assert.Equal(t, 1, official, "the contact official gets the new report")
 }
+
+// Under the exemption of Art. 34(3)(c) the people affected are told by a
+// public notice instead of one by one: that notice can be recorded (and
+// nothing else), and the breach is not closed as handled before it is.
+func TestPublicNoticeUnderTheDisproportionateEffortExemption(t *testing.T) {
+	w := newWorkflow(t)
+	id, _ := w.breachIn("assessed", false)
+	path := "/api/v1/breaches/" + id
+	w.must("controller", "PUT", path+"/decision", map[string]any{"notify_authority": false, "authority_reasoning": "Geen melding nodig",
+		"inform_subjects": "no", "subjects_exemption": "disproportionate_effort", "subjects_reasoning": "Adressen onbekend"})
+	res := w.do("POST", path+"/close", w.tokens["controller"], map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
+	assert.Equal(t, http.StatusConflict, res.Status, "the public notice is not recorded yet")
+	notice := map[string]any{"sent_at": w.Now.Format(time.RFC3339), "channel": "letter", "reached": 150, "text": "Mededeling"}
+	res = w.do("POST", path+"/subject-communications", w.tokens["controller"], notice)
+	assert.Equal(t, http.StatusConflict, res.Status, "a letter to each is what the exemption says cannot be done")
+	notice["channel"] = "public_notice"
+	w.must("controller", "POST", path+"/subject-communications", notice)
+	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
+}

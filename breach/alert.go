@@ -148,7 +148,7 @@ func (b *Breach) alertClocks(s Schedule) []alertClock {
 		{ClockAuthority, b.AuthorityDue(), authorityReminders, &b.Alerting.Authority, open && fulfilled == nil && !stopped, nil},
 	}
 	clocks = append(clocks, alertClock{ClockSubjects, b.SubjectsDue(s), nil, &b.Alerting.Subjects,
-		open && b.informs() && len(b.SubjectCommunications) == 0, nil})
+		open && b.communicationDue() && len(b.SubjectCommunications) == 0, nil})
 	for i := range b.Questions {
 		q := &b.Questions[i]
 		clocks = append(clocks, alertClock{questionClock(q.ID), q.DueAt, s.QuestionReminders, &q.Alerting, open && q.AnsweredAt == nil, q})
@@ -285,7 +285,7 @@ func (b *Breach) alertAudiences(a Alert) []Audience {
 // SubjectsDue is when the people affected are to have been told, after the
 // decision in force to inform them; zero without one.
 func (b *Breach) SubjectsDue(s Schedule) time.Time {
-	if !b.informs() {
+	if !b.communicationDue() {
 		return time.Time{}
 	}
 	return b.DecisionInForce().DecidedAt.Add(s.SubjectsWithin)

@@ -69,8 +69,8 @@ func (s *Service) Close(ctx context.Context, a Actor, id string, req CloseReques
 			return Errorf(ECONFLICT, "Datalek %s heeft status %q: afsluiten als geen datalek kan na een besluit alleen als de melding bij de Autoriteit Persoonsgegevens is ingetrokken.", b.Reference, b.Status)
 		case req.Outcome == OutcomeHandled && d != nil && d.NotifyAuthority && b.InitialNotification() == nil:
 			return Errorf(ECONFLICT, "Datalek %s heeft status %q: het besluit is melden bij de Autoriteit Persoonsgegevens, maar er is geen melding vastgelegd; leg die eerst vast of wijzig het besluit.", b.Reference, b.Status)
-		case req.Outcome == OutcomeHandled && b.informs() && len(b.SubjectCommunications) == 0:
-			return Errorf(ECONFLICT, "Datalek %s heeft status %q: het besluit is de betrokkenen te informeren, maar er is geen bericht aan hen vastgelegd; leg dat eerst vast of wijzig het besluit.", b.Reference, b.Status)
+		case req.Outcome == OutcomeHandled && b.communicationDue() && len(b.SubjectCommunications) == 0:
+			return Errorf(ECONFLICT, "Datalek %s heeft status %q: het besluit is de betrokkenen te informeren (of met een openbare mededeling), maar er is geen bericht aan hen vastgelegd; leg dat eerst vast of wijzig het besluit.", b.Reference, b.Status)
 		}
 		b.Closure = &Closure{Outcome: req.Outcome, Reason: reason, ClosedAt: now, By: a.Label()}
 		b.recordAdded(now, a, ActionClosed, reason, "closure", b.Closure)

@@ -61,14 +61,27 @@ func (b *Breach) informs() bool {
 	return d != nil && (d.InformSubjects == InformYes || d.InformSubjects == InformPlanned)
 }
 
+// communicationDue reports whether the decision in force asks that the
+// people affected are told: each of them (now or planned), or, under the
+// exemption of Art. 34(3)(c), all of them by a public notice instead.
+func (b *Breach) communicationDue() bool {
+	d := b.DecisionInForce()
+	return b.informs() || d != nil && d.SubjectsExemption == ExemptionDisproportionateEffort
+}
+
 // RecordSubjectCommunication records a communication to the people
-// affected. It needs a decision to inform them; it cannot predate the
+// affected. It needs a decision to inform them, or a public notice under
+// the exemption of Art. 34(3)(c); it cannot predate the
 // breach's detection nor lie in the future. Errors: EFORBIDDEN, ENOTFOUND,
 // ECONFLICT, EINVALID.
 func (s *Service) RecordSubjectCommunication(ctx context.Context, a Actor, id string, req SubjectCommunicationRequest) (*Breach, error) {
 	return s.triage(ctx, a, id, actInform, func(b *Breach, now time.Time) error {
-		if !b.informs() {
+		switch {
+		case !b.communicationDue():
 			return Errorf(ECONFLICT, "Het besluit over datalek %s is de betrokkenen niet te informeren; leg eerst een besluit vast dat dat wel doet.", b.Reference)
+		case !b.informs() && req.Channel != SubjectPublicNotice:
+			return Errorf(ECONFLICT, "Het besluit over datalek %s is de betrokkenen niet ieder te informeren maar met een openbare mededeling "+
+				"(art. 34, derde lid, onder c, AVG); leg die vast met channel public_notice.", b.Reference)
 		}
 		c := SubjectCommunication{SentAt: req.SentAt.UTC(), Channel: req.Channel, Text: strings.TrimSpace(req.Text)}
 		var p Problems

@@ -125,7 +125,7 @@ func (s *Service) Decide(ctx context.Context, a Actor, id string, req DecisionRe
 		b.Decisions = append(b.Decisions, d)
 		b.recordAdded(now, a, ActionDecided, d.AuthorityReasoning, "decision", d)
 		b.setStatus(now, a, StatusDecided)
-		if b.informs() { // the people affected are to be told from now on
+		if b.communicationDue() { // the people affected are to be told from now on
 			b.RestartAlerts(ClockSubjects, now, s.Schedule)
 		}
 		s.mailbox(b, NoticeDecision, now, a, nil)
