@@ -259,22 +259,24 @@ func formSubjects(s *FormSection, in formInput) {
 }
 
 func formProtection(s *FormSection, in formInput) {
+	// Unintelligible is false unless the adviser says otherwise; that is
+	// no statement to the AP that the data were unprotected until the
+	// adviser has recorded how they were protected (ap_facts.protection).
 	facts := in.facts
 	unintelligible, how, key := "", facts.Protection, ""
-	notProtected := in.as != nil && !in.as.Unintelligible && facts.Protection == ""
-	if in.as != nil {
-		unintelligible = YesNo(&in.as.Unintelligible)
-	}
-	if notProtected {
-		how = "niet van toepassing: de gegevens waren niet onbegrijpelijk gemaakt"
+	switch {
+	case in.as != nil && in.as.Unintelligible:
+		unintelligible = "ja"
+	case in.as != nil && facts.Protection != "":
+		unintelligible = "nee"
 	}
 	switch {
 	case facts.KeyCompromised != nil && *facts.KeyCompromised:
 		key = "nee: de sleutel is in verkeerde handen gekomen, dus de gegevens zijn niet onbegrijpelijk voor onbevoegden"
 	case facts.KeyCompromised != nil:
 		key = "ja"
-	case notProtected:
-		key = "niet van toepassing: de gegevens waren niet versleuteld"
+	case unintelligible == "nee":
+		key = "niet van toepassing: de gegevens waren niet onbegrijpelijk gemaakt"
 	}
 	s.add("Waren de persoonsgegevens versleuteld, gehasht of op een andere manier onbegrijpelijk of ontoegankelijk gemaakt voor onbevoegden?",
 		unintelligible, SourceAssessment)
@@ -292,10 +294,10 @@ func formConsequences(s *FormSection, in formInput) {
 		if !slices.Contains(as.BreachTypes, breach.TypeConfidentiality) && as.CB.Confidentiality == breach.ConfidentialityNone {
 			confidentiality = "geen" // not exposed at all: no loss of confidentiality was found
 		}
-		cb = fmt.Sprintf("vertrouwelijkheid: %s; integriteit: %s; beschikbaarheid: %s; kwade opzet: %s",
-			confidentiality, CB(as.CB.Integrity), CB(as.CB.Availability), YesNo(&as.CB.Malicious))
+		cb = fmt.Sprintf("vertrouwelijkheid: %s; integriteit: %s; beschikbaarheid: %s",
+			confidentiality, CB(as.CB.Integrity), CB(as.CB.Availability))
 		consequences = as.Consequences
-		seriousness = seriousnessOf[as.Risk]
+		seriousness = seriousnessOf[statedRisk(as.Risk, in.dec)]
 	}
 	s.add("Wat zijn de gevolgen voor de vertrouwelijkheid, integriteit en beschikbaarheid van de gegevens?", cb, SourceAssessment)
 	s.add("Wat zijn de mogelijke gevolgen (schade) voor de betrokkenen?", consequences, SourceAssessment)
@@ -307,11 +309,39 @@ func formConsequences(s *FormSection, in formInput) {
 	s.add("Hoe ernstig schat u de gevolgen voor de betrokkenen in?", seriousness, SourceAssessment)
 }
 
+// statedRisk is the risk the controller states to the AP: the adviser's
+// conclusion, but never less than the decision implies, so that a
+// notification never says there is no risk, nor a decision to tell the
+// people affected that the risk is not high.
+func statedRisk(concluded breach.Risk, dec *breach.Decision) breach.Risk {
+	switch {
+	case dec == nil:
+		return concluded
+	case dec.InformSubjects == breach.InformYes || dec.InformSubjects == breach.InformPlanned:
+		return breach.RiskHigh
+	case dec.NotifyAuthority && concluded == breach.RiskNone:
+		return breach.RiskSome
+	}
+	return concluded
+}
+
 func formFollowUp(s *FormSection, in formInput) {
 	b, dec, facts := in.b, in.dec, in.facts
 	informed := ""
 	if dec != nil {
-		informed = InformSubjects(dec.InformSubjects)
+		told := len(b.SubjectCommunications) > 0
+		switch {
+		case told && dec.InformSubjects == breach.InformNo:
+			informed = "ja, met een openbare mededeling"
+		case told:
+			informed = "ja"
+		case dec.InformSubjects == breach.InformNo:
+			informed = "nee"
+		case dec.InformSubjects == breach.InformPlanned:
+			informed = "nog niet: dat is gepland"
+		default:
+			informed = "nog niet: besloten is ze te informeren"
+		}
 		if dec.SubjectsExemption != "" {
 			informed += "; uitzondering: " + Exemption(dec.SubjectsExemption)
 		}

@@ -153,12 +153,16 @@ func TestAuthorityFormComplete(t *testing.T) {
 		"3. Aard van het datalek: Wat is de oorzaak of de soort van het incident?",
 		"5. Betrokkenen: Om welke groepen betrokkenen gaat het?",
 		"5. Betrokkenen: Gaat het om kwetsbare groepen (zoals minderjarigen of patiënten)?",
+		"6. Beveiliging vooraf: Waren de persoonsgegevens versleuteld, gehasht of op een andere manier onbegrijpelijk of ontoegankelijk gemaakt voor onbevoegden?",
+		"6. Beveiliging vooraf: Zo ja, op welke manier?",
+		"6. Beveiliging vooraf: Is de sleutel (of het wachtwoord) buiten bereik van onbevoegden gebleven?",
 		"7. Gevolgen: Welke soorten schade kunnen de betrokkenen lijden? (lichamelijk, materieel, immaterieel)",
 		"8. Vervolgacties: Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?",
 		"8. Vervolgacties: Heeft het datalek grensoverschrijdende aspecten (betrokkenen of vestigingen in andere EU-lidstaten)?",
 		"8. Vervolgacties: Is het datalek gemeld of wordt het gemeld bij toezichthouders in andere EU-lidstaten? Zo ja, welke?",
 		"9. Overige informatie: Is het datalek ook gemeld bij de politie of een andere instantie (zoals een sector-CSIRT)?",
-	}, f.Missing, "without the profile and the AP facts; and the decision is to inform them: when and how it was done is asked too")
+	}, f.Missing, "without the profile and the AP facts (how the data were protected among them: not ticking unintelligible "+
+		"says nothing); and the decision is to inform them: when and how it was done is asked too")
 
 	tests := []struct {
 		section  int
@@ -187,13 +191,10 @@ func TestAuthorityFormComplete(t *testing.T) {
 		{4, "records", "melding", []string{"ongeveer 180"}},
 		{5, "minimaal", "melding", []string{"120"}},
 		{5, "maximaal", "melding", []string{"150"}},
-		{6, "versleuteld, gehasht", "beoordeling", []string{"nee"}},
-		{6, "op welke manier", "beoordeling", []string{"niet van toepassing"}},
-		{6, "buiten bereik", "beoordeling", []string{"niet van toepassing: de gegevens waren niet versleuteld"}},
-		{7, "vertrouwelijkheid, integriteit en beschikbaarheid", "beoordeling", []string{"vertrouwelijkheid: beperkt (bekende, beperkte ontvangers)", "integriteit: geen", "kwade opzet: nee"}},
+		{7, "vertrouwelijkheid, integriteit en beschikbaarheid", "beoordeling", []string{"vertrouwelijkheid: beperkt (bekende, beperkte ontvangers)", "integriteit: geen"}},
 		{7, "gevolgen (schade)", "beoordeling", []string{"identiteitsfraude"}},
 		{7, "ernstig", "beoordeling", []string{"een hoog risico voor de rechten en vrijheden van de betrokkenen"}},
-		{8, "betrokkenen geïnformeerd", "besluit", []string{"ja; toelichting: Brief aan alle 150 ontvangers"}},
+		{8, "betrokkenen geïnformeerd", "besluit", []string{"nog niet: besloten is ze te informeren; toelichting: Brief aan alle 150 ontvangers"}},
 		{8, "maatregelen", "melding", []string{"Printstraat stilgezet"}},
 		{9, "Eerdere meldingen", "dienst", []string{"eerste melding op " + nl.Time(formAt(-20)), "meldingsnummer M-2026-98765"}},
 		{9, "Eigen kenmerk", "dienst", []string{"DL-2026-0042"}},
@@ -632,4 +633,28 @@ func TestAuthorityFormProtectionSubProcessorAndEUAuthorities(t *testing.T) {
 	assert.Equal(t, "ja", field(t, f, 6, "buiten bereik").Answer)
 	assert.True(t, field(t, f, 6, "op welke manier").Missing, "encrypted, but how is not recorded yet")
 	assert.True(t, field(t, f, 8, "toezichthouders in andere EU-lidstaten").Missing, "cross-border aspects not recorded yet")
+}
+
+// The form states what was done and never less than was decided: "ja" once
+// a communication is recorded, and a notification does not tell the AP that
+// there is no risk (review of issue 9).
+func TestAuthorityFormFollowsTheDecision(t *testing.T) {
+	b := completeBreach(t)
+	b.Assessments[0].Risk = breach.RiskNone
+	b.Decisions[0].InformSubjects = breach.InformNo
+	b.Decisions[0].SubjectsReasoning = "Geen risico"
+	f := nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{})
+	assert.Equal(t, "een risico voor de rechten en vrijheden van de betrokkenen, geen hoog risico", field(t, f, 7, "ernstig").Answer,
+		"notified to the AP: not 'gering'")
+	assert.True(t, strings.HasPrefix(field(t, f, 8, "betrokkenen geïnformeerd").Answer, "nee; reden: Geen risico"))
+
+	b.Decisions[0].InformSubjects = breach.InformPlanned
+	assert.Equal(t, "een hoog risico voor de rechten en vrijheden van de betrokkenen",
+		field(t, nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{}), 7, "ernstig").Answer)
+	b.SubjectCommunications = []breach.SubjectCommunication{{Seq: 1, SentAt: formAt(-10), Channel: breach.SubjectLetter, Reached: 150, Text: "Beste"}}
+	assert.True(t, strings.HasPrefix(field(t, nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{}), 8, "betrokkenen geïnformeerd").Answer, "ja;"))
+	b.Decisions[0].InformSubjects, b.Decisions[0].SubjectsExemption = breach.InformNo, breach.ExemptionDisproportionateEffort
+	b.SubjectCommunications[0].Channel = breach.SubjectPublicNotice
+	assert.True(t, strings.HasPrefix(field(t, nl.NewAuthorityForm(b, formNow, breach.ControllerProfile{}), 8, "betrokkenen geïnformeerd").Answer,
+		"ja, met een openbare mededeling; uitzondering: informeren vergt onevenredige inspanning"))
 }
