@@ -290,12 +290,8 @@ func formConsequences(s *FormSection, in formInput) {
 	// recommendation, the adviser's reasoning), which is the register's.
 	var cb, consequences, seriousness string
 	if as := in.as; as != nil {
-		confidentiality := CB(as.CB.Confidentiality)
-		if !slices.Contains(as.BreachTypes, breach.TypeConfidentiality) && as.CB.Confidentiality == breach.ConfidentialityNone {
-			confidentiality = "geen" // not exposed at all: no loss of confidentiality was found
-		}
 		cb = fmt.Sprintf("vertrouwelijkheid: %s; integriteit: %s; beschikbaarheid: %s",
-			confidentiality, CB(as.CB.Integrity), CB(as.CB.Availability))
+			Confidentiality(as), CB(as.CB.Integrity), CB(as.CB.Availability))
 		consequences = as.Consequences
 		seriousness = seriousnessOf[statedRisk(as.Risk, in.dec)]
 	}
@@ -323,6 +319,16 @@ func statedRisk(concluded breach.Risk, dec *breach.Decision) breach.Risk {
 		return breach.RiskSome
 	}
 	return concluded
+}
+
+// Confidentiality names the loss of confidentiality an assessment found:
+// ENISA's lowest level is "exposed, no sign of unlawful processing", but a
+// breach of availability or integrity alone exposed nothing ("geen").
+func Confidentiality(as *breach.Assessment) string {
+	if !slices.Contains(as.BreachTypes, breach.TypeConfidentiality) && as.CB.Confidentiality == breach.ConfidentialityNone {
+		return "geen"
+	}
+	return CB(as.CB.Confidentiality)
 }
 
 func formFollowUp(s *FormSection, in formInput) {

@@ -91,12 +91,11 @@ var RegisterColumns = []RegisterColumn{
 	{"cause", "Oorzaak", func(b *breach.Breach, _ time.Time) string { return b.Cause }},
 	{"personal_data", "Persoonsgegevens", func(b *breach.Breach, _ time.Time) string { return Categories(b.PersonalData) }},
 	{"special_categories", "Bijzondere of strafrechtelijke gegevens", func(b *breach.Breach, _ time.Time) string {
-		for _, code := range b.PersonalData {
-			if c, ok := breach.LookupCategory(code); ok && c.Special() {
-				return "ja"
-			}
+		var facts *breach.APFacts
+		if a := b.LatestAssessment(); a != nil {
+			facts = a.APFacts
 		}
-		return "nee"
+		return YesNo(new(facts.Special(&b.Report))) // as the adviser established it, else as the report says
 	}},
 	{"subjects_min", "Betrokkenen minimaal", func(b *breach.Breach, _ time.Time) string { return optInt(b.SubjectsMin) }},
 	{"subjects_max", "Betrokkenen maximaal", func(b *breach.Breach, _ time.Time) string { return optInt(b.SubjectsMax) }},
@@ -183,12 +182,7 @@ var RegisterColumns = []RegisterColumn{
 		return strings.Join(parts, " | ")
 	}},
 	{"authority_notifications", "Meldingen AP", func(b *breach.Breach, _ time.Time) string {
-		parts := make([]string, len(b.AuthorityNotifications))
-		for i, n := range b.AuthorityNotifications {
-			parts[i] = fmt.Sprintf("%s %s %s%s%s%s", n.Phase, registerTime(n.SubmittedAt), n.Reference, parenthesised(n.Note),
-				parenthesised(n.Reason), parenthesised(n.EarlyReason))
-		}
-		return strings.Join(parts, " | ")
+		return notificationLines(b, func(p breach.Phase) string { return string(p) })
 	}},
 	{"delay_reason", "Reden vertraging", func(b *breach.Breach, _ time.Time) string {
 		if n := b.InitialNotification(); n != nil {
@@ -277,14 +271,7 @@ var registerText = map[string]func(b *breach.Breach, now time.Time) string{
 			return InformSubjects(d.InformSubjects), Exemption(d.SubjectsExemption)
 		})
 	},
-	"authority_notifications": func(b *breach.Breach, _ time.Time) string {
-		parts := make([]string, len(b.AuthorityNotifications))
-		for i, n := range b.AuthorityNotifications {
-			parts[i] = fmt.Sprintf("%s %s %s%s%s%s", Phase(n.Phase), registerTime(n.SubmittedAt), n.Reference, parenthesised(n.Note),
-				parenthesised(n.Reason), parenthesised(n.EarlyReason))
-		}
-		return strings.Join(parts, " | ")
-	},
+	"authority_notifications": func(b *breach.Breach, _ time.Time) string { return notificationLines(b, Phase) },
 	"outcome": func(b *breach.Breach, _ time.Time) string {
 		if b.Closure == nil {
 			return ""
@@ -322,6 +309,17 @@ func decisionLines(b *breach.Breach, name func(d *breach.Decision) (inform, exem
 	return strings.Join(parts, " | ")
 }
 
+// notificationLines lists every AP notification with who recorded it and
+// its labelled note and reasons, the phase named by name.
+func notificationLines(b *breach.Breach, name func(breach.Phase) string) string {
+	parts := make([]string, len(b.AuthorityNotifications))
+	for i, n := range b.AuthorityNotifications {
+		parts[i] = fmt.Sprintf("%s %s, meldingsnummer %s, vastgelegd door %s%s%s%s", name(n.Phase), registerTime(n.SubmittedAt), n.Reference,
+			By(n.By), labelled("toelichting", n.Note), labelled("reden", n.Reason), labelled("reden vroege melding", n.EarlyReason))
+	}
+	return strings.Join(parts, " | ")
+}
+
 // labelled writes "; label: value", or nothing for an empty value.
 func labelled(label, value string) string {
 	if value == "" {
@@ -341,9 +339,9 @@ func assessmentLine(a *breach.Assessment) string {
 	if len(a.DPCAdjustments) > 0 {
 		dpc += labelled("aanpassingen", strings.ReplaceAll(DPCAdjustments(a.DPCAdjustments), "\n", "; "))
 	}
-	line := fmt.Sprintf("%s door %s: %s; %s; EI %s, vertrouwelijkheid %s, integriteit %s, beschikbaarheid %s, kwade opzet %s; "+
-		"onbegrijpelijk %s, hersteld uit back-up %s, betrouwbare ontvanger %s; ernst %s, %s; aanbeveling: %s; conclusie: %s%s",
-		registerTime(a.AssessedAt), By(a.By), strings.Join(types, ", "), dpc, EI(a.EI), CB(a.CB.Confidentiality), CB(a.CB.Integrity),
+	line := fmt.Sprintf("%s door %s: %s; %s; EI %s; vertrouwelijkheid %s; integriteit %s; beschikbaarheid %s; kwade opzet %s; "+
+		"onbegrijpelijk %s; hersteld uit back-up %s; betrouwbare ontvanger %s; ernst %s, %s; aanbeveling: %s; conclusie: %s%s",
+		registerTime(a.AssessedAt), By(a.By), strings.Join(types, ", "), dpc, EI(a.EI), Confidentiality(a), CB(a.CB.Integrity),
 		CB(a.CB.Availability), YesNo(&a.CB.Malicious), YesNo(&a.Unintelligible), YesNo(&a.RestoredFromBackup), YesNo(&a.RecipientTrusted),
 		Score(a.Severity.Score), Severity(a.Severity.Level), Advice(a), Risk(a.Risk), labelled("onderbouwing", a.Reasoning))
 	if a.Deviates() {

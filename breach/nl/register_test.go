@@ -89,11 +89,24 @@ func TestRegisterCanBeRechecked(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(all, "door de Adviseur Privacy (token Adviseur):"), "both assessments, by whom in Dutch: %s", all)
 	assert.Contains(t, all, "DPC 4, standaard 4;")
 	assert.Contains(t, all, "DPC 3, standaard 4; aanpassingen: al openbare gegevens -1: Stond al online;")
-	assert.Contains(t, all, "EI maximaal, vertrouwelijkheid beperkt (bekende, beperkte ontvangers)")
+	assert.Contains(t, all, "EI maximaal; vertrouwelijkheid beperkt (bekende, beperkte ontvangers); integriteit geen")
 	assert.Contains(t, cell("awareness_moves"), "van 2026-11-18T11:00:00+01:00 naar 2026-11-18T01:00:00+01:00 "+
 		"door de Adviseur Privacy (token adviseur); reden: Telefonisch gemeld op vrijdag")
 	assert.Equal(t, "2026-11-19T12:00:00+01:00 door de verwerkingsverantwoordelijke (token Controller): melden bij AP: ja; "+
 		"betrokkenen informeren: ja; onderbouwing: Brief aan alle 150 ontvangers", cell("decisions"))
+
+	assert.Equal(t, "eerste melding 2026-11-19T17:00:00+01:00, meldingsnummer M-2026-98765, vastgelegd door de verwerkingsverantwoordelijke (token Controller)",
+		cell("authority_notifications"))
+	assert.Equal(t, "ja", cell("special_categories"), "criminal data")
+	b.Assessments[1].BreachTypes = []breach.BreachType{breach.TypeAvailability}
+	b.Assessments[1].CB = breach.Circumstances{Confidentiality: "none", Integrity: "none", Availability: "temporary"}
+	b.PersonalData = []string{"naam", "spraakdata"}
+	b.Assessments[1].APFacts = &breach.APFacts{SpecialData: new(true)}
+	b.AuthorityNotifications[0].Note = "Via het formulier (zie bijlage 2)"
+	text = nl.RegisterText(b, formNow)
+	assert.Contains(t, cell("assessments"), "vertrouwelijkheid geen;", "ransomware without exfiltration exposed nothing")
+	assert.Equal(t, "ja", cell("special_categories"), "as the adviser established it for the call recordings, as the AP form says")
+	assert.Contains(t, cell("authority_notifications"), "; toelichting: Via het formulier (zie bijlage 2)")
 
 	b.Decisions[0].InformSubjects, b.Decisions[0].SubjectsExemption = breach.InformNo, breach.ExemptionUnintelligible
 	b.Closure = &breach.Closure{Outcome: breach.OutcomeHandled, Reason: "Afgehandeld", ClosedAt: formAt(-1), By: "cak-vv (controller)"}
