@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"datalek/breach"
 )
@@ -62,7 +64,7 @@ func NewSubjectsLetter(b *breach.Breach, now time.Time, controller breach.Contro
 	l.add("", "Wij schrijven u omdat er iets mis is gegaan met uw persoonsgegevens. Dat spijt ons. In deze brief leest u wat er is gebeurd, wat dat voor u kan betekenen en wat wij eraan doen.")
 	what := fmt.Sprintf("%s werkt voor ons. Op %s ontdekte %s een probleem. %s", b.Organisation, Day(r.DetectedAt), b.Organisation,
 		sentence(r.Title))
-	if r.Cause != "" {
+	if r.Cause != "" && !strings.EqualFold(sentence(r.Cause), sentence(r.Title)) {
 		what += " " + sentence(r.Cause)
 	}
 	l.add("Wat is er gebeurd?", what)
@@ -91,7 +93,7 @@ func NewSubjectsLetter(b *breach.Breach, now time.Time, controller breach.Contro
 	l.add("Wat hebben wij gedaan?", measures)
 	var advice []string
 	for _, h := range selfHelp {
-		if slices.ContainsFunc(r.PersonalData, func(code string) bool { return slices.Contains(h.codes, code) }) {
+		if exposed(b.LatestAssessment()) && slices.ContainsFunc(r.PersonalData, func(code string) bool { return slices.Contains(h.codes, code) }) {
 			advice = append(advice, h.advice)
 		}
 	}
@@ -110,6 +112,13 @@ func NewSubjectsLetter(b *breach.Breach, now time.Time, controller breach.Contro
 	return l
 }
 
+// exposed reports whether the data may have been seen by others: the
+// advice against misuse is for them, not for data that were only
+// unavailable for a while. Before an assessment, they may have been.
+func exposed(a *breach.Assessment) bool {
+	return a == nil || slices.Contains(a.BreachTypes, breach.TypeConfidentiality) || a.CB.Confidentiality != breach.ConfidentialityNone
+}
+
 // letterSubject says in the subject line what happened to the data, by the
 // kind of breach the assessment found: the letter about a ransomware attack
 // that exposed nothing does not say the data went to someone else.
@@ -119,7 +128,7 @@ func letterSubject(a *breach.Assessment) string {
 	}
 	has := func(t breach.BreachType) bool { return slices.Contains(a.BreachTypes, t) }
 	switch {
-	case has(breach.TypeConfidentiality) || a.CB.Confidentiality != breach.ConfidentialityNone:
+	case exposed(a):
 		return "Uw persoonsgegevens zijn mogelijk bij iemand anders terechtgekomen"
 	case has(breach.TypeIntegrity):
 		return "Uw persoonsgegevens zijn mogelijk veranderd"
@@ -148,10 +157,15 @@ func (l SubjectsLetter) Text() string {
 	return s.String()
 }
 
-// sentence ends free text with a full stop.
+// sentence makes free text a sentence: a capital first, a full stop last.
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+	if s == "" {
+		return s
+	}
+	first, size := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(first)) + s[size:]
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
 		return s
 	}
 	return s + "."

@@ -93,3 +93,21 @@ func TestSubjectsLetterSubjectFollowsTheBreach(t *testing.T) {
 	b.Assessments = nil
 	assert.Equal(t, "Er is iets misgegaan met uw persoonsgegevens", nl.NewSubjectsLetter(b, formNow, breach.ControllerProfile{}).Subject)
 }
+
+// Advice against misuse is for data others may have seen: a letter about
+// data that were only unavailable gives none; the supplier's title and
+// cause read as sentences, not twice.
+func TestSubjectsLetterFitsTheKindOfBreach(t *testing.T) {
+	b := completeBreach(t)
+	b.PersonalData = []string{"naam", "iban", "bsn"}
+	b.Title, b.Cause = "ransomware op de server", "Ransomware op de server"
+	b.Assessments[0].Consequences = "U kon een dag uw gegevens niet inzien"
+	b.Assessments[0].BreachTypes = []breach.BreachType{breach.TypeAvailability}
+	b.Assessments[0].CB = breach.Circumstances{Confidentiality: "none", Integrity: "none", Availability: "temporary"}
+	text := nl.NewSubjectsLetter(b, formNow, breach.ControllerProfile{}).Text()
+	assert.NotContains(t, text, "bankafschriften")
+	assert.NotContains(t, text, "identiteitsfraude")
+	assert.Contains(t, text, "een probleem. Ransomware op de server.\n", "capitalised, and the cause that repeats the title not again")
+	b.Assessments[0].CB.Confidentiality = "limited" // data were taken as well
+	assert.Contains(t, nl.NewSubjectsLetter(b, formNow, breach.ControllerProfile{}).Text(), "bankafschriften")
+}
