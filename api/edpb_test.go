@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"datalek/breach/nl"
 	"net/http"
 	"strings"
 	"testing"
@@ -136,9 +137,13 @@ func TestEDPBCases(t *testing.T) {
 				form := w.do("GET", path+"/authority-form?format=text", w.tokens["controller"], nil)
 				require.Equal(t, http.StatusOK, form.Status)
 				text := string(form.Body)
-				assert.Contains(t, text, "Algemene verordening gegevensbescherming")
-				assert.Contains(t, text, "Nog te beantwoorden:", "what the service cannot know is listed")
 				assert.NotContains(t, text, "ENISA", "no internal deliberation")
+				seriousness, informed := "een risico voor de rechten en vrijheden van de betrokkenen, geen hoog risico", "nee; reden: Geen hoog risico"
+				if c.informs {
+					seriousness, informed = "een hoog risico voor de rechten en vrijheden van de betrokkenen", "nog niet: besloten is ze te informeren"
+				}
+				assert.Contains(t, text, "Hoe ernstig schat u de gevolgen voor de betrokkenen in?: "+seriousness+"\n", "as decided")
+				assert.Contains(t, text, "Zijn de betrokkenen geïnformeerd? (ja, gepland, nee met reden): "+informed, "as decided and done")
 				w.must("controller", "POST", path+"/authority-notifications", map[string]any{"phase": "initial",
 					"submitted_at": w.Now.Format(time.RFC3339), "reference": "AP-" + id[:6]})
 			}
@@ -147,9 +152,12 @@ func TestEDPBCases(t *testing.T) {
 				assert.Equal(t, http.StatusConflict, res.Status, "not before the people affected are told")
 				letter := w.do("GET", path+"/subjects-letter?format=text", w.tokens["controller"], nil)
 				require.Equal(t, http.StatusOK, letter.Status)
-				assert.Contains(t, string(letter.Body), "Wat kunt u zelf doen?")
+				assert.Contains(t, string(letter.Body), "Onderwerp: Uw persoonsgegevens zijn mogelijk bij iemand anders terechtgekomen\n",
+					"every case that informs lost confidentiality")
 				w.must("controller", "POST", path+"/subject-communications", map[string]any{"sent_at": w.Now.Format(time.RFC3339),
-					"channel": "letter", "reached": 1, "text": string(letter.Body)})
+					"channel": "letter", "reached": 100, "text": string(letter.Body)})
+				form := w.do("GET", path+"/authority-form?format=text", w.tokens["controller"], nil)
+				assert.Contains(t, string(form.Body), "Wanneer, hoe en hoeveel betrokkenen zijn geïnformeerd?: "+nl.Time(w.Now)+", per brief, 100 betrokkenen\n")
 			}
 			w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 		})
@@ -163,6 +171,6 @@ func TestEDPBCases(t *testing.T) {
 		assert.Equal(t, c.dutchAdvice, row["recommendation"], c.name)
 		assert.Equal(t, map[bool]string{true: "ja", false: "nee"}[c.conclusion != "register_only"], row["notify_authority"], c.name)
 		assert.Equal(t, "afgehandeld", row["outcome"], c.name)
-		assert.Equal(t, c.informs, strings.Contains(row["subject_communications"], "per brief"), c.name)
+		assert.Equal(t, c.informs, strings.Contains(row["subject_communications"], "per brief, 100 betrokkenen"), c.name)
 	}
 }

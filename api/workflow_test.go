@@ -415,7 +415,11 @@ func TestPublicNoticeUnderTheDisproportionateEffortExemption(t *testing.T) {
 	notice := map[string]any{"sent_at": w.Now.Format(time.RFC3339), "channel": "letter", "reached": 150, "text": "Mededeling"}
 	res = w.do("POST", path+"/subject-communications", w.tokens["controller"], notice)
 	assert.Equal(t, http.StatusConflict, res.Status, "a letter to each is what the exemption says cannot be done")
-	notice["channel"] = "public_notice"
+	notice["channel"], notice["reached"] = "public_notice", 151
+	res = w.do("POST", path+"/subject-communications", w.tokens["controller"], notice)
+	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, []string{"reached"}, fieldNames(t, res.JSON(t)), "more people than the report's maximum of 150")
+	notice["reached"] = 150
 	w.must("controller", "POST", path+"/subject-communications", notice)
 	w.must("controller", "POST", path+"/close", map[string]any{"outcome": "handled", "reason": "Afgehandeld"})
 }

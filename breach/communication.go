@@ -101,6 +101,8 @@ func (s *Service) RecordSubjectCommunication(ctx context.Context, a Actor, id st
 			p.Add("reached", "is verplicht: hoeveel betrokkenen het bericht bereikte")
 		case *req.Reached < 1:
 			p.Add("reached", "moet ten minste 1 zijn")
+		case b.SubjectsMax != nil && *req.Reached > *b.SubjectsMax:
+			p.Add("reached", "is meer dan het maximum aantal betrokkenen van de melding (%d); pas eerst subjects_max van de melding aan", *b.SubjectsMax)
 		default:
 			c.Reached = *req.Reached
 		}

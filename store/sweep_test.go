@@ -235,7 +235,7 @@ func TestUnfulfilledDecisionToInformAlerts(t *testing.T) {
 	assert.Equal(t, 2, subjectsAlerts(), "daily")
 
 	_, err = svc.RecordSubjectCommunication(ctx, controller, b.ID, breach.SubjectCommunicationRequest{SentAt: c.t,
-		Channel: breach.SubjectLetter, Reached: ptr(120), Text: "Beste heer, mevrouw,"})
+		Channel: breach.SubjectLetter, Reached: ptr(10), Text: "Beste heer, mevrouw,"})
 	require.NoError(t, err)
 	c.t = decided.Add(200 * time.Hour)
 	_, err = svc.Sweep(ctx)
