@@ -51,7 +51,8 @@ const (
 	// exfiltration).
 	RuleRestoredFromBackup AdviceRule = "edpb_restored_from_backup"
 	// RuleTrustedRecipient: the data went to a known, trusted recipient who
-	// returned or destroyed them; not for sensitive data (DPC 4).
+	// returned or destroyed them; not for sensitive data (DPC 4), nor for
+	// ManySubjects people or more, whose number weighs in (EDPB).
 	RuleTrustedRecipient AdviceRule = "edpb_trusted_recipient"
 )
 
@@ -70,6 +71,15 @@ const (
 // ManySubjects is the number of people affected from which the advice
 // flags the number as a factor of its own.
 const ManySubjects = 1000
+
+// manySubjects reports whether ManySubjects or more people may be affected.
+func manySubjects(r *Report) bool {
+	n := r.SubjectsMax
+	if n == nil {
+		n = r.SubjectsMin
+	}
+	return n != nil && *n >= ManySubjects
+}
 
 // riskOf is the conclusion a recommendation corresponds to.
 var riskOf = map[Recommendation]Risk{
@@ -130,7 +140,7 @@ func (as *Assessment) advise(r *Report) {
 		switch {
 		case as.Unintelligible:
 			rules = append(rules, RuleUnintelligible)
-		case as.RecipientTrusted && as.CB.Confidentiality != ConfidentialityWide && as.DPC < 4 &&
+		case as.RecipientTrusted && as.CB.Confidentiality != ConfidentialityWide && as.DPC < 4 && !manySubjects(r) &&
 			slices.Contains([]Disposition{DispositionReturned, DispositionDestroyed}, r.ItemDisposition):
 			rules = append(rules, RuleTrustedRecipient)
 		default:
@@ -151,7 +161,7 @@ func (as *Assessment) advise(r *Report) {
 	}
 
 	as.Flags = nil
-	if n := r.SubjectsMax; n != nil && *n >= ManySubjects || r.SubjectsMax == nil && r.SubjectsMin != nil && *r.SubjectsMin >= ManySubjects {
+	if manySubjects(r) {
 		as.Flags = append(as.Flags, FlagManySubjects)
 	}
 	if as.APFacts.Vulnerable() || slices.ContainsFunc(as.DPCAdjustments, func(a DPCAdjustment) bool { return a.Factor == FactorVulnerable && a.Change > 0 }) {
