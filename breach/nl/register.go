@@ -177,7 +177,8 @@ var RegisterColumns = []RegisterColumn{
 	{"subject_communications", "Berichten aan betrokkenen", func(b *breach.Breach, _ time.Time) string {
 		parts := make([]string, len(b.SubjectCommunications))
 		for i, c := range b.SubjectCommunications {
-			parts[i] = fmt.Sprintf("%s: %s, %s, vastgelegd door %s", registerTime(c.SentAt), SubjectChannel(c.Channel), People(c.Reached), By(c.By))
+			parts[i] = fmt.Sprintf("%s: %s, %s, vastgelegd door %s%s", registerTime(c.SentAt), SubjectChannel(c.Channel), People(c.Reached),
+				By(c.By), labelled("tekst", strings.ReplaceAll(c.Text, "\n", " ")))
 		}
 		return strings.Join(parts, " | ")
 	}},
@@ -347,5 +348,5 @@ func assessmentLine(a *breach.Assessment) string {
 	if a.Deviates() {
 		line += labelled("afwijking", a.DeviationReason)
 	}
-	return line
+	return line + labelled("feiten voor de AP", APFacts(a.APFacts))
 }

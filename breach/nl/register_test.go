@@ -107,6 +107,10 @@ func TestRegisterCanBeRechecked(t *testing.T) {
 	assert.Contains(t, cell("assessments"), "vertrouwelijkheid geen;", "ransomware without exfiltration exposed nothing")
 	assert.Equal(t, "ja", cell("special_categories"), "as the adviser established it for the call recordings, as the AP form says")
 	assert.Contains(t, cell("authority_notifications"), "; toelichting: Via het formulier (zie bijlage 2)")
+	assert.Contains(t, cell("assessments"), "; feiten voor de AP: bijzondere gegevens: ja", "the facts the AP form was answered from")
+	b.SubjectCommunications = []breach.SubjectCommunication{{SentAt: formAt(-3), Channel: breach.SubjectLetter, Reached: 2, Text: "Beste heer,\nHet spijt ons.", By: "cak-vv (controller)"}}
+	text = nl.RegisterText(b, formNow)
+	assert.Contains(t, cell("subject_communications"), "per brief, 2 betrokkenen, vastgelegd door de verwerkingsverantwoordelijke (token cak-vv); tekst: Beste heer, Het spijt ons.")
 
 	b.Decisions[0].InformSubjects, b.Decisions[0].SubjectsExemption = breach.InformNo, breach.ExemptionUnintelligible
 	b.Closure = &breach.Closure{Outcome: breach.OutcomeHandled, Reason: "Afgehandeld", ClosedAt: formAt(-1), By: "cak-vv (controller)"}
