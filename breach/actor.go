@@ -30,14 +30,21 @@ func (r Role) Staff() bool { return r == RoleAdviser || r == RoleController }
 // Actor is who does something: the token that authenticated the call. It is
 // what the audit trail records, never the secret itself.
 type Actor struct {
-	TokenID      string `json:"token_id"`
+	TokenID string `json:"token_id"`
+	// AccountID and Function are a person's who signed in on the pages;
+	// an integration's token has neither.
+	AccountID    string `json:"account_id,omitempty"`
 	Name         string `json:"name"`
+	Function     string `json:"function,omitempty"`
 	Role         Role   `json:"role"`
 	Organisation string `json:"organisation,omitempty"`
 }
 
 // Label is how the actor is named in a breach's history.
 func (a Actor) Label() string {
+	if a.AccountID != "" { // a person, by name and function: "J. de Vries, Adviseur Privacy"
+		return a.Name + ", " + a.Function
+	}
 	if a.Organisation != "" {
 		return fmt.Sprintf("%s (%s, %s)", a.Name, a.Role, a.Organisation)
 	}

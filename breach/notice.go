@@ -17,6 +17,7 @@ const (
 	NoticeAlert        NoticeKind = "alert"        // a reminder or overdue alert of a clock
 	NoticeDigest       NoticeKind = "digest"       // the daily overview of open breaches
 	NoticeBounce       NoticeKind = "bounce"       // a mail to the reporter was refused for good
+	NoticeInvitation   NoticeKind = "invitation"   // a person is invited to an account
 )
 
 // Notice is a mail the domain wants sent. It is stored in the outbox in the
@@ -49,6 +50,17 @@ type Notice struct {
 	Communication *SubjectCommunication  `json:"communication,omitempty"`
 	// Bounced is the mail that could not be delivered, for a bounce notice.
 	Bounced *Notice `json:"bounced,omitempty"`
+	// Invitation is the link of an invitation notice.
+	Invitation *InvitationNotice `json:"invitation,omitempty"`
+}
+
+// InvitationNotice is what an invitation mail tells the person: the link
+// path (under the base URL), until when it works. The link holds a secret,
+// so the mail is the only place it is kept whole.
+type InvitationNotice struct {
+	Name      string    `json:"name"`
+	Link      string    `json:"link"`
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // Audience is who a mail is for. It decides the addresses, the thread and
@@ -70,6 +82,9 @@ const (
 	// who gave no e-mail address: the mailbox is to pass it on, so it shows
 	// only what the supplier may see.
 	AudienceMailboxForReporter Audience = "mailbox_for_reporter"
+	// AudienceAccount is a person with an account, at the account's address
+	// (an invitation). A refusal is set aside, for the operator to see.
+	AudienceAccount Audience = "account"
 )
 
 // Mailbox reports whether mail for this audience goes to the privacy

@@ -116,5 +116,32 @@ type Store interface {
 	BreachStore
 	TokenStore
 	OrganisationStore
+	AccountStore
 	Outbox
+}
+
+// AccountStore keeps people's accounts, their sessions and the trail of
+// sign-ins and account changes.
+type AccountStore interface {
+	// CreateAccount stores a new account with the first entry of its trail
+	// and, when n is not nil, its mail, in one change. Errors: ECONFLICT
+	// (the address has an account).
+	CreateAccount(ctx context.Context, acc *Account, e AccountEvent, n *Notice) error
+	// UpdateAccount changes an account through fn, which may return an
+	// entry for its trail and a mail, written in the same change; nothing
+	// is written when fn fails. Errors: ENOTFOUND, and fn's.
+	UpdateAccount(ctx context.Context, id string, fn func(*Account) (*AccountEvent, *Notice, error)) (*Account, error)
+	// FindAccount returns an account. Errors: ENOTFOUND.
+	FindAccount(ctx context.Context, id string) (*Account, error)
+	// FindAccountByEmail returns the account of an address (lower case).
+	// Errors: ENOTFOUND.
+	FindAccountByEmail(ctx context.Context, email string) (*Account, error)
+	// ListAccounts returns every account, by address.
+	ListAccounts(ctx context.Context) ([]*Account, error)
+	// DeleteAccountSessions ends every session of an account and returns
+	// how many there were.
+	DeleteAccountSessions(ctx context.Context, id string) (int, error)
+	// ListAccountEvents returns the trail of an account, or of all accounts
+	// for an empty id, oldest first.
+	ListAccountEvents(ctx context.Context, id string) ([]AccountEvent, error)
 }

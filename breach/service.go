@@ -13,6 +13,7 @@ type Service struct {
 	Breaches      BreachStore
 	Tokens        TokenStore
 	Organisations OrganisationStore
+	Accounts      AccountStore
 	Outbox        Outbox
 	Now           func() time.Time
 	// MailTo is the privacy mailbox (Bijlage 3: datalekken@hetcak.nl).
@@ -27,6 +28,9 @@ type Service struct {
 	// MailQueued, when set, is called after a change put mail in the outbox,
 	// so that the relay need not wait for its next poll.
 	MailQueued func()
+	// InvitationValid is how long an invitation link works;
+	// DefaultInvitationValid when 0.
+	InvitationValid time.Duration
 
 	operator operatorSecret
 }
@@ -37,7 +41,7 @@ const DefaultMailTo = "datalekken@hetcak.nl"
 // NewService returns a service on store with the real clock, the default
 // mailbox and the default schedule.
 func NewService(store Store) *Service {
-	return &Service{Breaches: store, Tokens: store, Organisations: store, Outbox: store, Now: time.Now,
+	return &Service{Breaches: store, Tokens: store, Organisations: store, Accounts: store, Outbox: store, Now: time.Now,
 		MailTo: []string{DefaultMailTo}, Schedule: DefaultSchedule()}
 }
 

@@ -48,15 +48,7 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*
 	var p Problems
 	req.Name, req.Organisation = strings.TrimSpace(req.Name), strings.TrimSpace(req.Organisation)
 	line(&p, "name", req.Name, maxShort, true)
-	line(&p, "organisation", req.Organisation, maxShort, false)
-	switch {
-	case !slices.Contains(Roles, req.Role):
-		p.Add("role", "moet supplier, adviser, controller of admin zijn")
-	case req.Role == RoleSupplier && req.Organisation == "":
-		p.Add("organisation", "is verplicht voor een verwerker (rol supplier)")
-	case req.Role != RoleSupplier && req.Organisation != "":
-		p.Add("organisation", "hoort alleen bij de rol supplier")
-	}
+	roleAndOrganisation(&p, req.Role, req.Organisation)
 	if err := p.Err("Het token-verzoek is niet geldig."); err != nil {
 		return nil, "", err
 	}
@@ -72,6 +64,21 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*
 		return nil, "", err
 	}
 	return t, secret, nil
+}
+
+// roleAndOrganisation checks a role and the organisation that goes with
+// it, for a token or an account: a supplier's belongs to one organisation,
+// anyone else's to none.
+func roleAndOrganisation(p *Problems, role Role, organisation string) {
+	line(p, "organisation", organisation, maxShort, false)
+	switch {
+	case !slices.Contains(Roles, role):
+		p.Add("role", "moet supplier, adviser, controller of admin zijn")
+	case role == RoleSupplier && organisation == "":
+		p.Add("organisation", "is verplicht voor een verwerker (rol supplier)")
+	case role != RoleSupplier && organisation != "":
+		p.Add("organisation", "hoort alleen bij de rol supplier")
+	}
 }
 
 // ListTokens returns every token, revoked ones included, without secrets.

@@ -100,6 +100,9 @@ func (c *Composer) link(b *breach.Breach) string { return c.links().Breach(b.ID)
 // audience may see it: a mail to the reporter never carries the
 // controller's deliberation.
 func (c *Composer) document(n breach.Notice) (document, error) {
+	if n.Kind == breach.NoticeInvitation {
+		return c.invitation(n)
+	}
 	if n.Breach == nil && n.Kind != breach.NoticeDigest {
 		return document{}, fmt.Errorf("notice %s (%s) has no breach", n.ID, n.Kind)
 	}
@@ -126,6 +129,28 @@ func (c *Composer) document(n breach.Notice) (document, error) {
 		return c.bounce(n)
 	}
 	return document{}, fmt.Errorf("notice %s: unknown kind %q", n.ID, n.Kind)
+}
+
+// invitation invites a person to an account: the one-time link to set a
+// password and a second factor, and until when it works.
+func (c *Composer) invitation(n breach.Notice) (document, error) {
+	inv := n.Invitation
+	if inv == nil {
+		return document{}, fmt.Errorf("notice %s: an invitation without its link", n.ID)
+	}
+	by := "De beheerder van de datalekdienst"
+	if n.Actor != nil {
+		by = n.Actor.Name
+	}
+	return document{
+		Subject: "Uitnodiging voor de datalekdienst",
+		Intro: []string{fmt.Sprintf("Beste %s,", inv.Name),
+			fmt.Sprintf("%s heeft een account voor u aangemaakt in de datalekdienst, waar datalekken worden gemeld en afgehandeld.", by),
+			"Open de link hieronder om een wachtwoord te kiezen en een tweede factor in te stellen (een app op uw telefoon die codes maakt). " +
+				fmt.Sprintf("De link werkt één keer, tot %s.", nl.Time(inv.ExpiresAt))},
+		Link:  strings.TrimSuffix(c.BaseURL, "/") + inv.Link,
+		Outro: []string{"Verwacht u deze uitnodiging niet? Dan kunt u dit bericht negeren; er gebeurt dan niets."},
+	}, nil
 }
 
 // noEmail is the line that tells the mailbox why it gets a mail meant for the

@@ -18,7 +18,8 @@
 // dictionary in zstd-dictionary-1.txt, whose ID the frame names (since
 // version 6; before, plain JSON, which is still read): the records of the
 // buckets breaches, events, snapshots, outbox, mail_sent, mail_dead,
-// mail_pruned, idempotency and tokens (codec.go).
+// mail_pruned, idempotency, tokens, organisations, accounts, account_events
+// and sessions (codec.go).
 //
 //	meta/
 //	    layout_version            -> decimal layout version ("7")
@@ -128,4 +129,20 @@
 //	token_ids/
 //	    <token id>                -> the token's key in tokens/, to revoke or
 //	                                 replace by ID
+//	accounts/                                                        (since version 7)
+//	    <account id>              -> breach.Account as JSON: a person who signs in
+//	                                 on the pages (its password under argon2id, its
+//	                                 recovery codes and invitation as sha256 hex of
+//	                                 secrets the service drew)
+//	account_emails/                                                  (since version 7)
+//	    <e-mail address>          -> account ID; one account per address
+//	account_events/                                                  (since version 7)
+//	    <at ns uint64 BE><seq uint64 BE> -> breach.AccountEvent as JSON: the trail of
+//	                                 invitations, sign-ins, failures, lock-outs,
+//	                                 factor changes and blocks
+//	sessions/                                                        (since version 7)
+//	    <session id>              -> a session of an account as JSON (the sha256 hex
+//	                                 of its cookie's secret, never the secret)
+//	account_sessions/                                                (since version 7)
+//	    <account id>/<session id> -> empty; an account's sessions, to end them all
 package store

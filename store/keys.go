@@ -36,10 +36,16 @@ var (
 	bucketHolds       = []byte("snapshot_holds")
 	bucketMailPruned  = []byte("mail_pruned")
 	bucketOrgs        = []byte("organisations")
+	bucketAccounts    = []byte("accounts")
+	bucketAccountMail = []byte("account_emails")
+	bucketAccountLog  = []byte("account_events")
+	bucketSessions    = []byte("sessions")
+	bucketAccountSess = []byte("account_sessions")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
-		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences, bucketHolds, bucketMailPruned, bucketOrgs}
+		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences, bucketHolds, bucketMailPruned, bucketOrgs,
+		bucketAccounts, bucketAccountMail, bucketAccountLog, bucketSessions, bucketAccountSess}
 
 	keyLayoutVersion = []byte("layout_version")
 )

@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "write the golden files of a new stored 
 // key or value encoding does the same. The index buckets hold empty values
 // under keys drawn in doc.go.
 var goldenBuckets = []string{"meta", "breaches", "events", "snapshots", "snapshot_holds", "outbox", "mail_sent", "mail_dead",
-	"mail_pruned", "idempotency", "tokens", "token_ids", "references", "organisations"}
+	"mail_pruned", "idempotency", "tokens", "token_ids", "references", "organisations", "accounts", "account_emails", "account_events"}
 
 // goldenDir holds the golden files of the current layout version; those of
 // earlier versions stay beside it, as what files of that version held.
@@ -179,6 +179,18 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 	pruned, err := db.PruneSentMail(ctx, goldenAt(2*time.Minute), goldenAt(time.Hour), 10)
 	require.NoError(t, err)
 	require.Equal(t, 1, pruned, "the mail sent before, not the one after")
+
+	acc := &breach.Account{ID: "0golden0account00000000001", Email: "j.jansen@acme.example", Name: "J. Jansen", Function: "Security officer",
+		Role: breach.RoleSupplier, Organisation: "Acme BV", Status: breach.AccountActive, Subject: "https://login.acme.example|4711",
+		PasswordHash: "$argon2id$v=19$m=47104,t=1,p=1$c2FsdA$aGFzaA", CodeSecret: "JBSWY3DPEHPK3PXP", CodeEnrolledAt: ptr(goldenAt(time.Hour)),
+		LastCodeStep: 59003131, RecoveryCodes: []string{"5ha256hex0fac0de"},
+		Invitation:    &breach.Invitation{Hash: "5ha256hex0f7heinvitation", ExpiresAt: goldenAt(72 * time.Hour)},
+		FailedSignIns: 2, LockedUntil: ptr(goldenAt(2 * time.Hour)), CreatedAt: golden, CreatedBy: "Beheerder, beheerder", UpdatedAt: goldenAt(time.Hour)}
+	invitation := breach.Notice{ID: "invitation.0golden", Kind: breach.NoticeInvitation, Audience: breach.AudienceAccount, To: []string{acc.Email},
+		At: golden, Invitation: &breach.InvitationNotice{Name: acc.Name, Link: "/uitnodiging/0golden0account00000000001.dlk_secret",
+			ExpiresAt: goldenAt(72 * time.Hour)}}
+	require.NoError(t, db.CreateAccount(ctx, acc, breach.AccountEvent{At: golden, Action: breach.AccountInvitedEvent, By: "Beheerder, beheerder",
+		Client: "192.0.2.1", Reason: "geen"}, &invitation))
 }
 
 // storedRecord is a record as the golden files show it: its key, with the

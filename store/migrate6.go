@@ -14,7 +14,7 @@ import (
 // recordBuckets hold the records, stored as compressed JSON since layout 6;
 // the other buckets hold keys, IDs and counters.
 var recordBuckets = [][]byte{bucketBreaches, bucketEvents, bucketSnapshots, bucketOutbox, bucketMailSent,
-	bucketMailDead, bucketMailPruned, bucketIdempotency, bucketTokens, bucketOrgs}
+	bucketMailDead, bucketMailPruned, bucketIdempotency, bucketTokens, bucketOrgs, bucketAccounts, bucketAccountLog, bucketSessions}
 
 // migrateLayout6 (5 → 6) compresses the records and counts the mails that
 // hold each snapshot.

@@ -26,6 +26,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "invite-operator" {
+		if err := inviteOperator(os.Args[2:], os.Getenv, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "datalekd: "+oneLine(err))
+			os.Exit(1)
+		}
+		return
+	}
 	cfg, err := ParseConfig(os.Args[1:], os.Getenv, os.Stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
