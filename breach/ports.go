@@ -144,4 +144,12 @@ type AccountStore interface {
 	// ListAccountEvents returns the trail of an account, or of all accounts
 	// for an empty id, oldest first.
 	ListAccountEvents(ctx context.Context, id string) ([]AccountEvent, error)
+	// AppendAccountEvent adds an entry to the trail.
+	AppendAccountEvent(ctx context.Context, e AccountEvent) error
+	// PutSession stores a session, replacing one with its ID.
+	PutSession(ctx context.Context, s *Session) error
+	// FindSession returns a session. Errors: ENOTFOUND.
+	FindSession(ctx context.Context, id string) (*Session, error)
+	// DeleteSession ends a session; an unknown one is no error.
+	DeleteSession(ctx context.Context, id string) error
 }

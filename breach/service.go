@@ -31,6 +31,13 @@ type Service struct {
 	// InvitationValid is how long an invitation link works;
 	// DefaultInvitationValid when 0.
 	InvitationValid time.Duration
+	// Passwords and Codes are the slow hash of passwords and the second
+	// factor's codes, which adapters implement.
+	Passwords Passwords
+	Codes     OneTimeCodes
+	// SessionIdle and SessionMax end a session after so long unused, and
+	// so long in all; DefaultSessionIdle and DefaultSessionMax when 0.
+	SessionIdle, SessionMax time.Duration
 
 	operator operatorSecret
 }

@@ -173,3 +173,64 @@ func (db *DB) ListAccountEvents(ctx context.Context, id string) ([]breach.Accoun
 	})
 	return events, err
 }
+
+// AppendAccountEvent implements breach.AccountStore.
+func (db *DB) AppendAccountEvent(ctx context.Context, e breach.AccountEvent) error {
+	return db.Commit(func(tx *bolt.Tx) error { return appendAccountEvent(tx, e) })
+}
+
+// PutSession implements breach.AccountStore.
+func (db *DB) PutSession(ctx context.Context, s *breach.Session) error {
+	return db.Commit(func(tx *bolt.Tx) error {
+		if err := putJSON(tx.Bucket(bucketSessions), []byte(s.ID), s); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketAccountSess).Put([]byte(s.AccountID+"/"+s.ID), nil)
+	})
+}
+
+// FindSession implements breach.AccountStore.
+func (db *DB) FindSession(ctx context.Context, id string) (*breach.Session, error) {
+	var s breach.Session
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketSessions).Get([]byte(id))
+		if v == nil {
+			return breach.Errorf(breach.ENOTFOUND, "Sessie bestaat niet.")
+		}
+		return getJSON(v, &s)
+	})
+	return &s, err
+}
+
+// DeleteSession implements breach.AccountStore.
+func (db *DB) DeleteSession(ctx context.Context, id string) error {
+	return db.Commit(func(tx *bolt.Tx) error {
+		sessions := tx.Bucket(bucketSessions)
+		v := sessions.Get([]byte(id))
+		if v == nil {
+			return nil
+		}
+		var s breach.Session
+		if err := getJSON(v, &s); err != nil {
+			return err
+		}
+		if err := sessions.Delete([]byte(id)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketAccountSess).Delete([]byte(s.AccountID + "/" + id))
+	})
+}
+
+// Passwords implements breach.Passwords with argon2id, as the operator
+// secret is kept.
+type Passwords struct{}
+
+// HashPassword implements breach.Passwords.
+func (Passwords) HashPassword(password string) string { return hashOperatorSecret(password) }
+
+// CheckPassword implements breach.Passwords; a hash it cannot read matches
+// no password.
+func (Passwords) CheckPassword(password, hash string) bool {
+	ok, err := verifyOperatorSecret(password, hash)
+	return err == nil && ok
+}

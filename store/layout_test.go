@@ -28,7 +28,8 @@ var update = flag.Bool("update", false, "write the golden files of a new stored 
 // key or value encoding does the same. The index buckets hold empty values
 // under keys drawn in doc.go.
 var goldenBuckets = []string{"meta", "breaches", "events", "snapshots", "snapshot_holds", "outbox", "mail_sent", "mail_dead",
-	"mail_pruned", "idempotency", "tokens", "token_ids", "references", "organisations", "accounts", "account_emails", "account_events"}
+	"mail_pruned", "idempotency", "tokens", "token_ids", "references", "organisations", "accounts", "account_emails", "account_events",
+	"sessions", "account_sessions"}
 
 // goldenDir holds the golden files of the current layout version; those of
 // earlier versions stay beside it, as what files of that version held.
@@ -191,6 +192,8 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 			ExpiresAt: goldenAt(72 * time.Hour)}}
 	require.NoError(t, db.CreateAccount(ctx, acc, breach.AccountEvent{At: golden, Action: breach.AccountInvitedEvent, By: "Beheerder, beheerder",
 		Client: "192.0.2.1", Reason: "geen"}, &invitation))
+	require.NoError(t, db.PutSession(ctx, &breach.Session{ID: "0golden0session00000000001", Hash: "5ha256hex0f7hecookie", AccountID: acc.ID,
+		Stage: breach.StageSignedIn, CreatedAt: goldenAt(time.Hour), SeenAt: goldenAt(90 * time.Minute)}))
 }
 
 // storedRecord is a record as the golden files show it: its key, with the
@@ -327,7 +330,8 @@ func TestStoredLayoutCoversEveryTag(t *testing.T) {
 		collectKeys(v, seen)
 	}
 	tags := map[string]bool{}
-	for _, v := range []any{breach.Breach{}, breach.Event{}, breach.OutboxMail{}, breach.Token{}, breach.Idempotency{}, breach.Organisation{}} {
+	for _, v := range []any{breach.Breach{}, breach.Event{}, breach.OutboxMail{}, breach.Token{}, breach.Idempotency{}, breach.Organisation{},
+		breach.Account{}, breach.AccountEvent{}, breach.Session{}} {
 		collectTags(reflect.TypeOf(v), tags, map[reflect.Type]bool{})
 	}
 	delete(tags, "breach") // Notice.Breach is stored as the mail's snapshot, never in the mail

@@ -125,6 +125,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.Service.MailTo = cfg.MailTo
 	m.Service.MailKeep = cfg.MailKeep
 	m.Service.Controller = cfg.Controller
+	m.Service.Passwords, m.Service.Codes = store.Passwords{}, api.TOTP{}
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
 	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
 	m.Service.Schedule.QuestionReminders = cfg.QuestionReminders
