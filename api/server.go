@@ -39,8 +39,13 @@ type Server struct {
 	DiskFree    func() (uint64, error)
 	MinFreeDisk uint64
 
+	// InsecureCookies leaves the Secure flag off the session cookie, for a
+	// service served over plain HTTP (on loopback, or in tests).
+	InsecureCookies bool
+
 	writes    *writeLimiter // per token; nil is no limit
-	bodyLimit int64         // bytes; what a write of unknown length is charged
+	signIns   *signInLimiter
+	bodyLimit int64 // bytes; what a write of unknown length is charged
 }
 
 // DefaultMaxMailAge is MaxMailAge unless configured.
@@ -118,6 +123,7 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	s.registerOrganisationRoutes(v1)
 	s.registerMailRoutes(v1)
 	v1.GET("/catalogue/personal-data", s.handleCatalogue)
+	s.registerPageRoutes(e)
 	return s
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam on a minimal image
@@ -146,6 +147,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.API = api.NewServer(m.Service, m.Logger, cfg.BodyLimit)
+	// The session cookie is Secure unless the service is reached over plain
+	// HTTP (DATALEK_BASE_URL http://…, such as on loopback).
+	m.API.InsecureCookies = !strings.HasPrefix(cfg.BaseURL, "https://")
 	m.API.Ping = m.DB.Ping
 	m.API.MaxMailAge = cfg.MailMaxAge
 	m.API.SetWriteLimit(cfg.WriteLimit)

@@ -1,0 +1,243 @@
+package api
+
+// The web pages of people who sign in (UI.md): server-rendered Dutch pages
+// from templates embedded in the binary, without inline script, under a
+// strict Content-Security-Policy. This file holds the page frame and
+// signing in; the pages call the same use cases as the JSON API.
+
+import (
+	"bytes"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"image/png"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/pquerna/otp"
+	"golang.org/x/time/rate"
+
+	"datalek/breach"
+)
+
+//go:embed web
+var webFS embed.FS
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "datalek_sessie"
+
+// pageHeaders are sent with every page: no script but the service's own,
+// no framing, no referrer leaving the service.
+var pageHeaders = map[string]string{
+	"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+	"Referrer-Policy":         "no-referrer",
+}
+
+var pageTemplates = map[string]*template.Template{}
+
+func init() {
+	for _, name := range []string{"signin", "code", "invitation", "enrol", "recovery", "home"} {
+		pageTemplates[name] = template.Must(template.ParseFS(webFS, "web/layout.html", "web/"+name+".html"))
+	}
+}
+
+// page is what a template shows.
+type page struct {
+	Title       string
+	Actor       string
+	Error       string
+	Form        map[string]string
+	FieldErrors map[string]string
+	Secret      string
+	QR          template.URL // a data: URI the service made itself
+	Recovery    []string
+}
+
+// signInLimiter limits sign-in attempts per client address: a guesser who
+// spreads over many accounts meets it, as one account's lock-out does not.
+type signInLimiter struct {
+	mu      sync.Mutex
+	clients map[string]*rate.Limiter
+}
+
+func (l *signInLimiter) allow(client string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.clients) > 10000 { // forget, rather than grow without bound
+		l.clients = map[string]*rate.Limiter{}
+	}
+	lim, ok := l.clients[client]
+	if !ok {
+		lim = rate.NewLimiter(rate.Every(6*time.Second), 10) // 10 at once, then 10 a minute
+		l.clients[client] = lim
+	}
+	return lim.Allow()
+}
+
+// registerPageRoutes adds the pages. Cross-origin form posts are refused
+// (net/http's CrossOriginProtection reads Sec-Fetch-Site and Origin).
+func (s *Server) registerPageRoutes(e *echo.Echo) {
+	s.signIns = &signInLimiter{clients: map[string]*rate.Limiter{}}
+	// Route middleware, not a group's: a group's would answer every path
+	// and method, and take echo's 405 from the API.
+	mw := []echo.MiddlewareFunc{echo.WrapMiddleware(http.NewCrossOriginProtection().Handler), func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			for k, v := range pageHeaders {
+				c.Response().Header().Set(k, v)
+			}
+			return next(c)
+		}
+	}}
+	g := pageRoutes{e, mw}
+	g.GET("/static/style.css", func(c echo.Context) error {
+		data, _ := webFS.ReadFile("web/style.css")
+		c.Response().Header().Set(echo.HeaderCacheControl, "max-age=3600")
+		return c.Blob(http.StatusOK, "text/css; charset=utf-8", data)
+	})
+	g.GET("/", s.pageHome)
+	g.GET("/aanmelden", func(c echo.Context) error { return s.render(c, http.StatusOK, "signin", page{Title: "Aanmelden"}) })
+	g.POST("/aanmelden", s.pageSignIn)
+	g.GET("/aanmelden/code", func(c echo.Context) error {
+		return s.render(c, http.StatusOK, "code", page{Title: "Tweede factor"})
+	})
+	g.POST("/aanmelden/code", s.pageCode)
+	g.GET("/aanmelden/tweede-factor", s.pageEnrol)
+	g.GET(breach.InvitationPath+":link", func(c echo.Context) error {
+		return s.render(c, http.StatusOK, "invitation", page{Title: "Welkom bij de datalekdienst"})
+	})
+	g.POST(breach.InvitationPath+":link", s.pageAcceptInvitation)
+	g.POST("/afmelden", s.pageSignOut)
+}
+
+// pageRoutes adds routes with the pages' middleware.
+type pageRoutes struct {
+	e  *echo.Echo
+	mw []echo.MiddlewareFunc
+}
+
+func (r pageRoutes) GET(path string, h echo.HandlerFunc)  { r.e.GET(path, h, r.mw...) }
+func (r pageRoutes) POST(path string, h echo.HandlerFunc) { r.e.POST(path, h, r.mw...) }
+
+func (s *Server) render(c echo.Context, status int, name string, p page) error {
+	var buf bytes.Buffer
+	if err := pageTemplates[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// pageError renders a page again with the domain's Dutch message, or
+// passes an unexpected error on.
+func (s *Server) pageError(c echo.Context, err error, name string, p page) error {
+	var de *breach.Error
+	if !errors.As(err, &de) || statusOf[de.Code] == 0 {
+		return err
+	}
+	p.Error = de.Message
+	for _, f := range de.Fields {
+		if p.FieldErrors == nil {
+			p.FieldErrors = map[string]string{}
+		}
+		p.FieldErrors[f.Field] = f.Message
+	}
+	return s.render(c, statusOf[de.Code], name, p)
+}
+
+func cookieValue(c echo.Context) string {
+	if ck, err := c.Cookie(SessionCookie); err == nil {
+		return ck.Value
+	}
+	return ""
+}
+
+// setSession sets the session cookie: HttpOnly, SameSite=Lax, and Secure
+// unless the service is served over plain HTTP (InsecureCookies).
+func (s *Server) setSession(c echo.Context, value string, maxAge int) {
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: value, Path: "/", HttpOnly: true, Secure: !s.InsecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+}
+
+func (s *Server) pageHome(c echo.Context) error {
+	a, err := s.Service.SessionActor(c.Request().Context(), cookieValue(c))
+	if err != nil {
+		return c.Redirect(http.StatusSeeOther, "/aanmelden")
+	}
+	return s.render(c, http.StatusOK, "home", page{Title: "Datalekdienst", Actor: a.Label()})
+}
+
+func (s *Server) pageSignIn(c echo.Context) error {
+	p := page{Title: "Aanmelden", Form: map[string]string{"email": c.FormValue("email")}}
+	if !s.signIns.allow(c.RealIP()) {
+		p.Error = "Te veel aanmeldpogingen vanaf dit adres. Wacht een minuut en probeer het opnieuw."
+		return s.render(c, http.StatusTooManyRequests, "signin", p)
+	}
+	cookie, stage, err := s.Service.SignIn(c.Request().Context(), c.FormValue("email"), c.FormValue("password"), c.RealIP())
+	if err != nil {
+		return s.pageError(c, err, "signin", p)
+	}
+	s.setSession(c, cookie, 0)
+	if stage == breach.StageEnrolment {
+		return c.Redirect(http.StatusSeeOther, "/aanmelden/tweede-factor")
+	}
+	return c.Redirect(http.StatusSeeOther, "/aanmelden/code")
+}
+
+func (s *Server) pageCode(c echo.Context) error {
+	if !s.signIns.allow(c.RealIP()) {
+		return s.render(c, http.StatusTooManyRequests, "code", page{Title: "Tweede factor",
+			Error: "Te veel pogingen vanaf dit adres. Wacht een minuut en probeer het opnieuw."})
+	}
+	cookie, recovery, err := s.Service.GiveCode(c.Request().Context(), cookieValue(c), c.FormValue("code"), c.RealIP())
+	if err != nil {
+		return s.pageError(c, err, "code", page{Title: "Tweede factor"})
+	}
+	s.setSession(c, cookie, 0)
+	if len(recovery) > 0 {
+		return s.render(c, http.StatusOK, "recovery", page{Title: "Uw herstelcodes", Recovery: recovery})
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// pageEnrol shows the secret of the second factor to enrol, as a QR code
+// (a data: URI, so the secret is not in a URL of its own) and as text.
+func (s *Server) pageEnrol(c echo.Context) error {
+	p := page{Title: "Tweede factor instellen"}
+	secret, uri, err := s.Service.BeginEnrolment(c.Request().Context(), cookieValue(c))
+	if err != nil {
+		return s.pageError(c, err, "signin", page{Title: "Aanmelden"})
+	}
+	key, err := otp.NewKeyFromURL(uri)
+	if err != nil {
+		return err
+	}
+	img, err := key.Image(200, 200)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return err
+	}
+	p.Secret, p.QR = secret, template.URL("data:image/png;base64,"+base64.StdEncoding.EncodeToString(buf.Bytes()))
+	return s.render(c, http.StatusOK, "enrol", p)
+}
+
+func (s *Server) pageAcceptInvitation(c echo.Context) error {
+	cookie, err := s.Service.AcceptInvitation(c.Request().Context(), c.Param("link"), c.FormValue("password"), c.RealIP())
+	if err != nil {
+		return s.pageError(c, err, "invitation", page{Title: "Welkom bij de datalekdienst"})
+	}
+	s.setSession(c, cookie, 0)
+	return c.Redirect(http.StatusSeeOther, "/aanmelden/tweede-factor")
+}
+
+func (s *Server) pageSignOut(c echo.Context) error {
+	if err := s.Service.SignOut(c.Request().Context(), cookieValue(c), c.RealIP(), c.QueryParam("overal") == "1"); err != nil {
+		return err
+	}
+	s.setSession(c, "", -1)
+	return c.Redirect(http.StatusSeeOther, "/aanmelden")
+}
