@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -25,11 +26,20 @@ func inviteOperator(args []string, getenv func(string) string, out io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if err := checkDataDir(cfg.DataDir); err != nil {
+		return err
+	}
 	db, err := store.Open(filepath.Join(cfg.DataDir, DatabaseFile))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if err := markDataDir(cfg.DataDir); err != nil {
+		return err
+	}
 	acc, link, err := breach.NewService(db).InviteFirstOperator(context.Background(),
 		breach.AccountRequest{Email: person[0], Name: person[1], Function: person[2]})
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // directory's store, with its invitation link printed under the base URL;
 // a second run for the same address is refused.
 func TestInviteOperator(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "data") // not there yet, as on a fresh machine
 	env := map[string]string{"DATALEK_DATA_DIR": dir, "DATALEK_BASE_URL": "https://datalek.cak.example/", "DATALEK_ADMIN_TOKEN": ""}
 	getenv := func(k string) string { return env[k] }
 	var out bytes.Buffer
