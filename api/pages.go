@@ -160,6 +160,18 @@ func (s *Server) setSession(c echo.Context, value string, maxAge int) {
 		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
 }
 
+// logSignIn logs a step of a sign-in and its result, with the client's
+// address; never the address typed, a password or a code. The account's
+// trail holds who it was.
+func (s *Server) logSignIn(c echo.Context, step string, err error) {
+	result := "ok"
+	if err != nil {
+		result = breach.ErrorCode(err)
+	}
+	s.Logger.Info("sign-in", "step", step, "result", result, "origin", c.RealIP(),
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+}
+
 func (s *Server) pageHome(c echo.Context) error {
 	a, err := s.Service.SessionActor(c.Request().Context(), cookieValue(c))
 	if err != nil {
@@ -175,6 +187,7 @@ func (s *Server) pageSignIn(c echo.Context) error {
 		return s.render(c, http.StatusTooManyRequests, "signin", p)
 	}
 	cookie, stage, err := s.Service.SignIn(c.Request().Context(), c.FormValue("email"), c.FormValue("password"), c.RealIP())
+	s.logSignIn(c, "password", err)
 	if err != nil {
 		return s.pageError(c, err, "signin", p)
 	}
@@ -191,6 +204,7 @@ func (s *Server) pageCode(c echo.Context) error {
 			Error: "Te veel pogingen vanaf dit adres. Wacht een minuut en probeer het opnieuw."})
 	}
 	cookie, recovery, err := s.Service.GiveCode(c.Request().Context(), cookieValue(c), c.FormValue("code"), c.RealIP())
+	s.logSignIn(c, "second_factor", err)
 	if err != nil {
 		return s.pageError(c, err, "code", page{Title: "Tweede factor"})
 	}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,6 +23,7 @@ type browser struct {
 	t      *testing.T
 	client *http.Client
 	base   string
+	logs   *bytes.Buffer // what the service logged
 }
 
 func (b *browser) do(method, path string, form url.Values, header ...string) (int, string, http.Header) {
@@ -47,13 +49,15 @@ func (b *browser) do(method, path string, form url.Values, header ...string) (in
 }
 
 func newBrowser(t *testing.T, s *signIn) *browser {
-	srv := api.NewServer(s.svc, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultBodyLimit)
+	b := &browser{t: t, logs: &bytes.Buffer{}}
+	srv := api.NewServer(s.svc, slog.New(slog.NewTextHandler(b.logs, nil)), api.DefaultBodyLimit)
 	srv.InsecureCookies = true // httptest serves plain HTTP
 	hs := httptest.NewServer(srv.Echo)
 	t.Cleanup(hs.Close)
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
-	return &browser{t: t, client: &http.Client{Jar: jar}, base: hs.URL}
+	b.client, b.base = &http.Client{Jar: jar}, hs.URL
+	return b
 }
 
 // The invitation link opens a page to set the password (an error next to
@@ -112,6 +116,12 @@ func TestSignInPages(t *testing.T) {
 	status, body, _ = b.do("POST", "/aanmelden/code", url.Values{"code": {s.code(secret[1])}})
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, "Aangemeld als K. Visser, Adviseur Privacy")
+	logs := b.logs.String()
+	assert.Contains(t, logs, "msg=sign-in step=password result=unauthorized")
+	assert.Contains(t, logs, "msg=sign-in step=second_factor result=ok")
+	for _, secret := range []string{"k.visser", "een lange zin", "fout wachtwoord"} {
+		assert.NotContains(t, logs, secret, "no address, no password in the log")
+	}
 }
 
 // Sign-in attempts are limited per client address, whichever accounts they
