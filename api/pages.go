@@ -38,6 +38,9 @@ var pageHeaders = map[string]string{
 
 var pageTemplates = map[string]*template.Template{}
 
+// styleSheet is the pages' one style sheet, read once.
+var styleSheet, _ = webFS.ReadFile("web/style.css")
+
 func init() {
 	for _, name := range []string{"signin", "code", "invitation", "enrol", "recovery", "home"} {
 		pageTemplates[name] = template.Must(template.ParseFS(webFS, "web/layout.html", "web/"+name+".html"))
@@ -93,9 +96,8 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	}}
 	g := pageRoutes{e, mw}
 	g.GET("/static/style.css", func(c echo.Context) error {
-		data, _ := webFS.ReadFile("web/style.css")
 		c.Response().Header().Set(echo.HeaderCacheControl, "max-age=3600")
-		return c.Blob(http.StatusOK, "text/css; charset=utf-8", data)
+		return c.Blob(http.StatusOK, "text/css; charset=utf-8", styleSheet)
 	})
 	g.GET("/", s.pageHome)
 	g.GET("/aanmelden", func(c echo.Context) error { return s.render(c, http.StatusOK, "signin", page{Title: "Aanmelden"}) })

@@ -78,6 +78,9 @@ func TestSignInPages(t *testing.T) {
 	assert.Equal(t, "no-referrer", header.Get("Referrer-Policy"))
 	assert.Equal(t, "no-store", header.Get("Cache-Control"))
 	assert.NotContains(t, body, "<script")
+	status, body, _ = b.do("GET", "/static/style.css", nil)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, ".skip:focus", "the style sheet from the binary")
 
 	status, body, _ = b.do("POST", link, url.Values{"password": {"kort"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, status)

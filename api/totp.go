@@ -2,6 +2,7 @@ package api
 
 import (
 	"crypto/subtle"
+	"encoding/base32"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -15,13 +16,31 @@ type TOTP struct{}
 const totpPeriod = 30
 
 // NewCodeSecret implements breach.OneTimeCodes.
-func (TOTP) NewCodeSecret(account string) (secret, uri string, err error) {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Datalekdienst", AccountName: account, Period: totpPeriod,
-		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+func (t TOTP) NewCodeSecret() (string, error) {
+	key, err := t.key(nil, "-")
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
-	return key.Secret(), key.URL(), nil
+	return key.Secret(), nil
+}
+
+// CodeURI implements breach.OneTimeCodes.
+func (t TOTP) CodeURI(secret, account string) (string, error) {
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		return "", err
+	}
+	key, err := t.key(raw, account)
+	if err != nil {
+		return "", err
+	}
+	return key.URL(), nil
+}
+
+// key is the TOTP key of a secret (a new one for nil) for an account.
+func (TOTP) key(secret []byte, account string) (*otp.Key, error) {
+	return totp.Generate(totp.GenerateOpts{Issuer: "Datalekdienst", AccountName: account, Period: totpPeriod,
+		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1, Secret: secret})
 }
 
 // CodeStep implements breach.OneTimeCodes: the step of now, the one before

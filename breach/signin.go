@@ -25,9 +25,11 @@ type Passwords interface {
 // OneTimeCodes draws the secrets of the second factor and checks its codes
 // (TOTP, RFC 6238); an adapter implements it.
 type OneTimeCodes interface {
-	// NewCodeSecret returns a new secret for the account, and the URI an
-	// authenticator app reads from a QR code.
-	NewCodeSecret(account string) (secret, uri string, err error)
+	// NewCodeSecret returns a new secret.
+	NewCodeSecret() (string, error)
+	// CodeURI is the URI of a secret for the account, as an authenticator
+	// app reads it from a QR code.
+	CodeURI(secret, account string) (string, error)
 	// CodeStep returns the time step for which code is valid at now (the
 	// step before and after included, for clocks that drift), and false
 	// for a wrong code.

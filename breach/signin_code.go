@@ -26,25 +26,18 @@ func (s *Service) BeginEnrolment(ctx context.Context, cookie string) (secret, ur
 		return "", "", Errorf(ECONFLICT, "De tweede factor van dit account is al ingesteld.")
 	}
 	acc, err := s.Accounts.UpdateAccount(ctx, ses.AccountID, func(acc *Account) (*AccountEvent, *Notice, error) {
-		if acc.CodeSecret == "" {
-			acc.CodeSecret, uri, err = s.Codes.NewCodeSecret(acc.Email)
-			acc.UpdatedAt = now
+		if acc.CodeSecret != "" {
+			return nil, nil, nil
 		}
+		secret, err := s.Codes.NewCodeSecret()
+		acc.CodeSecret, acc.UpdatedAt = secret, now
 		return nil, nil, err
 	})
 	if err != nil {
 		return "", "", err
 	}
-	if uri == "" { // drawn before: the same URI again
-		uri = codeURI(acc.CodeSecret, acc.Email)
-	}
-	return acc.CodeSecret, uri, nil
-}
-
-// codeURI is the otpauth URI of a TOTP secret (Google Authenticator's key
-// URI format), as authenticator apps read it.
-func codeURI(secret, account string) string {
-	return "otpauth://totp/Datalekdienst:" + account + "?secret=" + secret + "&issuer=Datalekdienst&algorithm=SHA1&digits=6&period=30"
+	uri, err = s.Codes.CodeURI(acc.CodeSecret, acc.Email)
+	return acc.CodeSecret, uri, err
 }
 
 // GiveCode completes a sign-in with a code of the second factor: at the

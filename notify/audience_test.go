@@ -44,20 +44,16 @@ func TestSupplierMailShowsNoDeliberation(t *testing.T) {
 	}
 	controllers := map[breach.NoticeKind]bool{breach.NoticeStatus: true, breach.NoticeAssessment: true,
 		breach.NoticeDecision: true, breach.NoticeClosed: true}
-	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
 	for _, n := range notices {
 		for _, aud := range []breach.Audience{breach.AudienceReporter, breach.AudienceMailboxForReporter, breach.AudienceMailbox} {
 			n.Audience, n.To = aud, []string{"x@example.org"}
-			m, err := composer.Compose(n)
 			if controllers[n.Kind] && aud != breach.AudienceMailbox {
+				_, err := testComposer.Compose(n)
 				require.Error(t, err, "%s is the controller's: not composed for %s", n.ID, aud)
 				continue
 			}
-			require.NoError(t, err, "%s to %s", n.ID, aud)
-			var sb strings.Builder
-			_, err = m.WriteTo(&sb)
-			require.NoError(t, err)
-			text, html := body(t, parse(t, sb.String()))
+			raw, text := composed(t, n)
+			_, html := body(t, parse(t, raw))
 			if aud == breach.AudienceMailbox {
 				continue
 			}
@@ -69,15 +65,25 @@ func TestSupplierMailShowsNoDeliberation(t *testing.T) {
 	}
 	// The markers are there to be found: the mailbox's copy of the
 	// handling mails shows them.
-	n := breach.Notice{ID: "b1.9.closed", Kind: breach.NoticeClosed, Audience: breach.AudienceMailbox, To: []string{"x@example.org"}, Breach: b, At: at}
-	m, err := composer.Compose(n)
-	require.NoError(t, err)
+	_, text := composed(t, breach.Notice{ID: "b1.9.closed", Kind: breach.NoticeClosed, Audience: breach.AudienceMailbox,
+		To: []string{"x@example.org"}, Breach: b, At: at})
+	assert.Contains(t, text, "GEHEIM-AP-NUMMER")
+	assert.Contains(t, text, "72 uur na kennisname")
+}
+
+// testComposer composes the mails of the tests that need no relay.
+var testComposer = &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
+
+// composed composes n and returns the message as sent and its plain text.
+func composed(t *testing.T, n breach.Notice) (raw, text string) {
+	t.Helper()
+	m, err := testComposer.Compose(n)
+	require.NoError(t, err, "%s to %s", n.ID, n.Audience)
 	var sb strings.Builder
 	_, err = m.WriteTo(&sb)
 	require.NoError(t, err)
-	text, _ := body(t, parse(t, sb.String()))
-	assert.Contains(t, text, "GEHEIM-AP-NUMMER")
-	assert.Contains(t, text, "72 uur na kennisname")
+	text, _ = body(t, parse(t, sb.String()))
+	return sb.String(), text
 }
 
 func parse(t *testing.T, raw string) *mail.Message {
@@ -90,19 +96,13 @@ func parse(t *testing.T, raw string) *mail.Message {
 // A token is no person: a handling mail names the role that acted and the
 // token it used, and says plainly how the breach was closed (issue 9).
 func TestHandlingMailNamesTheRoleAndSaysHowItClosed(t *testing.T) {
-	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
 	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	b := &breach.Breach{ID: "b1", Reference: "DL-2026-K7QM4", Organisation: "Acme BV", Status: breach.StatusClosed,
 		ReceivedAt: at, AwareAt: at, Report: breach.Report{Title: "Brieven", DetectedAt: at},
 		Closure: &breach.Closure{Outcome: breach.OutcomeNoBreach, Reason: "Eigen organisatie", ClosedAt: at}}
 	actor := breach.Actor{TokenID: "t2", Name: "cak-vv", Role: breach.RoleController}
-	m, err := composer.Compose(breach.Notice{ID: "b1.2.closed", Kind: breach.NoticeClosed, Audience: breach.AudienceMailbox,
+	_, text := composed(t, breach.Notice{ID: "b1.2.closed", Kind: breach.NoticeClosed, Audience: breach.AudienceMailbox,
 		To: []string{"x@example.org"}, Breach: b, At: at, Actor: &actor})
-	require.NoError(t, err)
-	var sb strings.Builder
-	_, err = m.WriteTo(&sb)
-	require.NoError(t, err)
-	text, _ := body(t, parse(t, sb.String()))
 	assert.Contains(t, text, "De verwerkingsverantwoordelijke (token cak-vv) heeft de melding afgesloten: het is geen datalek.")
 	assert.NotContains(t, text, "afgesloten als geen datalek")
 }
@@ -110,37 +110,25 @@ func TestHandlingMailNamesTheRoleAndSaysHowItClosed(t *testing.T) {
 // The contact official for the supplier's contract receives the new report
 // as the privacy mailbox does (Bijlage 3 §2): the controller's side.
 func TestNewReportForTheContactOfficial(t *testing.T) {
-	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
 	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	b := &breach.Breach{ID: "b1", Reference: "DL-2026-K7QM4", Organisation: "Acme BV", Status: breach.StatusNew,
 		ReceivedAt: at, AwareAt: at, Report: breach.Report{Title: "Brieven", DetectedAt: at, Cause: "Adresbestand verkeerd gekoppeld"}}
-	m, err := composer.Compose(breach.Notice{ID: "b1.1.filed.contact", Kind: breach.NoticeFiled, Audience: breach.AudienceContactOfficial,
+	raw, text := composed(t, breach.Notice{ID: "b1.1.filed.contact", Kind: breach.NoticeFiled, Audience: breach.AudienceContactOfficial,
 		To: []string{"k.visser@hetcak.example"}, Breach: b, At: at})
-	require.NoError(t, err)
-	var sb strings.Builder
-	_, err = m.WriteTo(&sb)
-	require.NoError(t, err)
-	text, _ := body(t, parse(t, sb.String()))
 	assert.Contains(t, text, "Adresbestand verkeerd gekoppeld")
 	assert.Contains(t, text, "72 uur na kennisname", "the controller's clock: the official is the controller's")
-	assert.Contains(t, sb.String(), "To: <k.visser@hetcak.example>")
+	assert.Contains(t, raw, "To: <k.visser@hetcak.example>")
 }
 
 // The daily digest shows both duties of Bijlage 3: whether the supplier
 // informed within the 24 hours, and the clock of the minimum facts.
 func TestDigestShowsBothDutiesOfBijlage3(t *testing.T) {
-	composer := &notify.Composer{From: "datalek@cak.example", BaseURL: "https://datalek.cak.example"}
 	detected := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	b := &breach.Breach{ID: "b1", Reference: "DL-2026-K7QM4", Organisation: "Acme BV", Status: breach.StatusNew, Stage: breach.StagePreliminary,
 		ReceivedAt: detected.Add(2 * time.Hour), AwareAt: detected.Add(2 * time.Hour), Report: breach.Report{Title: "Brieven", DetectedAt: detected}}
 	at := detected.Add(30 * time.Hour)
-	m, err := composer.Compose(breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, Audience: breach.AudienceMailbox,
+	_, text := composed(t, breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, Audience: breach.AudienceMailbox,
 		To: []string{"x@example.org"}, At: at, Breaches: []*breach.Breach{b}})
-	require.NoError(t, err)
-	var sb strings.Builder
-	_, err = m.WriteTo(&sb)
-	require.NoError(t, err)
-	text, _ := body(t, parse(t, sb.String()))
 	assert.Contains(t, text, "Er staat 1 datalek open.")
 	assert.Contains(t, text, "| binnen 24 uur gemeld |", "the preliminary report came in time")
 	assert.Contains(t, text, "verwerker: verstreken op", "the minimum facts did not")

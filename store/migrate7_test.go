@@ -85,17 +85,7 @@ func TestMigrateLayout6To7(t *testing.T) {
 	require.NoError(t, db.Check())
 	assertLayoutVersion(t, db, 7)
 	svc, c = newService(db)
-	subjectsAlerts := func(b *breach.Breach) int {
-		events, err := svc.ListEvents(ctx, adviser, b.ID)
-		require.NoError(t, err)
-		n := 0
-		for _, e := range events {
-			if e.Action == breach.ActionAlertRaised && strings.HasPrefix(e.Message, string(breach.AlertSubjectsOverdue)) {
-				n++
-			}
-		}
-		return n
-	}
+	subjectsAlerts := func(b *breach.Breach) int { return alertsRaised(t, svc, b.ID, breach.AlertSubjectsOverdue) }
 	c.t = decided.Add(72*time.Hour - time.Minute)
 	_, err = svc.Sweep(ctx)
 	require.NoError(t, err)

@@ -48,6 +48,20 @@ func newService(db *store.DB) (*breach.Service, *clock) {
 	return svc, c
 }
 
+// alertsRaised counts the alerts of a kind in a breach's trail.
+func alertsRaised(t *testing.T, svc *breach.Service, id string, kind breach.AlertKind) int {
+	t.Helper()
+	events, err := svc.ListEvents(ctx, adviser, id)
+	require.NoError(t, err)
+	n := 0
+	for _, e := range events {
+		if e.Action == breach.ActionAlertRaised && strings.HasPrefix(e.Message, string(kind)) {
+			n++
+		}
+	}
+	return n
+}
+
 func supplier(org string) breach.Actor {
 	return breach.Actor{TokenID: "tok-" + org, Name: org + "-prod", Role: breach.RoleSupplier, Organisation: org}
 }

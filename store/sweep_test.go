@@ -203,17 +203,7 @@ func TestUnfulfilledDecisionToInformAlerts(t *testing.T) {
 	_, err = svc.Decide(ctx, controller, b.ID, breach.DecisionRequest{NotifyAuthority: ptr(false), AuthorityReasoning: "Geen",
 		InformSubjects: breach.InformYes})
 	require.NoError(t, err)
-	subjectsAlerts := func() int {
-		events, err := svc.ListEvents(ctx, adviser, b.ID)
-		require.NoError(t, err)
-		n := 0
-		for _, e := range events {
-			if e.Action == breach.ActionAlertRaised && strings.HasPrefix(e.Message, string(breach.AlertSubjectsOverdue)) {
-				n++
-			}
-		}
-		return n
-	}
+	subjectsAlerts := func() int { return alertsRaised(t, svc, b.ID, breach.AlertSubjectsOverdue) }
 
 	c.t = decided.Add(72*time.Hour - time.Minute)
 	_, err = svc.Sweep(ctx)
