@@ -163,17 +163,33 @@ func (b *Breach) assessment(req AssessmentRequest, now time.Time) (Assessment, e
 	}
 	text(&p, "reasoning", as.Reasoning, maxText, true)
 	text(&p, "deviation_reason", as.DeviationReason, maxText, false)
-	if err := p.Err("De beoordeling is niet volledig of niet geldig."); err != nil {
-		return as, err
+	// The score is computed as soon as its inputs are valid, so that a
+	// preview shows it while the texts are still being written.
+	if sev, err := Score(as.DPC, as.EI, as.CB); err == nil {
+		as.Severity = sev
+		as.advise(&b.Report)
 	}
-	sev, err := Score(as.DPC, as.EI, as.CB)
-	if err != nil {
-		return as, err
-	}
-	as.Severity = sev
-	as.advise(&b.Report)
-	if as.Deviates() && as.DeviationReason == "" {
+	if p.Err("") == nil && as.Deviates() && as.DeviationReason == "" {
 		p.Add("deviation_reason", "is verplicht: de conclusie (%s) wijkt af van de aanbeveling (%s)", as.Risk, as.Recommendation)
 	}
 	return as, p.Err("De beoordeling is niet volledig of niet geldig.")
+}
+
+// PreviewAssessment computes the severity and the recommendation an
+// assessment would get, without recording it: the page shows them as the
+// adviser types, by the same rule as Assess. Only the inputs of the score
+// need be valid. Errors: EFORBIDDEN, ENOTFOUND, EINVALID (no score yet).
+func (s *Service) PreviewAssessment(ctx context.Context, a Actor, id string, req AssessmentRequest) (*Assessment, error) {
+	if err := requireRole(a, RoleAdviser); err != nil {
+		return nil, err
+	}
+	b, err := s.Breaches.FindBreach(ctx, a.Scope(), id)
+	if err != nil {
+		return nil, err
+	}
+	as, err := b.assessment(req, s.now())
+	if as.Severity.Level == "" {
+		return nil, err
+	}
+	return &as, nil
 }

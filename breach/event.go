@@ -21,6 +21,11 @@ const (
 	ActionUpdated Action = "breach.updated" // a development with a message (Article 9.2)
 )
 
+// Actions lists every action of a breach's trail, for those who name them.
+var Actions = []Action{ActionFiled, ActionAmended, ActionUpdated, ActionStatusChanged, ActionAssessed, ActionAwarenessMoved,
+	ActionQuestionAsked, ActionQuestionAnswered, ActionDecided, ActionAuthorityNotification, ActionSubjectsInformed,
+	ActionOtherControllers, ActionAlertRaised, ActionClosed}
+
 // Change is one field's old and new value, as JSON, so that history shows what
 // was overwritten.
 type Change struct {

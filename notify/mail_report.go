@@ -129,20 +129,7 @@ func deadlineSection(n breach.Notice) section {
 	return section{Title: "Termijnen", Rows: rows}
 }
 
-func deadlineText(d breach.Deadline, at time.Time) string {
-	late := nl.Duration(time.Duration(d.LateBySeconds) * time.Second)
-	switch d.State {
-	case breach.DeadlineMet:
-		return "gehaald; uiterlijk " + nl.Time(d.DueAt)
-	case breach.DeadlineLate:
-		return fmt.Sprintf("niet gehaald: %s te laat; uiterlijk %s", late, nl.Time(d.DueAt))
-	case breach.DeadlineOverdue:
-		return fmt.Sprintf("verstreken op %s (%s geleden)", nl.Time(d.DueAt), late)
-	case breach.DeadlineStopped:
-		return "niet meer van toepassing"
-	}
-	return fmt.Sprintf("uiterlijk %s (nog %s)", nl.Time(d.DueAt), nl.Duration(d.DueAt.Sub(at)))
-}
+func deadlineText(d breach.Deadline, at time.Time) string { return nl.DeadlineText(d, at) }
 
 func nearestDeadline(b *breach.Breach, at time.Time) string {
 	running := b.RunningDeadlines()
@@ -157,32 +144,9 @@ func nearestDeadline(b *breach.Breach, at time.Time) string {
 }
 
 func reportSection(b *breach.Breach) section {
-	r := b.Report
-	started, ongoing := missing, "niet opgegeven"
-	if r.StartedAt != nil {
-		started = nl.Time(*r.StartedAt)
-	}
-	if r.Ongoing != nil {
-		ongoing = nl.YesNo(r.Ongoing)
-	}
-	rows := []row{
-		{"Kenmerk", b.Reference},
-		{"Verwerker", b.Organisation},
-		{"Titel", r.Title},
-		{"Stand van de melding", nl.Stage(b.Stage)},
-		{"Ontdekt op", nl.Time(r.DetectedAt)},
-		{"Ontstaan op", started},
-		{"Nog gaande", ongoing},
-		{"Oorzaak", orMissing(r.Cause)},
-		{"Persoonsgegevens", orMissing(nl.Categories(r.PersonalData))},
-		{"Vermoedelijk aantal betrokkenen", orMissing(nl.Subjects(r.SubjectsMin, r.SubjectsMax))},
-		{"Verstuurde uitingen", orMissing(nl.SentItems(r.SentItems))},
-		{"Vernietigd of teruggestuurd", orMissing(nl.Disposition(r.ItemDisposition))},
-		{"Maatregelen", orMissing(r.Measures)},
-		{"Melder", reporter(r.Reporter)},
-	}
-	if r.ContractReference != "" {
-		rows = append(rows, row{"Contractreferentie", r.ContractReference})
+	var rows []row
+	for _, r := range nl.ReportRows(b) {
+		rows = append(rows, row(r))
 	}
 	if n := len(b.Updates); n > 0 {
 		rows = append(rows, row{"Ontwikkelingen", fmt.Sprintf("%s, laatste op %s: %s", nl.Count(n), nl.Time(b.Updates[n-1].ReceivedAt), b.Updates[n-1].Message)})

@@ -40,6 +40,7 @@ func Enumerations() []Enumeration {
 		{"cause", codes(breach.CauseCategories...)},
 		{"damage", codes(breach.DamageKinds...)},
 		{"group", codes(breach.SubjectGroups...)},
+		{"action", codes(breach.Actions...)},
 		{"alert", codes(breach.AlertProcessorReminder, breach.AlertProcessorOverdue, breach.AlertAuthorityReminder,
 			breach.AlertAuthorityOverdue, breach.AlertQuestionReminder, breach.AlertQuestionOverdue, breach.AlertSubjectsOverdue)},
 	}

@@ -14,6 +14,7 @@ import (
 // that names a code of it in Dutch.
 var labelOf = map[string]func(string) string{
 	"status":                  func(c string) string { return nl.Status(breach.Status(c)) },
+	"action":                  func(c string) string { return nl.Action(breach.Action(c)) },
 	"stage":                   func(c string) string { return nl.Stage(breach.Stage(c)) },
 	"role":                    func(c string) string { return nl.Role(breach.Role(c)) },
 	"disposition":             func(c string) string { return nl.Disposition(breach.Disposition(c)) },
