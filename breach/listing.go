@@ -1,8 +1,10 @@
 package breach
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -123,6 +125,59 @@ func (s *Service) ListBreaches(ctx context.Context, a Actor, f BreachFilter) (*B
 		}
 	}
 	return page, err
+}
+
+// OpenBreaches returns every breach the actor may see that is not closed, as
+// the actor may see it, in the order of a listing by deadline: the overview
+// of what needs attention, read from the store's index of open breaches.
+// Errors: EFORBIDDEN.
+func (s *Service) OpenBreaches(ctx context.Context, a Actor) ([]*Breach, error) {
+	if err := requireRole(a, reporters...); err != nil {
+		return nil, err
+	}
+	open, err := s.Breaches.OpenBreaches(ctx, a.Scope())
+	if err != nil {
+		return nil, err
+	}
+	side := a.Side()
+	sortByDeadline(side, open)
+	for i, b := range open {
+		open[i] = side.Visible(b)
+	}
+	return open, nil
+}
+
+// sortByDeadline orders breaches as a listing by deadline (SortDeadline)
+// does: by the nearest running deadline the side may see, then those
+// without one, newest received first; ties by ID, as the store's index keys
+// break them.
+func sortByDeadline(side Side, breaches []*Breach) {
+	type entry struct {
+		b       *Breach
+		due     time.Time
+		running bool
+	}
+	entries := make([]entry, len(breaches))
+	for i, b := range breaches { // once per breach, not once per comparison
+		entries[i].b = b
+		if ds := side.RunningDeadlines(b); len(ds) > 0 {
+			entries[i].due, entries[i].running = ds[0].DueAt, true
+		}
+	}
+	slices.SortFunc(entries, func(x, y entry) int {
+		switch {
+		case x.running && y.running:
+			return cmp.Or(x.due.Compare(y.due), strings.Compare(x.b.ID, y.b.ID))
+		case x.running:
+			return -1
+		case y.running:
+			return 1
+		}
+		return cmp.Or(y.b.ReceivedAt.Compare(x.b.ReceivedAt), strings.Compare(y.b.ID, x.b.ID))
+	})
+	for i, e := range entries {
+		breaches[i] = e.b
+	}
 }
 
 // ListEvents returns a breach's audit trail, oldest first.

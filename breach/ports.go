@@ -19,6 +19,10 @@ type BreachStore interface {
 	CreateBreach(ctx context.Context, b *Breach, idem *Idempotency) (stored *Breach, replayed bool, err error)
 	FindBreach(ctx context.Context, scope Scope, id string) (*Breach, error)
 	ListBreaches(ctx context.Context, scope Scope, filter BreachFilter) (*BreachPage, error)
+	// OpenBreaches returns every breach in the scope that is not closed, in no
+	// particular order. It reads an index of open breaches, so that the
+	// overview and the daily digest cost what is open, not the whole history.
+	OpenBreaches(ctx context.Context, scope Scope) ([]*Breach, error)
 	// UpdateBreach loads a breach, lets fn change it and record events, and
 	// stores the result atomically. Nothing is stored when fn fails. fn may
 	// run more than once (on a copy first, to refuse a bad change early), so

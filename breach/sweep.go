@@ -97,22 +97,11 @@ func (s *Service) Digest(ctx context.Context) (bool, error) {
 	if filed, err := s.Breaches.ListBreaches(ctx, StaffScope(), BreachFilter{Limit: 1}); err != nil || len(filed.Breaches) == 0 {
 		return false, err
 	}
-	var open []*Breach
-	f := BreachFilter{Sort: SortDeadline, Limit: MaxPageSize}
-	for {
-		page, err := s.Breaches.ListBreaches(ctx, StaffScope(), f)
-		if err != nil {
-			return false, err
-		}
-		for _, b := range page.Breaches {
-			if b.Status != StatusClosed {
-				open = append(open, b)
-			}
-		}
-		if f.Cursor = page.NextCursor; f.Cursor == "" {
-			break
-		}
+	open, err := s.Breaches.OpenBreaches(ctx, StaffScope()) // not the whole history
+	if err != nil {
+		return false, err
 	}
+	sortByDeadline(SideController, open)
 	day := now.In(Amsterdam).Format(time.DateOnly)
 	n := Notice{ID: "digest." + day, Kind: NoticeDigest, Audience: AudienceMailbox, To: s.MailTo, At: now, Breaches: open}
 	queued, err := s.Outbox.EnqueueNotice(ctx, n, "digest/"+day)

@@ -56,14 +56,15 @@ func encodeEvents(events []breach.Event) ([]encodedEvent, error) {
 }
 
 // indexed is what a breach's index entries that can move were before a
-// change: its running clocks and its next alerts.
+// change: its running clocks, its next alerts, and whether it was open.
 type indexed struct {
 	deadlines, alerts []breach.RunningDeadline
+	open              bool
 }
 
 // indexedOf takes what a breach is indexed by, before a change moves it.
 func indexedOf(b *breach.Breach) indexed {
-	return indexed{deadlines: b.RunningDeadlines(), alerts: b.NextAlerts()}
+	return indexed{deadlines: b.RunningDeadlines(), alerts: b.NextAlerts(), open: isOpen(b)}
 }
 
 // moveEntries replaces a breach's entries old by current in an index.
@@ -109,8 +110,8 @@ func encodeBreach(b *breach.Breach, notices []breach.Notice) (encodedBreach, err
 }
 
 // writeBreach stores b as encoded (enc), its new events and its mails, and
-// moves its deadline and alert entries from what they were (old) to what
-// they are. Events and notices are taken from the breach by the caller,
+// moves its deadline, alert and open entries from what they were (old) to
+// what they are. Events and notices are taken from the breach by the caller,
 // once: a commit that runs again must write them again.
 func writeBreach(tx *bolt.Tx, b *breach.Breach, enc encodedBreach, events []encodedEvent, old indexed) error {
 	if err := tx.Bucket(bucketBreaches).Put([]byte(b.ID), enc.record); err != nil {
@@ -140,7 +141,10 @@ func writeBreach(tx *bolt.Tx, b *breach.Breach, enc encodedBreach, events []enco
 	if err := moveEntries(orgDeadlines, b.ID, old.deadlines, b.RunningDeadlines()); err != nil {
 		return err
 	}
-	return moveEntries(tx.Bucket(bucketAlerts), b.ID, old.alerts, b.NextAlerts())
+	if err := moveEntries(tx.Bucket(bucketAlerts), b.ID, old.alerts, b.NextAlerts()); err != nil {
+		return err
+	}
+	return markOpen(tx.Bucket(bucketOpen), b, old.open)
 }
 
 // CreateBreach implements breach.BreachStore.

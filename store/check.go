@@ -23,7 +23,7 @@ func (db *DB) Check() error {
 			report("bbolt: %v", err)
 		}
 		expected := map[string]map[string]bool{
-			string(bucketByReceived): {}, string(bucketByDeadline): {}, string(bucketAlerts): {},
+			string(bucketByReceived): {}, string(bucketByDeadline): {}, string(bucketAlerts): {}, string(bucketOpen): {},
 		}
 		orgIndex, orgDeadlines := map[string]map[string]bool{}, map[string]map[string]bool{}
 		references := map[string]string{} // reference -> breach ID
@@ -37,6 +37,9 @@ func (db *DB) Check() error {
 				report("breach %s: stored under key %s", b.ID, k)
 			}
 			expected[string(bucketByReceived)][string(receivedKey(&b))] = true
+			if isOpen(&b) {
+				expected[string(bucketOpen)][b.ID] = true
+			}
 			if other, dup := references[b.Reference]; dup {
 				report("breach %s: reference %s is also breach %s's", b.ID, b.Reference, other)
 			}

@@ -9,7 +9,7 @@
 // commit) and concurrent writers are group-committed (Commit), so throughput
 // is not one fsync per request.
 //
-// Bucket layout, version 7 (meta/layout_version). A change to this layout
+// Bucket layout, version 8 (meta/layout_version). A change to this layout
 // needs a new version and a migration in migrate.go, with a test; the stored
 // JSON of every record is pinned by TestStoredLayout (testdata/layout/v<version>). "BE"
 // is big-endian; "ns" is nanoseconds since 1970 UTC, so keys sort by time.
@@ -22,7 +22,7 @@
 // and sessions (codec.go).
 //
 //	meta/
-//	    layout_version            -> decimal layout version ("7")
+//	    layout_version            -> decimal layout version ("8")
 //	    ref/<yyyy>                -> uint64 BE: breaches received in that year
 //	                                 (Europe/Amsterdam), for the counted references
 //	                                 DL-yyyy-nnnn of versions 1 to 3; no longer
@@ -53,6 +53,11 @@
 //	by_organisation_deadline/                                        (since version 2)
 //	    <organisation>/                      -> one bucket per supplier organisation
 //	        <due_at ns uint64 BE><id>/<clock> -> as by_deadline, for its own listings
+//	open_breaches/                                                   (since version 8)
+//	    <id>                                 -> empty; every breach not closed, so that
+//	                                            the overview of open breaches and the
+//	                                            daily digest read what is open, never
+//	                                            the closed history
 //	alerts/                                                          (since version 2)
 //	    <next alert ns uint64 BE><id>/<clock> -> empty; one entry per clock with an
 //	                                            alert to come (processor, authority,

@@ -41,11 +41,12 @@ var (
 	bucketAccountLog  = []byte("account_events")
 	bucketSessions    = []byte("sessions")
 	bucketAccountSess = []byte("account_sessions")
+	bucketOpen        = []byte("open_breaches")
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
 		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences, bucketHolds, bucketMailPruned, bucketOrgs,
-		bucketAccounts, bucketAccountMail, bucketAccountLog, bucketSessions, bucketAccountSess}
+		bucketAccounts, bucketAccountMail, bucketAccountLog, bucketSessions, bucketAccountSess, bucketOpen}
 
 	keyLayoutVersion = []byte("layout_version")
 )

@@ -15,7 +15,7 @@ import (
 )
 
 // LayoutVersion is the bucket layout this code reads and writes (see doc.go).
-const LayoutVersion = 7
+const LayoutVersion = 8
 
 // migrations[v] brings a database from layout v to v+1. Each needs a test
 // that opens a database of layout v and checks the result. New buckets are
@@ -27,6 +27,7 @@ var migrations = map[int]func(*bolt.Tx) error{
 	4: migrateDeliveries,
 	5: migrateLayout6,
 	6: migrateSubjectsClock,
+	7: migrateOpenIndex,
 }
 
 // migrateAlerts (1 → 2) gives every breach the alert state of its clocks, as

@@ -83,7 +83,7 @@ func TestMigrateLayout6To7(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Check())
-	assertLayoutVersion(t, db, 7)
+	assertLayoutVersion(t, db, store.LayoutVersion)
 	svc, c = newService(db)
 	subjectsAlerts := func(b *breach.Breach) int { return alertsRaised(t, svc, b.ID, breach.AlertSubjectsOverdue) }
 	c.t = decided.Add(72*time.Hour - time.Minute)
