@@ -120,6 +120,7 @@ func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Serv
 	s.registerBreachRoutes(v1)
 	s.registerTriageRoutes(v1)
 	s.registerTokenRoutes(v1)
+	s.registerAccountRoutes(v1)
 	s.registerOrganisationRoutes(v1)
 	s.registerMailRoutes(v1)
 	v1.GET("/catalogue/personal-data", s.handleCatalogue)

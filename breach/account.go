@@ -197,14 +197,30 @@ const (
 // sessions. An operator cannot block or reset itself: another operator
 // must. Errors: EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
 func (s *Service) ChangeAccount(ctx context.Context, a Actor, id string, change AccountChange) (*Account, error) {
+	acc, _, err := s.changeAccount(ctx, a, id, change)
+	return acc, err
+}
+
+// ReinviteAccount is ChangeAccount with ChangeReinvite, and returns the new
+// invitation's link path too, as InviteAccount does, for an operator who
+// hands it over another way. Errors: EFORBIDDEN, ENOTFOUND, ECONFLICT (the
+// invitation was accepted).
+func (s *Service) ReinviteAccount(ctx context.Context, a Actor, id string) (*Account, string, error) {
+	return s.changeAccount(ctx, a, id, ChangeReinvite)
+}
+
+// changeAccount does ChangeAccount and returns the new invitation's link
+// path for ChangeReinvite.
+func (s *Service) changeAccount(ctx context.Context, a Actor, id string, change AccountChange) (*Account, string, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if a.AccountID == id && change != ChangeReinvite {
-		return nil, Errorf(ECONFLICT, "U kunt uw eigen account niet blokkeren of de tweede factor ervan herstellen; vraag een andere beheerder.")
+		return nil, "", Errorf(ECONFLICT, "U kunt uw eigen account niet blokkeren of de tweede factor ervan herstellen; vraag een andere beheerder.")
 	}
 	now := s.now()
 	var notice *Notice
+	var link string
 	acc, err := s.Accounts.UpdateAccount(ctx, id, func(acc *Account) (*AccountEvent, *Notice, error) {
 		e := &AccountEvent{At: now, By: a.Label()}
 		switch change {
@@ -224,7 +240,7 @@ func (s *Service) ChangeAccount(ctx context.Context, a Actor, id string, change 
 			if acc.Status != AccountInvited {
 				return nil, nil, Errorf(ECONFLICT, "Dit account heeft zijn uitnodiging al aangenomen.")
 			}
-			link := acc.invite(now, s.invitationValid())
+			link = acc.invite(now, s.invitationValid())
 			e.Action = AccountInvitedEvent
 			notice = &Notice{ID: "invitation." + NewID(), Kind: NoticeInvitation, Audience: AudienceAccount, To: []string{acc.Email},
 				At: now, Actor: &a, Invitation: &InvitationNotice{Name: acc.Name, Link: link, ExpiresAt: acc.Invitation.ExpiresAt}}
@@ -237,15 +253,28 @@ func (s *Service) ChangeAccount(ctx context.Context, a Actor, id string, change 
 		return e, notice, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if change == ChangeBlock || change == ChangeResetSecondFactor {
 		if _, err := s.Accounts.DeleteAccountSessions(ctx, id); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
 	if notice != nil {
 		s.mailQueued()
+	}
+	return acc.Public(), link, nil
+}
+
+// FindAccount returns an account, without secrets. Errors: EFORBIDDEN,
+// ENOTFOUND.
+func (s *Service) FindAccount(ctx context.Context, a Actor, id string) (*Account, error) {
+	if err := requireRole(a, RoleAdmin); err != nil {
+		return nil, err
+	}
+	acc, err := s.Accounts.FindAccount(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	return acc.Public(), nil
 }
