@@ -13,6 +13,8 @@ import (
 	"html/template"
 	"image/png"
 	"net/http"
+	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,9 +43,14 @@ var pageTemplates = map[string]*template.Template{}
 // styleSheet is the pages' one style sheet, read once.
 var styleSheet, _ = webFS.ReadFile("web/style.css")
 
+// appScript is the pages' one script: live countdowns, the live severity
+// and copy buttons. Every page works without it.
+var appScript, _ = webFS.ReadFile("web/app.js")
+
 func init() {
-	for _, name := range []string{"signin", "code", "invitation", "enrol", "recovery", "home"} {
-		pageTemplates[name] = template.Must(template.ParseFS(webFS, "web/layout.html", "web/"+name+".html"))
+	for _, name := range []string{"signin", "code", "invitation", "enrol", "recovery", "home", "notfound", "overview", "breach",
+		"apform", "register"} {
+		pageTemplates[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(webFS, "web/layout.html", "web/"+name+".html"))
 	}
 }
 
@@ -57,6 +64,35 @@ type page struct {
 	Secret      string
 	QR          template.URL // a data: URI the service made itself
 	Recovery    []string
+
+	Staff  bool   // the person is the adviser or the controller: the staff's navigation
+	Notice string // what a form just stored
+	Data   any    // what the page is about
+	// Active is the form that was posted; only it shows Values and errors.
+	Active string
+	Values url.Values
+	Now    string // the service's clock (RFC 3339), which live countdowns count from
+}
+
+// V is what was typed into field name of form, when that form was posted.
+func (p page) V(form, name string) string {
+	if p.Active != form {
+		return ""
+	}
+	return p.Values.Get(name)
+}
+
+// Has reports whether value was chosen in field name of form.
+func (p page) Has(form, name, value string) bool {
+	return p.Active == form && slices.Contains(p.Values[name], value)
+}
+
+// E is the error of field name of form, when that form was posted.
+func (p page) E(form, name string) string {
+	if p.Active != form {
+		return ""
+	}
+	return p.FieldErrors[name]
 }
 
 // signInLimiter limits sign-in attempts per client address: a guesser who
@@ -100,7 +136,9 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 		return c.Blob(http.StatusOK, "text/css; charset=utf-8", styleSheet)
 	})
 	g.GET("/", s.pageHome)
-	g.GET("/aanmelden", func(c echo.Context) error { return s.render(c, http.StatusOK, "signin", page{Title: "Aanmelden"}) })
+	g.GET("/aanmelden", func(c echo.Context) error {
+		return s.render(c, http.StatusOK, "signin", page{Title: "Aanmelden"})
+	})
 	g.POST("/aanmelden", s.pageSignIn)
 	g.GET("/aanmelden/code", func(c echo.Context) error {
 		return s.render(c, http.StatusOK, "code", page{Title: "Tweede factor"})
@@ -112,6 +150,7 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	})
 	g.POST(breach.InvitationPath+":link", s.pageAcceptInvitation)
 	g.POST("/afmelden", s.pageSignOut)
+	s.registerStaffRoutes(g)
 }
 
 // pageRoutes adds routes with the pages' middleware.
@@ -178,6 +217,9 @@ func (s *Server) pageHome(c echo.Context) error {
 	a, err := s.Service.SessionActor(c.Request().Context(), cookieValue(c))
 	if err != nil {
 		return c.Redirect(http.StatusSeeOther, "/aanmelden")
+	}
+	if a.Role.Staff() {
+		return c.Redirect(http.StatusSeeOther, "/overzicht")
 	}
 	return s.render(c, http.StatusOK, "home", page{Title: "Datalekdienst", Actor: a.Label()})
 }

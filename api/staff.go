@@ -1,0 +1,326 @@
+package api
+
+// The pages of the privacy adviser and the controller (UI.md): the overview
+// of open breaches, the page of one breach with its forms, the AP form draft
+// and the register. They call the same use cases as the JSON API, as the
+// person signed in, so that the trail names the person.
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"datalek/breach"
+	"datalek/breach/nl"
+)
+
+// registerStaffRoutes adds the staff's pages; each needs a signed-in person.
+func (s *Server) registerStaffRoutes(g pageRoutes) {
+	g.GET("/static/app.js", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "max-age=3600")
+		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", appScript)
+	})
+	p := pageRoutes{g.e, append(slices.Clip(g.mw), s.person)}
+	p.GET("/overzicht", s.pageOverview)
+	p.GET("/datalekken/:id", s.pageBreach)
+	p.GET("/datalekken/:id/ap-formulier", s.pageAuthorityForm)
+	p.POST("/datalekken/:id/behandeling", s.postTriage)
+	p.POST("/datalekken/:id/beoordeling", s.postAssessment)
+	p.POST("/datalekken/:id/ernst", s.postSeverityPreview)
+	p.POST("/datalekken/:id/vragen", s.postQuestion)
+	p.POST("/datalekken/:id/besluit", s.postDecision)
+	p.POST("/datalekken/:id/ap-meldingen", s.postAuthorityNotification)
+	p.POST("/datalekken/:id/betrokkenen", s.postSubjectCommunication)
+	p.POST("/datalekken/:id/afsluiten", s.postClose)
+	p.GET("/register", s.pageRegister)
+	p.GET("/register/download", func(c echo.Context) error {
+		if !actor(c).Role.Staff() {
+			return s.notFound(c)
+		}
+		return s.handleRegister(c)
+	})
+}
+
+// person resolves the session cookie to the person signed in and keeps it
+// as the request's actor; without a session the browser goes to sign in.
+// Pages that show personal data are never kept by a browser or proxy.
+func (s *Server) person(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		a, err := s.Service.SessionActor(c.Request().Context(), cookieValue(c))
+		if err != nil {
+			return c.Redirect(http.StatusSeeOther, "/aanmelden")
+		}
+		c.Set(actorKey, a)
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return next(c)
+	}
+}
+
+// staffPage is the frame of a staff page: the person and the navigation.
+func (s *Server) staffPage(c echo.Context, title string) page {
+	a := actor(c)
+	return page{Title: title, Actor: a.Label(), Staff: a.Role.Staff(), Now: s.now().Format(time.RFC3339)}
+}
+
+// deadlineView is a clock as a page shows it: in words that read without
+// colour, and the instant a script counts down to.
+type deadlineView struct {
+	Label, Text, Countdown string
+	State                  breach.DeadlineState
+	Due                    string // RFC 3339, for the live countdown
+}
+
+func deadlineViewOf(label string, d breach.Deadline, now time.Time) deadlineView {
+	return deadlineView{Label: label, Text: nl.DeadlineText(d, now), Countdown: nl.Countdown(d, now), State: d.State,
+		Due: d.DueAt.UTC().Format(time.RFC3339)}
+}
+
+// overviewRow is one open breach on the overview.
+type overviewRow struct {
+	B                    *breach.Breach
+	Processor, Authority deadlineView
+	Severity, Waiting    string
+}
+
+// overviewView is the overview with its filters.
+type overviewView struct {
+	Rows          []overviewRow
+	Organisations []string
+	Total         int
+}
+
+// pageOverview serves the open breaches, the nearest deadline first, with
+// filters on status, supplier, period of receipt and reference.
+func (s *Server) pageOverview(c echo.Context) error {
+	p := s.staffPage(c, "Open datalekken")
+	if !p.Staff {
+		return s.notFound(c)
+	}
+	open, err := s.Service.OpenBreaches(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	p.Active, p.Values = "filter", q
+	var fe breach.Problems
+	from, to := dateParam(q, "van", false, &fe), dateParam(q, "tot", true, &fe)
+	p.FieldErrors = fieldErrors(fe)
+	now := s.now()
+	v := overviewView{Total: len(open)}
+	ref := strings.ToUpper(strings.TrimSpace(q.Get("kenmerk")))
+	for _, b := range open {
+		if !slices.Contains(v.Organisations, b.Organisation) {
+			v.Organisations = append(v.Organisations, b.Organisation)
+		}
+		if (q.Get("status") != "" && string(b.Status) != q.Get("status")) ||
+			(q.Get("verwerker") != "" && b.Organisation != q.Get("verwerker")) ||
+			(from != nil && b.ReceivedAt.Before(*from)) || (to != nil && !b.ReceivedAt.Before(*to)) ||
+			(ref != "" && !strings.Contains(b.Reference, ref)) {
+			continue
+		}
+		ds := b.DeadlinesAt(now)
+		row := overviewRow{B: b, Processor: deadlineViewOf("Verwerker (24 uur)", ds.Processor, now),
+			Authority: deadlineViewOf("AP (72 uur)", ds.Authority, now), Severity: "nog niet beoordeeld", Waiting: nl.Waiting(b, now)}
+		if as := b.LatestAssessment(); as != nil {
+			row.Severity = nl.Severity(as.Severity.Level) + " (" + nl.Score(as.Severity.Score) + ")"
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	slices.Sort(v.Organisations)
+	p.Data = v
+	return s.render(c, http.StatusOK, "overview", p)
+}
+
+// dateParam reads a date (YYYY-MM-DD) of a filter as the start of that day
+// in Europe/Amsterdam, or of the next day for the end of a period.
+func dateParam(q url.Values, name string, end bool, p *breach.Problems) *time.Time {
+	v := q.Get(name)
+	if v == "" {
+		return nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, breach.Amsterdam)
+	if err != nil {
+		p.Add(name, "is geen datum; gebruik bijvoorbeeld 2026-11-20")
+		return nil
+	}
+	if end {
+		t = t.AddDate(0, 0, 1)
+	}
+	return &t
+}
+
+// breachView is everything the page of one breach shows.
+type breachView struct {
+	B          *breach.Breach
+	Report     []breach.Update
+	Facts      []nl.Row
+	Missing    []string
+	Deadlines  []deadlineView
+	Waiting    string
+	Events     []eventView
+	Assessment *breach.Assessment
+	Decision   *breach.Decision
+	DefaultDPC int
+	Open       bool
+	Adviser    bool // may assess, ask and triage
+	Controller bool // may decide and record the AP notification
+	Form       *nl.AuthorityForm
+}
+
+// eventView is an entry of the trail, in words.
+type eventView struct {
+	At, By, What, Message string
+}
+
+// pageBreach serves the page of one breach.
+func (s *Server) pageBreach(c echo.Context) error {
+	return s.renderBreach(c, http.StatusOK, page{Notice: savedNotice[c.QueryParam("opgeslagen")]})
+}
+
+// savedNotice confirms what a form stored, after its redirect.
+var savedNotice = map[string]string{
+	"behandeling": "De melding is in behandeling genomen.",
+	"beoordeling": "De beoordeling is vastgelegd.",
+	"vraag":       "De vraag is aan de verwerker gestuurd.",
+	"besluit":     "Het besluit is vastgelegd.",
+	"ap-melding":  "De melding bij de Autoriteit Persoonsgegevens is vastgelegd.",
+	"betrokkenen": "Het bericht aan de betrokkenen is vastgelegd.",
+	"afgesloten":  "Het datalek is afgesloten.",
+}
+
+// renderBreach shows the page of a breach; p carries what a form kept of
+// what was typed, and its errors.
+func (s *Server) renderBreach(c echo.Context, status int, p page) error {
+	ctx, a := c.Request().Context(), actor(c)
+	b, err := s.Service.FindStaffBreach(ctx, a, c.Param("id"))
+	if err != nil {
+		return s.pageProblem(c, err)
+	}
+	events, err := s.Service.ListEvents(ctx, a, b.ID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	ds := b.DeadlinesAt(now)
+	v := breachView{B: b, Facts: nl.ReportRows(b), Waiting: nl.Waiting(b, now), Assessment: b.LatestAssessment(),
+		Decision: b.LatestDecision(), DefaultDPC: breach.DefaultDPC(&b.Report), Open: b.Status != breach.StatusClosed,
+		Adviser: a.Role == breach.RoleAdviser, Controller: a.Role == breach.RoleController,
+		Deadlines: []deadlineView{
+			deadlineViewOf("Verwerker: minimale gegevens volledig (24 uur na ontdekking)", ds.Processor, now),
+			deadlineViewOf("Melding Autoriteit Persoonsgegevens (72 uur na kennisname op "+nl.Time(b.AwareAt)+")", ds.Authority, now),
+		}}
+	for _, f := range b.Report.MissingFields() {
+		v.Missing = append(v.Missing, nl.Field(f))
+	}
+	for i := len(events) - 1; i >= 0; i-- { // newest first
+		e := events[i]
+		v.Events = append(v.Events, eventView{At: nl.Time(e.At), By: nl.By(e.Actor.Label()), What: nl.Action(e.Action), Message: e.Message})
+	}
+	title := b.Reference + ": " + b.Report.Title
+	frame := s.staffPage(c, title)
+	p.Title, p.Actor, p.Staff, p.Now, p.Data = frame.Title, frame.Actor, frame.Staff, frame.Now, v
+	return s.render(c, status, "breach", p)
+}
+
+// pageAuthorityForm serves the AP form's draft, per question, with a copy
+// button beside each answer; it prints as a document.
+func (s *Server) pageAuthorityForm(c echo.Context) error {
+	b, now, err := s.Service.DraftSource(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return s.pageProblem(c, err)
+	}
+	p := s.staffPage(c, "Concept melding Autoriteit Persoonsgegevens: "+b.Reference)
+	p.Data = breachView{B: b, Form: nl.NewAuthorityForm(b, now, s.Service.Controller)}
+	return s.render(c, http.StatusOK, "apform", p)
+}
+
+// pageProblem shows a refusal as a page: what a person may not see is not
+// found, as the API says of another organisation's breach.
+func (s *Server) pageProblem(c echo.Context, err error) error {
+	switch breach.ErrorCode(err) {
+	case breach.ENOTFOUND, breach.EFORBIDDEN:
+		return s.notFound(c)
+	}
+	return err
+}
+
+func (s *Server) notFound(c echo.Context) error {
+	p := page{Title: "Niet gevonden", Error: "Deze pagina bestaat niet, of u heeft er geen toegang toe."}
+	if a, ok := c.Get(actorKey).(breach.Actor); ok {
+		p.Actor, p.Staff = a.Label(), a.Role.Staff()
+	}
+	return s.render(c, http.StatusNotFound, "notfound", p)
+}
+
+// registerView is the register page: the breaches of a period.
+type registerView struct {
+	Rows  []registerRow
+	Query string // the period, for the download links
+}
+
+type registerRow struct {
+	B        *breach.Breach
+	Received string
+	Status   string
+	Outcome  string
+}
+
+// pageRegister serves the register: every breach received in the period
+// (default: this year), with links to download it as CSV and JSON.
+func (s *Server) pageRegister(c echo.Context) error {
+	p := s.staffPage(c, "Datalekregister")
+	q := c.QueryParams()
+	now := s.now().In(breach.Amsterdam)
+	if q.Get("van") == "" && q.Get("tot") == "" {
+		q = url.Values{"van": {time.Date(now.Year(), 1, 1, 0, 0, 0, 0, breach.Amsterdam).Format(time.DateOnly)}}
+	}
+	p.Active, p.Values = "filter", q
+	var fe breach.Problems
+	from, to := dateParam(q, "van", false, &fe), dateParam(q, "tot", true, &fe)
+	p.FieldErrors = fieldErrors(fe)
+	v := registerView{Query: periodQuery(from, to)}
+	err := s.Service.Register(c.Request().Context(), actor(c), from, to, func(b *breach.Breach, _ time.Time) error {
+		if st := q.Get("status"); st == "open" && b.Status == breach.StatusClosed || st == "gesloten" && b.Status != breach.StatusClosed {
+			return nil
+		}
+		r := registerRow{B: b, Received: nl.Time(b.ReceivedAt), Status: nl.Status(b.Status)}
+		if b.Closure != nil {
+			r.Outcome = nl.Outcome(b.Closure.Outcome)
+		}
+		v.Rows = append(v.Rows, r)
+		return nil
+	})
+	if err != nil {
+		return s.pageProblem(c, err)
+	}
+	p.Data = v
+	return s.render(c, http.StatusOK, "register", p)
+}
+
+// periodQuery is the period as the register's download takes it.
+func periodQuery(from, to *time.Time) string {
+	q := url.Values{}
+	if from != nil {
+		q.Set("from", from.Format(time.RFC3339))
+	}
+	if to != nil {
+		q.Set("to", to.Format(time.RFC3339))
+	}
+	return q.Encode()
+}
+
+// fieldErrors are the problems by field, as the templates show them.
+func fieldErrors(p breach.Problems) map[string]string {
+	if len(p) == 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, f := range p {
+		m[f.Field] = f.Message
+	}
+	return m
+}

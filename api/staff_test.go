@@ -1,0 +1,164 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"datalek/breach"
+	"datalek/breach/breachtest"
+	"datalek/breach/nl"
+)
+
+var supplierActor = breach.Actor{TokenID: "tok-acme", Name: "acme-prod", Role: breach.RoleSupplier, Organisation: "Acme BV"}
+
+// person invites someone with a role, who accepts and enrols; it returns a
+// browser signed in as that person.
+func (s *signIn) person(email, name, function string, role breach.Role, org string) *browser {
+	s.t.Helper()
+	admin := breach.Actor{TokenID: "tok-admin", Name: "beheer", Role: breach.RoleAdmin}
+	_, link, err := s.svc.InviteAccount(ctx, admin, breach.AccountRequest{Email: email, Name: name, Function: function, Role: role, Organisation: org})
+	require.NoError(s.t, err)
+	pending, err := s.svc.AcceptInvitation(ctx, strings.TrimPrefix(link, breach.InvitationPath), "een lange zin als wachtwoord", "")
+	require.NoError(s.t, err)
+	secret, _, err := s.svc.BeginEnrolment(ctx, pending)
+	require.NoError(s.t, err)
+	cookie, _, err := s.svc.GiveCode(ctx, pending, s.code(secret), "")
+	require.NoError(s.t, err)
+	b := newBrowser(s.t, s)
+	u, err := url.Parse(b.base)
+	require.NoError(s.t, err)
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "datalek_sessie", Value: cookie, Path: "/"}})
+	return b
+}
+
+// file files the example report as a supplier and returns the breach.
+func (s *signIn) file() *breach.Breach {
+	s.t.Helper()
+	b, _, err := s.svc.FileBreach(ctx, supplierActor, breachtest.ExampleFiling(s.now), "")
+	require.NoError(s.t, err)
+	return b
+}
+
+// assessment is a complete assessment form: limited identification of
+// financial data sent to known recipients, concluded as a risk.
+func assessmentForm() url.Values {
+	return url.Values{"breach_types": {"confidentiality"}, "dpc": {"3"}, "ei": {"maximum"}, "cb.confidentiality": {"limited"},
+		"cb.integrity": {"none"}, "cb.availability": {"none"}, "consequences": {"Ontvangers zien het inkomen van een ander."},
+		"risk": {"risk"}, "reasoning": {"BSN en inkomen bij bekende ontvangers."},
+		"deviation_reason": {"De ontvangers zijn gebeld en hebben de brieven vernietigd."}}
+}
+
+// The adviser and the controller handle a breach on the pages from the
+// overview to closing; every form stores as the person, shows errors next
+// to their fields in Dutch and keeps what was typed (issue 10).
+func TestStaffHandleABreachOnThePages(t *testing.T) {
+	s := newSignIn(t)
+	b := s.file()
+	adviser := s.person("k.visser@hetcak.example", "K. Visser", "Adviseur Privacy", breach.RoleAdviser, "")
+	controller := s.person("m.bakker@hetcak.example", "M. Bakker", "Directeur", breach.RoleController, "")
+
+	status, body, header := adviser.do("GET", "/overzicht", nil)
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, b.Reference)
+	assert.Contains(t, body, "wacht op behandeling")
+	assert.Contains(t, body, `data-state="met"><span>gehaald`, "the supplier's clock: the report came complete")
+	assert.Contains(t, body, `data-due="2026-11-26T09:00:00Z">nog 3 dagen 0 uur`, "the AP's 72 hours from receipt")
+	assert.Equal(t, "no-store", header.Get("Cache-Control"))
+	assert.Contains(t, header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+
+	page := "/datalekken/" + b.ID
+	status, body, _ = adviser.do("GET", page, nil)
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "Adresbestand verkeerd gekoppeld in de printstraat")
+	assert.Contains(t, body, "In behandeling nemen")
+
+	status, _, header = adviser.do("POST", page+"/behandeling", url.Values{})
+	require.Equal(t, http.StatusOK, status) // followed the redirect
+	_ = header
+
+	form := assessmentForm()
+	form.Del("reasoning")
+	form.Set("consequences", "Wat ik al had getypt")
+	status, body, _ = adviser.do("POST", page+"/beoordeling", form)
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, body, "De beoordeling is niet volledig of niet geldig.")
+	assert.Regexp(t, `Onderbouwing <span class="field-error">is verplicht`, body, "the error next to its field")
+	assert.Contains(t, body, "Wat ik al had getypt", "what was typed is kept")
+
+	status, body, _ = adviser.do("POST", page+"/ernst", assessmentForm())
+	require.Equal(t, http.StatusOK, status, body)
+	want, err := breach.Score(3, breach.EIMaximum, breach.Circumstances{Confidentiality: breach.ConfidentialityLimited,
+		Integrity: breach.IntegrityNone, Availability: breach.AvailabilityNone})
+	require.NoError(t, err)
+	assert.Contains(t, body, `"severity":"`+nl.Severity(want.Level)+" (score "+nl.Score(want.Score)+`)"`, "the domain's score")
+	assert.Contains(t, body, nl.Recommendation(breach.Recommend(want.Level)))
+
+	status, body, _ = adviser.do("POST", page+"/beoordeling", assessmentForm())
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, "De beoordeling is vastgelegd.")
+	status, _, _ = adviser.do("POST", page+"/vragen", url.Values{"question": {"Zijn alle brieven terug?"}})
+	require.Equal(t, http.StatusOK, status)
+
+	status, body, _ = controller.do("POST", page+"/besluit", url.Values{"notify_authority": {"ja"}, "inform_subjects": {"no"},
+		"authority_reasoning": {"Risico voor de betrokkenen."},
+		"subjects_reasoning": {"Geen hoog risico."}})
+	require.Equal(t, http.StatusOK, status, body)
+	s.now = s.now.Add(20 * time.Minute) // within the sessions' idle time
+	submitted := s.now.Add(-10 * time.Minute).In(breach.Amsterdam).Format("2006-01-02T15:04")
+	status, body, _ = controller.do("POST", page+"/ap-meldingen", url.Values{"phase": {"initial"}, "submitted_at": {submitted},
+		"reference": {"M-2026-0042"}})
+	require.Equal(t, http.StatusOK, status, body)
+	status, body, _ = controller.do("POST", page+"/afsluiten", url.Values{"outcome": {"handled"}, "reason": {"Gemeld bij de AP; brieven vernietigd."}})
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, "Het datalek is afgesloten.")
+
+	events, err := s.svc.ListEvents(ctx, breach.Actor{Role: breach.RoleAdviser, Name: "x"}, b.ID)
+	require.NoError(t, err)
+	by := map[breach.Action]string{}
+	for _, e := range events {
+		by[e.Action] = e.Actor.Label()
+	}
+	assert.Equal(t, "K. Visser, Adviseur Privacy", by[breach.ActionAssessed])
+	assert.Equal(t, "K. Visser, Adviseur Privacy", by[breach.ActionQuestionAsked])
+	assert.Equal(t, "M. Bakker, Directeur", by[breach.ActionDecided])
+	assert.Equal(t, "M. Bakker, Directeur", by[breach.ActionAuthorityNotification])
+	assert.Equal(t, "M. Bakker, Directeur", by[breach.ActionClosed])
+	assert.Contains(t, body, "besluit vastgelegd, door M. Bakker, Directeur", "the page's timeline names the person")
+
+	_, body, _ = adviser.do("GET", "/overzicht", nil)
+	assert.NotContains(t, body, b.Reference, "a closed breach leaves the overview")
+	_, body, _ = adviser.do("GET", "/register", nil)
+	assert.Contains(t, body, b.Reference, "and stays in the register")
+	status, body, header = adviser.do("GET", "/register/download?format=csv", nil)
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, header.Get("Content-Type"), "text/csv")
+	assert.Contains(t, body, b.Reference)
+}
+
+// A supplier's staff reach no staff page and no breach page, not even of
+// their own organisation's breach; nobody signed out reaches any (issue 10).
+func TestStaffPagesAreStaffOnly(t *testing.T) {
+	s := newSignIn(t)
+	b := s.file()
+	supplier := s.person("p.smit@acme.example", "P. Smit", "Productieleider", breach.RoleSupplier, "Acme BV")
+	for _, path := range []string{"/overzicht", "/datalekken/" + b.ID, "/datalekken/" + b.ID + "/ap-formulier", "/register",
+		"/register/download?format=csv"} {
+		status, body, _ := supplier.do("GET", path, nil)
+		assert.Equal(t, http.StatusNotFound, status, path)
+		assert.NotContains(t, body, b.Report.Title, path)
+	}
+	status, _, _ := supplier.do("POST", "/datalekken/"+b.ID+"/beoordeling", assessmentForm())
+	assert.Equal(t, http.StatusNotFound, status)
+
+	anonymous := newBrowser(t, s)
+	anonymous.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	status, _, header := anonymous.do("GET", "/datalekken/"+b.ID, nil)
+	assert.Equal(t, http.StatusSeeOther, status)
+	assert.Equal(t, "/aanmelden", header.Get("Location"))
+}

@@ -1,0 +1,74 @@
+// The pages' one script, served from the binary under a strict
+// Content-Security-Policy. Every page works without it; it only makes the
+// countdowns live, shows the severity as the adviser types and copies the
+// AP form's answers.
+"use strict";
+
+// short says a duration as the server does (nl.Short): "1 dag 3 uur",
+// "5 uur 12 min", "12 min".
+function short(ms) {
+  const m = Math.floor(Math.abs(ms) / 60000);
+  const days = Math.floor(m / 1440), hours = Math.floor((m % 1440) / 60), minutes = m % 60;
+  if (days > 0) return (days === 1 ? "1 dag" : days + " dagen") + " " + hours + " uur";
+  if (hours > 0) return hours + " uur " + minutes + " min";
+  return minutes + " min";
+}
+
+// Countdowns: an element with data-due counts down while its clock runs,
+// and says how late once it has passed.
+// The service's clock, not the browser's, is what counts: the countdowns run
+// from the instant the page was made (data-now) on.
+const loaded = Date.now();
+function serviceNow() {
+  const now = document.querySelector("main[data-now]");
+  return now ? Date.parse(now.dataset.now) + (Date.now() - loaded) : Date.now();
+}
+
+function tick() {
+  document.querySelectorAll("[data-due]").forEach(function (el) {
+    const left = Date.parse(el.dataset.due) - serviceNow();
+    el.textContent = left > 0 ? "nog " + short(left) : short(left) + " te laat";
+    if (left <= 0) el.closest("[data-state]")?.setAttribute("data-state", "overdue");
+  });
+}
+
+// The live severity: the assessment form is sent to the server, which
+// computes the score by the same rule as when it is recorded.
+function preview(form) {
+  const out = document.getElementById("ernst");
+  if (!out) return;
+  fetch(form.dataset.preview, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (p) {
+      if (!p) {
+        out.textContent = "Kies de ernst van de gegevens, de identificeerbaarheid en de omstandigheden om de ernst te zien.";
+        return;
+      }
+      let text = "Ernst: " + p.severity + ". Aanbeveling: " + p.recommendation + ".";
+      if (p.rules.length) text += " Regel: " + p.rules.join("; ") + ".";
+      if (p.flags.length) text += " Let op: " + p.flags.join("; ") + ".";
+      out.textContent = text;
+    });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  if (document.querySelector("[data-due]")) {
+    tick();
+    setInterval(tick, 30000);
+  }
+  const form = document.querySelector("form[data-preview]");
+  if (form) {
+    form.addEventListener("change", function () { preview(form); });
+    preview(form);
+  }
+  document.querySelectorAll("button[data-copy]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      const text = document.getElementById(b.dataset.copy).textContent;
+      navigator.clipboard.writeText(text).then(function () {
+        b.textContent = "Gekopieerd";
+        setTimeout(function () { b.textContent = "Kopieer"; }, 2000);
+      });
+    });
+  });
+});
