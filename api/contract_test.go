@@ -278,6 +278,22 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	as("admin", "POST", "/api/v1/tokens", map[string]string{"role": "supplier", "name": "x"})
 	w.do("GET", "/api/v1/tokens", "dlk_nope", nil)
 
+	// People's accounts (api/account.go).
+	acc := as("admin", "POST", "/api/v1/accounts", map[string]string{"email": "k.visser@hetcak.example",
+		"name": "K. Visser", "function": "Adviseur Privacy", "role": "adviser"})
+	require.Equal(t, http.StatusCreated, acc.Status, "%s", acc.Body)
+	accounts := "/api/v1/accounts/" + acc.JSON(t)["id"].(string)
+	for _, role := range roles {
+		as(role, "POST", "/api/v1/accounts", map[string]string{"email": role + "@hetcak.example", "name": "N", "function": "F", "role": "controller"})
+		as(role, "GET", "/api/v1/accounts", nil)
+		for _, action := range []string{"block", "unblock", "reset-second-factor", "reinvite"} {
+			as(role, "POST", accounts+"/"+action, nil)
+		}
+		as(role, "GET", accounts, nil)
+		as(role, "GET", accounts+"/events", nil)
+	}
+	as("admin", "POST", "/api/v1/accounts", map[string]string{"email": "x", "role": "supplier"})
+
 	// Dead mail, which only the operator sends again (there is none here:
 	// no relay runs), and readiness in full for the operator.
 	for _, role := range roles {
