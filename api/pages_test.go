@@ -20,7 +20,7 @@ import (
 
 // browser is an HTTP client with cookies, as a browser keeps them.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	client *http.Client
 	base   string
 	logs   *bytes.Buffer // what the service logged
@@ -48,7 +48,7 @@ func (b *browser) do(method, path string, form url.Values, header ...string) (in
 	return res.StatusCode, string(data), res.Header
 }
 
-func newBrowser(t *testing.T, s *signIn) *browser {
+func newBrowser(t testing.TB, s *signIn) *browser {
 	b := &browser{t: t, logs: &bytes.Buffer{}}
 	srv := api.NewServer(s.svc, slog.New(slog.NewTextHandler(b.logs, nil)), api.DefaultBodyLimit)
 	srv.InsecureCookies = true // httptest serves plain HTTP

@@ -23,13 +23,13 @@ var ctx = context.Background()
 // passwords and the TOTP codes the binary uses, on a clock that starts at a
 // fixed instant.
 type signIn struct {
-	t   *testing.T
+	t   testing.TB
 	svc *breach.Service
 	db  *store.DB
 	now time.Time
 }
 
-func newSignIn(t *testing.T) *signIn {
+func newSignIn(t testing.TB) *signIn {
 	db, err := store.Open(filepath.Join(t.TempDir(), "datalek.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })

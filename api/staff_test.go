@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"datalek/api"
 	"datalek/breach"
 	"datalek/breach/breachtest"
 	"datalek/breach/nl"
@@ -17,9 +18,9 @@ import (
 
 var supplierActor = breach.Actor{TokenID: "tok-acme", Name: "acme-prod", Role: breach.RoleSupplier, Organisation: "Acme BV"}
 
-// person invites someone with a role, who accepts and enrols; it returns a
-// browser signed in as that person.
-func (s *signIn) person(email, name, function string, role breach.Role, org string) *browser {
+// session invites someone with a role, who accepts and enrols; it returns
+// the cookie of the person's session.
+func (s *signIn) session(email, name, function string, role breach.Role, org string) string {
 	s.t.Helper()
 	admin := breach.Actor{TokenID: "tok-admin", Name: "beheer", Role: breach.RoleAdmin}
 	_, link, err := s.svc.InviteAccount(ctx, admin, breach.AccountRequest{Email: email, Name: name, Function: function, Role: role, Organisation: org})
@@ -30,10 +31,17 @@ func (s *signIn) person(email, name, function string, role breach.Role, org stri
 	require.NoError(s.t, err)
 	cookie, _, err := s.svc.GiveCode(ctx, pending, s.code(secret), "")
 	require.NoError(s.t, err)
+	return cookie
+}
+
+// person is a browser signed in as a new person with a role.
+func (s *signIn) person(email, name, function string, role breach.Role, org string) *browser {
+	s.t.Helper()
+	cookie := s.session(email, name, function, role, org)
 	b := newBrowser(s.t, s)
 	u, err := url.Parse(b.base)
 	require.NoError(s.t, err)
-	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "datalek_sessie", Value: cookie, Path: "/"}})
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: api.SessionCookie, Value: cookie, Path: "/"}})
 	return b
 }
 
@@ -107,7 +115,7 @@ func TestStaffHandleABreachOnThePages(t *testing.T) {
 
 	status, body, _ = controller.do("POST", page+"/besluit", url.Values{"notify_authority": {"ja"}, "inform_subjects": {"no"},
 		"authority_reasoning": {"Risico voor de betrokkenen."},
-		"subjects_reasoning": {"Geen hoog risico."}})
+		"subjects_reasoning":  {"Geen hoog risico."}})
 	require.Equal(t, http.StatusOK, status, body)
 	s.now = s.now.Add(20 * time.Minute) // within the sessions' idle time
 	submitted := s.now.Add(-10 * time.Minute).In(breach.Amsterdam).Format("2006-01-02T15:04")

@@ -8,6 +8,7 @@ import (
 
 	"datalek/breach"
 	"datalek/store"
+	"datalek/store/storetest"
 )
 
 // BenchmarkOpenBreaches reads the 500 open breaches of a store that also
@@ -22,7 +23,7 @@ func BenchmarkOpenBreaches(b *testing.B) {
 	}
 	defer db.Close()
 	const closed, open = 100_000, 500
-	addStoppedBreaches(b, db, closed)
+	storetest.AddClosedBreaches(b, db, closed, start)
 	svc, c := newService(db)
 	acme := supplier("Acme BV")
 	for i := range open {

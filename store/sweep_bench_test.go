@@ -1,59 +1,14 @@
 package store_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
-	"datalek/breach"
-	"datalek/breach/breachtest"
 	"datalek/store"
+	"datalek/store/storetest"
 )
-
-// addStoppedBreaches writes n closed breaches with complete reports (whose
-// clocks are stopped) straight into the breaches and received buckets, in
-// large transactions: history the sweep must not read.
-func addStoppedBreaches(b *testing.B, db *store.DB, n int) {
-	b.Helper()
-	f := breachtest.ExampleFiling(start)
-	done := start
-	template := breach.Breach{Organisation: "Historie BV", Stage: breach.StageComplete, Status: breach.StatusClosed,
-		ReceivedAt: start, CompletedAt: &done, AwareAt: start, Report: f.Report, Updates: []breach.Update{}}
-	const perTx = 100_000
-	for from := 0; from < n; from += perTx {
-		err := db.Bolt().Update(func(tx *bolt.Tx) error {
-			breaches, received := tx.Bucket([]byte("breaches")), tx.Bucket([]byte("by_received"))
-			for i := from; i < min(from+perTx, n); i++ {
-				rec := template
-				rec.ID = fmt.Sprintf("0000%022d", i) // sorts before new IDs, as old ones do
-				// Counted, as references were before layout 4.
-				rec.Reference = fmt.Sprintf("DL-%d-%04d", 2020+i/200_000, i%200_000+1)
-				data, err := json.Marshal(&rec)
-				if err != nil {
-					return err
-				}
-				if err := breaches.Put([]byte(rec.ID), data); err != nil {
-					return err
-				}
-				if err := received.Put(append(u64(uint64(rec.ReceivedAt.UnixNano())), rec.ID...), nil); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func u64(v uint64) []byte {
-	return []byte{byte(v >> 56), byte(v >> 48), byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
-}
 
 // BenchmarkSweep measures one sweep with 1,000 running breaches next to 0 or
 // 1,000,000 stopped ones: when nothing is due (the sweep of nearly every
@@ -66,7 +21,7 @@ func BenchmarkSweep(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		addStoppedBreaches(b, db, stopped)
+		storetest.AddClosedBreaches(b, db, stopped, start)
 		svc, c := newService(db)
 		acme := supplier("Acme BV")
 		for i := range 1000 {
