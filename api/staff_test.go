@@ -170,3 +170,33 @@ func TestStaffPagesAreStaffOnly(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, status)
 	assert.Equal(t, "/aanmelden", header.Get("Location"))
 }
+
+// A staff form posted from another site is refused, and nothing is stored;
+// a session unused for 30 minutes sends the person to sign in again
+// (issue 10).
+func TestStaffFormsRefuseCrossSitePostsAndExpiredSessions(t *testing.T) {
+	s := newSignIn(t)
+	b := s.file()
+	adviser := s.person("k.visser@hetcak.example", "K. Visser", "Adviseur Privacy", breach.RoleAdviser, "")
+	adviser.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	page := "/datalekken/" + b.ID
+	status, _, _ := adviser.do("POST", page+"/behandeling", url.Values{}, "Sec-Fetch-Site", "cross-site")
+	assert.Equal(t, http.StatusForbidden, status)
+	status, _, _ = adviser.do("POST", page+"/behandeling", url.Values{}, "Origin", "https://aanvaller.example")
+	assert.Equal(t, http.StatusForbidden, status)
+	stored, err := s.svc.FindBreach(ctx, breach.Actor{Role: breach.RoleAdviser, Name: "x"}, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, breach.StatusNew, stored.Status, "nothing stored")
+
+	status, _, _ = adviser.do("GET", page, nil)
+	require.Equal(t, http.StatusOK, status)
+	s.now = s.now.Add(30 * time.Minute)
+	status, _, header := adviser.do("GET", page, nil)
+	assert.Equal(t, http.StatusSeeOther, status, "idle for 30 minutes")
+	assert.Equal(t, "/aanmelden", header.Get("Location"))
+	status, _, _ = adviser.do("POST", page+"/behandeling", url.Values{})
+	assert.Equal(t, http.StatusSeeOther, status)
+	stored, err = s.svc.FindBreach(ctx, breach.Actor{Role: breach.RoleAdviser, Name: "x"}, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, breach.StatusNew, stored.Status, "an expired session stores nothing")
+}
