@@ -64,6 +64,7 @@ type page struct {
 	Secret      string
 	QR          template.URL // a data: URI the service made itself
 	Recovery    []string
+	SSOLabel    string // offers "Aanmelden met <SSOLabel>" when set
 
 	Staff  bool   // the person is the adviser or the controller: the staff's navigation
 	Notice string // what a form just stored
@@ -137,7 +138,7 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	})
 	g.GET("/", s.pageHome)
 	g.GET("/aanmelden", func(c echo.Context) error {
-		return s.render(c, http.StatusOK, "signin", page{Title: "Aanmelden"})
+		return s.render(c, http.StatusOK, "signin", page{Title: "Aanmelden", SSOLabel: s.ssoLabel()})
 	})
 	g.POST("/aanmelden", s.pageSignIn)
 	g.GET("/aanmelden/code", func(c echo.Context) error {
@@ -151,6 +152,7 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	g.POST(breach.InvitationPath+":link", s.pageAcceptInvitation)
 	g.POST("/afmelden", s.pageSignOut)
 	s.registerStaffRoutes(g)
+	s.registerSSORoutes(g)
 }
 
 // pageRoutes adds routes with the pages' middleware.

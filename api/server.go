@@ -42,6 +42,9 @@ type Server struct {
 	// InsecureCookies leaves the Secure flag off the session cookie, for a
 	// service served over plain HTTP (on loopback, or in tests).
 	InsecureCookies bool
+	// SSO, when set, lets staff sign in through the organisation's OpenID
+	// provider (oidc.go).
+	SSO *OIDC
 
 	writes    *writeLimiter // per token; nil is no limit
 	signIns   *signInLimiter

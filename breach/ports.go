@@ -140,6 +140,9 @@ type AccountStore interface {
 	// FindAccountByEmail returns the account of an address (lower case).
 	// Errors: ENOTFOUND.
 	FindAccountByEmail(ctx context.Context, email string) (*Account, error)
+	// FindAccountBySubject returns the account tied to an identity at an
+	// OpenID provider (Account.Subject). Errors: ENOTFOUND.
+	FindAccountBySubject(ctx context.Context, subject string) (*Account, error)
 	// ListAccounts returns every account, by address.
 	ListAccounts(ctx context.Context) ([]*Account, error)
 	// DeleteAccountSessions ends every session of an account and returns

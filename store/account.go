@@ -117,6 +117,37 @@ func (db *DB) FindAccountByEmail(ctx context.Context, email string) (*breach.Acc
 	return acc, err
 }
 
+// errFound ends a walk over a bucket that found what it looked for.
+var errFound = errors.New("found")
+
+// FindAccountBySubject implements breach.AccountStore. It reads every
+// account: they are people of one organisation, a few hundred at most, and
+// a sign-in through the provider is rare next to the pages' requests; an
+// index would need a new layout version.
+func (db *DB) FindAccountBySubject(ctx context.Context, subject string) (*breach.Account, error) {
+	var found *breach.Account
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAccounts).ForEach(func(_, v []byte) error {
+			var acc breach.Account
+			if err := getJSON(v, &acc); err != nil {
+				return err
+			}
+			if subject != "" && acc.Subject == subject {
+				found = &acc
+				return errFound
+			}
+			return nil
+		})
+	})
+	switch {
+	case errors.Is(err, errFound):
+		return found, nil
+	case err != nil:
+		return nil, err
+	}
+	return nil, breach.Errorf(breach.ENOTFOUND, "Er is geen account met deze identiteit.")
+}
+
 // ListAccounts implements breach.AccountStore.
 func (db *DB) ListAccounts(ctx context.Context) ([]*breach.Account, error) {
 	accounts := []*breach.Account{}

@@ -61,6 +61,9 @@ type Config struct {
 	// MinFreeDisk is the free space on the data directory's disk below which
 	// /readyz reports not ready (0: not checked).
 	MinFreeDisk uint64
+	// SSO is single sign-on for staff through the organisation's OpenID
+	// provider (DATALEK_OIDC_*, sso.go); nil without it.
+	SSO *api.OIDC
 }
 
 // setting describes one configuration setting for flags, environment and
@@ -76,6 +79,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	var c Config
 	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, subjectsWithin, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
+	var sso ssoSettings
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -107,6 +111,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"max-client-connections", "DATALEK_MAX_CLIENT_CONNECTIONS", "128", "open connections from one client address; 0 is no bound (behind a proxy)", &maxClientConns},
 		{"min-free-disk", "DATALEK_MIN_FREE_DISK", "256M", "free space on the data directory's disk below which /readyz reports not ready (e.g. 256M, 1G; 0: not checked)", &minFreeDisk},
 	}
+	settings = append(settings, sso.settings()...)
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
 	for _, s := range settings {
@@ -169,6 +174,8 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		}
 		return nil
 	}
+	var errSSO error
+	c.SSO, errSSO = sso.config(c.BaseURL, check)
 	return c, errors.Join(
 		check(&c.Addr, validAddr(c.Addr)),
 		check(&c.DataDir, nonEmpty(c.DataDir)),
@@ -193,6 +200,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&maxConns, errConns),
 		check(&maxClientConns, errClientConns),
 		check(&minFreeDisk, errFreeDisk),
+		errSSO,
 	)
 }
 

@@ -150,6 +150,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// The session cookie is Secure unless the service is reached over plain
 	// HTTP (DATALEK_BASE_URL http://…, such as on loopback).
 	m.API.InsecureCookies = !strings.HasPrefix(cfg.BaseURL, "https://")
+	// Single sign-on for staff, when configured; its provider is discovered
+	// at the first sign-in, so an unreachable provider does not stop start-up.
+	m.API.SSO = cfg.SSO
 	m.API.Ping = m.DB.Ping
 	m.API.MaxMailAge = cfg.MailMaxAge
 	m.API.SetWriteLimit(cfg.WriteLimit)
