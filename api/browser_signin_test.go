@@ -51,7 +51,7 @@ func signedInAs(t *testing.T, ctx context.Context) string {
 // fill types value into the field with the id (its old value cleared).
 func fill(t *testing.T, ctx context.Context, id, value string) {
 	t.Helper()
-	require.NoError(t, chromedp.Do(ctx, chromedp.Clear(chromedp.ID(id)), chromedp.SendKeys(chromedp.ID(id), value)))
+	browsertest.Do(t, ctx, chromedp.Clear(chromedp.ID(id)), chromedp.SendKeys(chromedp.ID(id), value))
 }
 
 // click clicks the element and returns the status of the page it loads.

@@ -97,6 +97,17 @@ func Load(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.V
 	return status(t, "loading a page", res, err)
 }
 
+// Do runs chromedp actions within Timeout: on the tab's own context, a
+// selector that never matches would wait until go test's global timeout.
+func Do(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+}
+
 // Open navigates to url and returns the page's HTTP status.
 func Open(t testing.TB, ctx context.Context, url string) int {
 	t.Helper()
