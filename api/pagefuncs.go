@@ -68,6 +68,9 @@ var pageFuncs = template.FuncMap{
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"args":     func(p page, form, name, label string) field { return field{p, form, name, label} },
 	"checks":   func() map[string]string { return assessmentChecks },
+	// id is a field's element id: its name without dots, which a CSS
+	// selector would read as classes.
+	"id": func(name string) string { return strings.ReplaceAll(name, ".", "-") },
 }
 
 // field is what the template of one select needs.

@@ -53,8 +53,7 @@ function preview(form) {
 
 document.addEventListener("DOMContentLoaded", function () {
   if (document.querySelector("[data-due]")) {
-    tick();
-    setInterval(tick, 30000);
+    setInterval(tick, 30000); // the page comes with the counts of its moment
   }
   const form = document.querySelector("form[data-preview]");
   if (form) {
