@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"datalek/api"
 	"datalek/breach"
 	"datalek/breach/nl"
 	"datalek/internal/browsertest"
@@ -191,4 +192,61 @@ func TestBrowserAssessmentWithTheKeyboardOnly(t *testing.T) {
 	assert.Equal(t, 3, as.DPC)
 	assert.Equal(t, breach.EIMaximum, as.EI)
 	assert.Equal(t, breach.ConfidentialityLimited, as.CB.Confidentiality)
+}
+
+// In Chromium: the controller signs in through the organisation's OpenID
+// provider (a test provider), decides on the breach the adviser assessed,
+// records the notification to the AP and closes it; the timeline then
+// names each person with their function, and every page passes axe-core
+// (issue 10).
+func TestBrowserControllerDecidesNotifiesAndCloses(t *testing.T) {
+	sso := newSSO(t, controllerClaims)
+	s := sso.s
+	ctx := browsertest.Start(t)
+	b := s.file()
+	adviser := breach.Actor{AccountID: "acc-visser", Name: "K. Visser", Function: "Adviseur Privacy", Role: breach.RoleAdviser}
+	_, err := s.svc.StartTriage(ctx, adviser, b.ID)
+	require.NoError(t, err)
+	dpc := 3
+	_, err = s.svc.Assess(ctx, adviser, b.ID, breach.AssessmentRequest{BreachTypes: []breach.BreachType{breach.TypeConfidentiality},
+		DPC: &dpc, EI: breach.EIMaximum, CB: breach.Circumstances{Confidentiality: breach.ConfidentialityLimited,
+			Integrity: breach.IntegrityNone, Availability: breach.AvailabilityNone},
+		Consequences: "Inkomen zichtbaar voor een ander.", Risk: breach.RiskSome, Reasoning: "Bekende ontvangers.",
+		DeviationReason: "De ontvangers vernietigen de brieven."})
+	require.NoError(t, err)
+
+	onPage(t, ctx, browsertest.Open(t, ctx, sso.base+"/aanmelden"), "Aanmelden")
+	onPage(t, ctx, click(t, ctx, `a[href="`+api.SSOStartPath+`"]`), "Open datalekken") // to the provider and back
+	assert.Equal(t, "Aangemeld als M. Jansen, Verwerkingsverantwoordelijke", signedInAs(t, ctx))
+	title := b.Reference + ": " + b.Report.Title
+	onPage(t, ctx, click(t, ctx, `a[href="/datalekken/`+b.ID+`"]`), title)
+
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.ID("notify-ja")), chromedp.SetValue(chromedp.ID("inform_subjects"), "no"))
+	fill(t, ctx, "authority_reasoning", "Risico voor de betrokkenen: BSN en inkomen.")
+	fill(t, ctx, "subjects_reasoning", "Geen hoog risico: de ontvangers zijn bekend.")
+	onPage(t, ctx, click(t, ctx, `form[action$="/besluit"] button`), title)
+	assert.Equal(t, "Het besluit is vastgelegd.", text(t, ctx, ".notice"))
+
+	s.now = s.now.Add(10 * time.Minute)
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.ID("phase"), "initial"),
+		chromedp.SetValue(chromedp.ID("submitted_at"), s.now.Add(-5*time.Minute).In(breach.Amsterdam).Format("2006-01-02T15:04")))
+	fill(t, ctx, "reference", "M-2026-0042")
+	onPage(t, ctx, click(t, ctx, `form[action$="/ap-meldingen"] button`), title)
+	assert.Equal(t, "De melding bij de Autoriteit Persoonsgegevens is vastgelegd.", text(t, ctx, ".notice"))
+	assert.Contains(t, text(t, ctx, "#termijnen"), "gehaald", "the 72 hours met")
+
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.ID("outcome-handled")))
+	fill(t, ctx, "close-reason", "Gemeld bij de AP; de brieven zijn vernietigd.")
+	onPage(t, ctx, click(t, ctx, `form[action$="/afsluiten"] button`), title)
+	assert.Equal(t, "Het datalek is afgesloten.", text(t, ctx, ".notice"))
+
+	timeline := text(t, ctx, "#tijdlijn")
+	for _, step := range []string{"beoordeling vastgelegd, door K. Visser, Adviseur Privacy",
+		"besluit vastgelegd, door M. Jansen, Verwerkingsverantwoordelijke",
+		"melding bij de Autoriteit Persoonsgegevens vastgelegd, door M. Jansen, Verwerkingsverantwoordelijke",
+		"afgesloten, door M. Jansen, Verwerkingsverantwoordelijke"} {
+		assert.Contains(t, timeline, step)
+	}
+	onPage(t, ctx, browsertest.Open(t, ctx, sso.base+"/overzicht"), "Open datalekken")
+	assert.Equal(t, 0, browsertest.Eval[int](t, ctx, `document.querySelectorAll('table.overview tbody tr').length`), "closed: off the overview")
 }
