@@ -113,7 +113,7 @@ func TestBrowserAdviserAssessesAndAsks(t *testing.T) {
 	)
 	pctx, cancel := context.WithTimeout(ctx, browsertest.Timeout)
 	defer cancel()
-	_, err := chromedp.Run(pctx, chromedp.Poll[bool](`document.getElementById('ernst').textContent.includes('Ernst:')`))
+	_, err := chromedp.Run(pctx, chromedp.Poll[bool](`(e => !e.dataset.pending && e.textContent.includes('Ernst:'))(document.getElementById('ernst'))`))
 	require.NoError(t, err, "the live severity appears")
 	preview := text(t, ctx, "#ernst")
 	fill(t, ctx, "consequences", "Ontvangers zien het inkomen van een ander.")
@@ -137,6 +137,7 @@ func TestBrowserAdviserAssessesAndAsks(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "datalek")
 
 	onPage(t, ctx, browsertest.Open(t, ctx, base+"/datalekken/"+b.ID+"/ap-formulier"), "Concept melding Autoriteit Persoonsgegevens: "+b.Reference)
+	onPage(t, ctx, browsertest.Open(t, ctx, base+"/datalekken/"+b.ID+"/brief"), "Concept brief aan de betrokkenen: "+b.Reference)
 	onPage(t, ctx, browsertest.Open(t, ctx, base+"/register"), "Datalekregister")
 }
 

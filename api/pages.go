@@ -49,7 +49,7 @@ var appScript, _ = webFS.ReadFile("web/app.js")
 
 func init() {
 	for _, name := range []string{"signin", "code", "invitation", "enrol", "recovery", "home", "notfound", "overview", "breach",
-		"apform", "register"} {
+		"apform", "register", "letter"} {
 		pageTemplates[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(webFS, "web/layout.html", "web/"+name+".html"))
 	}
 }

@@ -36,6 +36,9 @@ func (s *Server) registerStaffRoutes(g pageRoutes) {
 	p.POST("/datalekken/:id/ap-meldingen", s.postAuthorityNotification)
 	p.POST("/datalekken/:id/betrokkenen", s.postSubjectCommunication)
 	p.POST("/datalekken/:id/afsluiten", s.postClose)
+	p.POST("/datalekken/:id/kennisname", s.postAwareness)
+	p.POST("/datalekken/:id/andere-verantwoordelijken", s.postOtherControllers)
+	p.GET("/datalekken/:id/brief", s.pageLetter)
 	p.GET("/register", s.pageRegister)
 	p.GET("/register/download", func(c echo.Context) error {
 		if !actor(c).Role.Staff() {
@@ -190,6 +193,8 @@ var savedNotice = map[string]string{
 	"ap-melding":  "De melding bij de Autoriteit Persoonsgegevens is vastgelegd.",
 	"betrokkenen": "Het bericht aan de betrokkenen is vastgelegd.",
 	"afgesloten":  "Het datalek is afgesloten.",
+	"kennisname":  "De start van de 72-uurstermijn is verplaatst.",
+	"andere":      "De andere verwerkingsverantwoordelijken zijn vastgelegd.",
 }
 
 // renderBreach shows the page of a breach; p carries what a form kept of
@@ -236,6 +241,23 @@ func (s *Server) pageAuthorityForm(c echo.Context) error {
 	p := s.staffPage(c, "Concept melding Autoriteit Persoonsgegevens: "+b.Reference)
 	p.Data = breachView{B: b, Form: nl.NewAuthorityForm(b, now, s.Service.Controller)}
 	return s.render(c, http.StatusOK, "apform", p)
+}
+
+// pageLetter serves the draft letter to the people affected, to copy or
+// print.
+func (s *Server) pageLetter(c echo.Context) error {
+	b, now, err := s.Service.DraftSource(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return s.pageProblem(c, err)
+	}
+	p := s.staffPage(c, "Concept brief aan de betrokkenen: "+b.Reference)
+	p.Data = letterView{B: b, Letter: nl.NewSubjectsLetter(b, now, s.Service.Controller)}
+	return s.render(c, http.StatusOK, "letter", p)
+}
+
+type letterView struct {
+	B      *breach.Breach
+	Letter nl.SubjectsLetter
 }
 
 // pageProblem shows a refusal as a page: what a person may not see is not

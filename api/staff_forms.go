@@ -7,6 +7,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -220,6 +221,41 @@ func (s *Server) postClose(c echo.Context) error {
 	return s.formRoute("afgesloten", func(c echo.Context, f *form, id string) error {
 		_, err := s.Service.Close(c.Request().Context(), actor(c), id, breach.CloseRequest{
 			Outcome: breach.Outcome(f.text("outcome")), Reason: f.text("reason")})
+		return err
+	})(c)
+}
+
+func (s *Server) postAwareness(c echo.Context) error {
+	return s.formRoute("kennisname", func(c echo.Context, f *form, id string) error {
+		_, err := s.Service.MoveAwareness(c.Request().Context(), actor(c), id, breach.AwarenessRequest{
+			AwareAt: f.instant("aware_at"), Reason: f.text("reason")})
+		return err
+	})(c)
+}
+
+// postOtherControllers reads one controller per line, "name; contact", and
+// names a problem by its line.
+func (s *Server) postOtherControllers(c echo.Context) error {
+	return s.formRoute("andere", func(c echo.Context, f *form, id string) error {
+		var req breach.OtherControllersRequest
+		for line := range strings.Lines(f.values.Get("controllers")) {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			name, contact, _ := strings.Cut(line, ";")
+			req.Controllers = append(req.Controllers, breach.OtherController{Name: name, Contact: contact})
+		}
+		_, err := s.Service.SetOtherControllers(c.Request().Context(), actor(c), id, req)
+		var de *breach.Error
+		if errors.As(err, &de) {
+			for i, fe := range de.Fields {
+				if n, ok := strings.CutPrefix(fe.Field, "controllers["); ok {
+					line, _, _ := strings.Cut(n, "]")
+					at, _ := strconv.Atoi(line)
+					de.Fields[i] = breach.FieldError{Field: "controllers", Message: fmt.Sprintf("regel %d: %s", at+1, fe.Message)}
+				}
+			}
+		}
 		return err
 	})(c)
 }

@@ -112,6 +112,20 @@ func TestStaffHandleABreachOnThePages(t *testing.T) {
 	assert.Contains(t, body, "De beoordeling is vastgelegd.")
 	status, _, _ = adviser.do("POST", page+"/vragen", url.Values{"question": {"Zijn alle brieven terug?"}})
 	require.Equal(t, http.StatusOK, status)
+	status, body, _ = adviser.do("POST", page+"/andere-verantwoordelijken", url.Values{"controllers": {"SVB; privacy@svb.example\n; zonder naam\n"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, body, "regel 2: is verplicht", "the line of the problem")
+	assert.Contains(t, body, "; zonder naam", "what was typed is kept")
+	status, body, _ = adviser.do("POST", page+"/andere-verantwoordelijken", url.Values{"controllers": {"SVB; privacy@svb.example\n"}})
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, "<li>SVB (privacy@svb.example)</li>")
+	earlier := s.now.Add(-30 * time.Minute).In(breach.Amsterdam).Format("2006-01-02T15:04")
+	status, body, _ = adviser.do("POST", page+"/kennisname", url.Values{"aware_at": {earlier}, "reason": {"Telefonisch gemeld"}})
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, "nog 2 dagen 23 uur", "the 72 hours from the earlier moment")
+	status, body, _ = adviser.do("GET", page+"/brief", nil)
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "Concept brief aan de betrokkenen: "+b.Reference)
 
 	status, body, _ = controller.do("POST", page+"/besluit", url.Values{"notify_authority": {"ja"}, "inform_subjects": {"no"},
 		"authority_reasoning": {"Risico voor de betrokkenen."},

@@ -34,12 +34,17 @@ function tick() {
 
 // The live severity: the assessment form is sent to the server, which
 // computes the score by the same rule as when it is recorded.
+let asked = 0; // only the answer to the latest question counts
 function preview(form) {
   const out = document.getElementById("ernst");
   if (!out) return;
+  const seq = ++asked;
+  out.dataset.pending = "true";
   fetch(form.dataset.preview, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (p) {
+      if (seq !== asked) return;
+      delete out.dataset.pending;
       if (!p) {
         out.textContent = "Kies de ernst van de gegevens, de identificeerbaarheid en de omstandigheden om de ernst te zien.";
         return;
