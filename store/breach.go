@@ -28,6 +28,12 @@ func getBreach(tx *bolt.Tx, scope breach.Scope, id string) (*breach.Breach, erro
 	if data == nil {
 		return nil, notFound(id)
 	}
+	return decodeBreach(scope, id, data)
+}
+
+// decodeBreach decodes a stored breach, if the scope may see it. It touches
+// no transaction, so that records can be decoded on several cores.
+func decodeBreach(scope breach.Scope, id string, data []byte) (*breach.Breach, error) {
 	var b breach.Breach
 	if err := getJSON(data, &b); err != nil {
 		return nil, fmt.Errorf("breach %s: decode: %w", id, err)

@@ -64,6 +64,8 @@ type Config struct {
 	// SSO is single sign-on for staff through the organisation's OpenID
 	// provider (DATALEK_OIDC_*, sso.go); nil without it.
 	SSO *api.OIDC
+	// SessionIdle, SessionMax and InvitationValid: sessions.go.
+	SessionIdle, SessionMax, InvitationValid time.Duration
 }
 
 // setting describes one configuration setting for flags, environment and
@@ -80,6 +82,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, subjectsWithin, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
 	var sso ssoSettings
+	var sessions sessionSettings
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -112,6 +115,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"min-free-disk", "DATALEK_MIN_FREE_DISK", "256M", "free space on the data directory's disk below which /readyz reports not ready (e.g. 256M, 1G; 0: not checked)", &minFreeDisk},
 	}
 	settings = append(settings, sso.settings()...)
+	settings = append(settings, sessions.settings()...)
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
 	for _, s := range settings {
@@ -201,6 +205,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&maxClientConns, errClientConns),
 		check(&minFreeDisk, errFreeDisk),
 		errSSO,
+		sessions.config(&c, check),
 	)
 }
 

@@ -40,12 +40,14 @@ func inviteOperator(args []string, getenv func(string) string, out io.Writer) er
 	if err := markDataDir(cfg.DataDir); err != nil {
 		return err
 	}
-	acc, link, err := breach.NewService(db).InviteFirstOperator(context.Background(),
+	svc := breach.NewService(db)
+	svc.InvitationValid = cfg.InvitationValid
+	acc, link, err := svc.InviteFirstOperator(context.Background(),
 		breach.AccountRequest{Email: person[0], Name: person[1], Function: person[2]})
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(out, "Operator account %s created for %s.\nOpen this link within %s to set a password and a second factor:\n%s%s\n",
-		acc.ID, acc.Email, breach.DefaultInvitationValid, strings.TrimSuffix(cfg.BaseURL, "/"), link)
+		acc.ID, acc.Email, cfg.InvitationValid, strings.TrimSuffix(cfg.BaseURL, "/"), link)
 	return err
 }

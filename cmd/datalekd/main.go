@@ -127,6 +127,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.Service.MailKeep = cfg.MailKeep
 	m.Service.Controller = cfg.Controller
 	m.Service.Passwords, m.Service.Codes = store.Passwords{}, api.TOTP{}
+	m.Service.SessionIdle, m.Service.SessionMax, m.Service.InvitationValid = cfg.SessionIdle, cfg.SessionMax, cfg.InvitationValid
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
 	m.Service.Schedule.AuthorityReminders = cfg.AuthorityReminders
 	m.Service.Schedule.QuestionReminders = cfg.QuestionReminders

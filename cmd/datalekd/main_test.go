@@ -40,7 +40,8 @@ func TestParseConfig(t *testing.T) {
 		SubjectsWithin:     72 * time.Hour,
 		MailMaxAge:         15 * time.Minute, MailKeep: 720 * time.Hour, MinFreeDisk: 256_000_000,
 		WriteLimit:     api.WriteLimit{PerSecond: 1, Burst: 60},
-		MaxConnections: 1024, MaxClientConnections: 128}, c,
+		MaxConnections: 1024, MaxClientConnections: 128,
+		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour, InvitationValid: 72 * time.Hour}, c,
 		"no configuration at all is a working configuration")
 
 	c, err = ParseConfig([]string{"-addr", "127.0.0.1:9000"}, env(map[string]string{
@@ -79,6 +80,10 @@ func TestParseConfig(t *testing.T) {
 		{map[string]string{"DATALEK_MIN_FREE_DISK": "a lot"}, nil, "DATALEK_MIN_FREE_DISK"},
 		{map[string]string{"DATALEK_MAIL_KEEP": "30d"}, nil, "DATALEK_MAIL_KEEP"},
 		{map[string]string{"DATALEK_SUBJECTS_WITHIN": "0s"}, nil, "DATALEK_SUBJECTS_WITHIN"},
+		{map[string]string{"DATALEK_SESSION_IDLE": "half an hour"}, nil, "DATALEK_SESSION_IDLE"},
+		{map[string]string{"DATALEK_SESSION_MAX": "0s"}, nil, "DATALEK_SESSION_MAX"},
+		{map[string]string{"DATALEK_SESSION_IDLE": "13h"}, nil, "DATALEK_SESSION_IDLE"},
+		{map[string]string{"DATALEK_INVITATION_VALID": "-1h"}, nil, "DATALEK_INVITATION_VALID"},
 		{map[string]string{"DATALEK_MAIL_KEEP": "-1h"}, nil, "DATALEK_MAIL_KEEP"},
 		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "/nonexistent/ca.pem"}, nil, "DATALEK_SMTP_CA_FILE"},
 		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "main_test.go"}, nil, "DATALEK_SMTP_CA_FILE"},
