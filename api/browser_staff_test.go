@@ -98,7 +98,7 @@ func TestBrowserAdviserAssessesAndAsks(t *testing.T) {
 	assert.Equal(t, 1, browsertest.Eval[int](t, ctx, `document.querySelectorAll('table.overview tbody tr').length`))
 	title := b.Reference + ": " + b.Report.Title
 	onPage(t, ctx, click(t, ctx, `a[href="/datalekken/`+b.ID+`"]`), title)
-	assert.Contains(t, text(t, ctx, "#termijnen"), "nog 2 dagen 23 uur", "the AP's clock, on the service's clock: 30 s after receipt")
+	assert.Contains(t, text(t, ctx, "#termijnen"), "nog 3 dagen 0 uur", "the AP's clock, on the service's clock: 30 s after receipt, to the minute")
 	onPage(t, ctx, click(t, ctx, `form[action$="/behandeling"] button`), title)
 	assert.Equal(t, "De melding is in behandeling genomen.", text(t, ctx, ".notice"))
 

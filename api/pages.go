@@ -73,19 +73,26 @@ type page struct {
 	Active string
 	Values url.Values
 	Now    string // the service's clock (RFC 3339), which live countdowns count from
+	// Prefill is what a form starts with when it was not posted: the
+	// latest assessment, say, for the next.
+	Prefill map[string]url.Values
 }
 
-// V is what was typed into field name of form, when that form was posted.
-func (p page) V(form, name string) string {
-	if p.Active != form {
-		return ""
+// values are what form shows: what was typed when it was posted, else
+// what it was filled in with before.
+func (p page) values(form string) url.Values {
+	if p.Active == form {
+		return p.Values
 	}
-	return p.Values.Get(name)
+	return p.Prefill[form]
 }
 
-// Has reports whether value was chosen in field name of form.
+// V is the value of field name of form.
+func (p page) V(form, name string) string { return p.values(form).Get(name) }
+
+// Has reports whether value is chosen in field name of form.
 func (p page) Has(form, name, value string) bool {
-	return p.Active == form && slices.Contains(p.Values[name], value)
+	return slices.Contains(p.values(form)[name], value)
 }
 
 // E is the error of field name of form, when that form was posted.

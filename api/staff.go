@@ -78,8 +78,12 @@ type deadlineView struct {
 }
 
 func deadlineViewOf(label string, d breach.Deadline, now time.Time) deadlineView {
-	return deadlineView{Label: label, Text: nl.DeadlineText(d, now), Countdown: nl.Countdown(d, now), State: d.State,
+	v := deadlineView{Label: label, Text: nl.DeadlineText(d, now), Countdown: nl.Countdown(d, now), State: d.State,
 		Due: d.DueAt.UTC().Format(time.RFC3339)}
+	if d.State == breach.DeadlineRunning || d.State == breach.DeadlineOverdue {
+		v.Text = "uiterlijk " + nl.Time(d.DueAt) // the countdown says how long
+	}
+	return v
 }
 
 // overviewRow is one open breach on the overview.
@@ -228,6 +232,7 @@ func (s *Server) renderBreach(c echo.Context, status int, p page) error {
 		e := events[i]
 		v.Events = append(v.Events, eventView{At: nl.Time(e.At), By: nl.By(e.Actor.Label()), What: nl.Action(e.Action), Message: e.Message})
 	}
+	p.Prefill = map[string]url.Values{"beoordeling": assessmentValues(v.Assessment), "besluit": decisionValues(v.Decision)}
 	title := b.Reference + ": " + b.Report.Title
 	frame := s.staffPage(c, title)
 	p.Title, p.Actor, p.Staff, p.Now, p.Data = frame.Title, frame.Actor, frame.Staff, frame.Now, v

@@ -137,6 +137,38 @@ func assessmentRequest(f *form, latest *breach.Assessment) breach.AssessmentRequ
 	return req
 }
 
+// assessmentValues fill the assessment form with the latest assessment, as
+// the start of the next.
+func assessmentValues(as *breach.Assessment) url.Values {
+	if as == nil {
+		return nil
+	}
+	v := url.Values{"dpc": {strconv.Itoa(as.DPC)}, "dpc_reason": {as.DPCReason}, "ei": {string(as.EI)},
+		"cb.confidentiality": {string(as.CB.Confidentiality)}, "cb.integrity": {string(as.CB.Integrity)},
+		"cb.availability": {string(as.CB.Availability)}, "consequences": {as.Consequences}, "risk": {string(as.Risk)},
+		"reasoning": {as.Reasoning}, "deviation_reason": {as.DeviationReason}}
+	for _, t := range as.BreachTypes {
+		v.Add("breach_types", string(t))
+	}
+	for name, on := range map[string]bool{"cb.malicious": as.CB.Malicious, "unintelligible": as.Unintelligible,
+		"restored_from_backup": as.RestoredFromBackup, "recipient_trusted": as.RecipientTrusted} {
+		if on {
+			v.Set(name, "ja")
+		}
+	}
+	return v
+}
+
+// decisionValues fill the decision form with the latest decision.
+func decisionValues(d *breach.Decision) url.Values {
+	if d == nil {
+		return nil
+	}
+	return url.Values{"notify_authority": {nl.YesNo(&d.NotifyAuthority)}, "authority_reasoning": {d.AuthorityReasoning},
+		"inform_subjects": {string(d.InformSubjects)}, "subjects_exemption": {string(d.SubjectsExemption)},
+		"subjects_reasoning": {d.SubjectsReasoning}}
+}
+
 func (s *Server) postAssessment(c echo.Context) error {
 	return s.formRoute("beoordeling", func(c echo.Context, f *form, id string) error {
 		b, err := s.Service.FindStaffBreach(c.Request().Context(), actor(c), id)

@@ -110,6 +110,8 @@ func TestStaffHandleABreachOnThePages(t *testing.T) {
 	status, body, _ = adviser.do("POST", page+"/beoordeling", assessmentForm())
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Contains(t, body, "De beoordeling is vastgelegd.")
+	assert.Contains(t, body, `<option value="3" selected>`, "the next assessment starts from the latest")
+	assert.Contains(t, body, `id="risk-risk" name="risk" value="risk" checked`)
 	status, _, _ = adviser.do("POST", page+"/vragen", url.Values{"question": {"Zijn alle brieven terug?"}})
 	require.Equal(t, http.StatusOK, status)
 	status, body, _ = adviser.do("POST", page+"/andere-verantwoordelijken", url.Values{"controllers": {"SVB; privacy@svb.example\n; zonder naam\n"}})

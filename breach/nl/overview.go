@@ -37,7 +37,7 @@ func Short(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
-	d = d.Truncate(time.Minute)
+	d = d.Round(time.Minute) // as Duration, so that both read the same on one page
 	days, hours, minutes := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
 	case days > 0:
