@@ -178,10 +178,10 @@ func TestBrowserAssessmentWithTheKeyboardOnly(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, browsertest.Enter(t, ctx), "no reasoning yet")
 	browsertest.Axe(t, ctx) // the form with its errors
 	assert.Contains(t, text(t, ctx, `label[for="reasoning"]`), "is verplicht", "the error next to its field")
+	assert.Equal(t, "reasoning", browsertest.Focused(t, ctx).ID, "the focus on the first field with an error")
 	assert.Equal(t, "Ontvangers zien het inkomen van een ander.", browsertest.Eval[string](t, ctx, `document.getElementById('consequences').value`),
 		"what was typed is kept")
 
-	browsertest.Do(t, ctx, chromedp.Focus(chromedp.ID("reasoning")))
 	browsertest.Type(t, ctx, "BSN en inkomen bij bekende ontvangers.")
 	tabToID(t, ctx, "deviation_reason")
 	browsertest.Type(t, ctx, "De ontvangers zijn gebeld en vernietigen de brieven.")

@@ -56,7 +56,18 @@ function preview(form) {
     });
 }
 
+// After a form came back with errors, the first field with one gets the
+// focus, so that the person lands where the work is.
+function focusFirstError() {
+  const err = document.querySelector("main .field-error");
+  if (!err) return;
+  const label = err.closest("label");
+  const field = label ? document.getElementById(label.htmlFor) : err.closest("fieldset")?.querySelector("input");
+  field?.focus();
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  focusFirstError();
   if (document.querySelector("[data-due]")) {
     setInterval(tick, 30000); // the page comes with the counts of its moment
   }
