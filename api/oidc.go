@@ -238,12 +238,12 @@ func clip(s string) string {
 }
 
 // identity reads the person from the ID token's claims: an address the
-// provider says is not verified is left out, and the role claim must map to
+// provider does not say it verified is left out, and the role claim must map to
 // exactly one role.
 func (o *OIDC) identity(idt *oidc.IDToken, claims map[string]any) breach.ExternalIdentity {
 	id := breach.ExternalIdentity{Issuer: idt.Issuer, Subject: idt.Subject}
 	id.Email, _ = claims["email"].(string)
-	if v, ok := claims["email_verified"]; ok && v != true && v != "true" {
+	if v := claims["email_verified"]; v != true && v != "true" { // unsaid is unverified: an address anyone could type
 		id.Email = ""
 	}
 	id.Name, _ = claims["name"].(string)

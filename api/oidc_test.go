@@ -275,6 +275,18 @@ func TestSSOTokenChecks(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, status, "the token as the provider makes it")
 }
 
+// An address the provider does not say it verified makes no account: an
+// address claim anyone can set must not name a person (issue 10 review).
+func TestSSOUnverifiedAddress(t *testing.T) {
+	b := newSSO(t, controllerClaims)
+	b.p.Tamper = func(c map[string]any) { delete(c, "email_verified") }
+	status, body, _ := b.signIn()
+	assert.NotEqual(t, http.StatusSeeOther, status, "%.300s", body)
+	assert.Empty(t, b.session())
+	_, err := b.s.db.FindAccountByEmail(ctx, "m.jansen@hetcak.example")
+	assert.Equal(t, breach.ENOTFOUND, breach.ErrorCode(err), "no account made")
+}
+
 // A wrong client secret is refused by the provider; the service says so
 // without the secret in its log.
 func TestSSOWrongSecret(t *testing.T) {

@@ -126,22 +126,25 @@ func TestSSORefusals(t *testing.T) {
 		"single sign-on: unusable name or function", "single sign-on: no single staff role from the provider"}, reasons)
 }
 
-// A lock-out after wrong passwords guards the password; the provider's
-// sign-in still works, and does not lift it.
-func TestSSOAfterLockOut(t *testing.T) {
+// An identity at the provider that merely carries the address of an
+// account with its own password and second factor does not take it over
+// (with an unverified or forged address claim, it would act under that
+// person's name); the account's lock-out stays as it was (issue 10 review).
+func TestSSODoesNotTakeOverAPasswordAccount(t *testing.T) {
 	s := newSignIn(t)
 	s.enrolled("k.visser@hetcak.example")
 	for range breach.MaxFailedSignIns {
 		_, _, err := s.svc.SignIn(ctx, "k.visser@hetcak.example", "fout wachtwoord!", "")
 		require.Error(t, err)
 	}
-	_, _, err := s.svc.SignIn(ctx, "k.visser@hetcak.example", "een lange zin als wachtwoord", "")
-	require.Equal(t, breach.EFORBIDDEN, breach.ErrorCode(err), "locked")
-	cookie, err := s.svc.SignInExternal(ctx, breach.ExternalIdentity{Issuer: issuer, Subject: "s-visser", Email: "k.visser@hetcak.example",
-		Role: breach.RoleAdviser}, "")
+	_, err := s.svc.SignInExternal(ctx, breach.ExternalIdentity{Issuer: issuer, Subject: "s-visser", Email: "k.visser@hetcak.example",
+		Role: breach.RoleController}, "")
+	assert.Equal(t, breach.EFORBIDDEN, breach.ErrorCode(err))
+	assert.Contains(t, err.Error(), "wachtwoord en code")
+	acc, err := s.db.FindAccountByEmail(ctx, "k.visser@hetcak.example")
 	require.NoError(t, err)
-	_, err = s.svc.SessionActor(ctx, cookie)
-	require.NoError(t, err)
+	assert.Equal(t, breach.RoleAdviser, acc.Role, "nothing taken over")
+	assert.Empty(t, acc.Subject)
 	_, _, err = s.svc.SignIn(ctx, "k.visser@hetcak.example", "een lange zin als wachtwoord", "")
 	assert.Equal(t, breach.EFORBIDDEN, breach.ErrorCode(err), "the password stays locked")
 }

@@ -196,12 +196,38 @@ func TestBlockedAccountAndSignOutEverywhere(t *testing.T) {
 		assert.Equal(t, breach.EUNAUTHORIZED, breach.ErrorCode(err), "signed out everywhere")
 	}
 
+	s.now = s.now.Add(30 * time.Second)
+	pending, _, err = s.svc.SignIn(ctx, "k.visser@hetcak.example", "een lange zin als wachtwoord", "")
+	require.NoError(t, err)
+	third, _, err := s.svc.GiveCode(ctx, pending, s.code(secret), "")
+	require.NoError(t, err)
 	acc, err := s.db.FindAccountByEmail(ctx, "k.visser@hetcak.example")
 	require.NoError(t, err)
 	admin := breach.Actor{TokenID: "tok-admin", Name: "beheer", Role: breach.RoleAdmin}
 	_, err = s.svc.ChangeAccount(ctx, admin, acc.ID, breach.ChangeBlock)
 	require.NoError(t, err)
+	_, err = s.svc.SessionActor(ctx, third)
+	assert.Equal(t, breach.EUNAUTHORIZED, breach.ErrorCode(err), "blocking ends the sessions it had")
 	_, _, err = s.svc.SignIn(ctx, "k.visser@hetcak.example", "een lange zin als wachtwoord", "")
 	assert.Equal(t, breach.EFORBIDDEN, breach.ErrorCode(err))
 	assert.Contains(t, err.Error(), "geblokkeerd")
+}
+
+// Wrong codes lock the account too, even when the password is right each
+// time: a right password does not wipe out the wrong codes before it
+// (issue 10 review).
+func TestTenWrongCodesLock(t *testing.T) {
+	s := newSignIn(t)
+	s.enrolled("k.visser@hetcak.example")
+	var err error
+	for i := range 10 {
+		var pending string
+		pending, _, err = s.svc.SignIn(ctx, "k.visser@hetcak.example", "een lange zin als wachtwoord", "198.51.100.7")
+		require.NoError(t, err, "attempt %d", i+1)
+		_, _, err = s.svc.GiveCode(ctx, pending, "000000", "198.51.100.7")
+	}
+	assert.Equal(t, breach.EFORBIDDEN, breach.ErrorCode(err))
+	assert.Contains(t, err.Error(), "tijdelijk geblokkeerd")
+	_, _, err = s.svc.SignIn(ctx, "k.visser@hetcak.example", "een lange zin als wachtwoord", "198.51.100.7")
+	assert.Equal(t, breach.EFORBIDDEN, breach.ErrorCode(err), "the right password while locked")
 }

@@ -183,8 +183,10 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (s
 	}
 	right := s.Passwords.CheckPassword(password, acc.PasswordHash)
 	acc, err = s.Accounts.UpdateAccount(ctx, acc.ID, func(acc *Account) (*AccountEvent, *Notice, error) {
-		if right {
-			acc.FailedSignIns = 0
+		if acc.LockedUntil != nil && now.Before(*acc.LockedUntil) { // locked by a guess running beside this one
+			return nil, nil, lockedError(*acc.LockedUntil)
+		}
+		if right { // the failures count on until the second factor is given too (GiveCode)
 			return nil, nil, nil
 		}
 		return acc.failed(now, client, "wrong password"), nil, nil

@@ -178,6 +178,13 @@ func (s *Service) externalAccount(ctx context.Context, id ExternalIdentity) (*Ac
 	acc, err := s.Accounts.FindAccountBySubject(ctx, id.SubjectKey())
 	if ErrorCode(err) == ENOTFOUND && id.Email != "" {
 		acc, err = s.Accounts.FindAccountByEmail(ctx, id.Email)
+		// An account with a password of its own is not taken over by an
+		// identity that merely carries its address: the provider's say-so
+		// would skip the person's own password and second factor.
+		if err == nil && acc.PasswordHash != "" {
+			return nil, Errorf(EFORBIDDEN, "Voor dit e-mailadres bestaat al een account dat zich aanmeldt met wachtwoord en code. "+
+				"Meld u op die manier aan, of vraag de beheerder van de datalekdienst dat account te koppelen aan uw organisatieaccount.")
+		}
 	}
 	if ErrorCode(err) == ENOTFOUND {
 		return nil, nil
