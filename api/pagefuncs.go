@@ -2,6 +2,7 @@ package api
 
 import (
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,29 +90,73 @@ var assessmentChecks = map[string]string{
 
 // pageMessage is a domain error's message for a person on a page: a field
 // with options that was left open asks for a choice, and the codes the API
-// names read as their Dutch names.
+// names read as their Dutch names, from the field's own options (and, for
+// a deviation, the conclusion's and the recommendation's).
 func pageMessage(field, value, message string) string {
-	if _, ok := choices[field]; ok && value == "" {
+	opts, ok := choices[field]
+	if ok && value == "" && strings.HasPrefix(message, "moet ") {
 		return "kies er een"
 	}
-	for _, opts := range choices {
-		for _, o := range opts {
-			message = strings.ReplaceAll(message, "("+o.Value+")", "("+o.Label+")")
-		}
+	if field == "deviation_reason" {
+		opts = slices.Concat(choices["risk"], optionsOf([]breach.Recommendation{breach.RecommendRegisterOnly,
+			breach.RecommendNotifyAuthority, breach.RecommendNotifyAuthorityAndSubjects}, nl.Recommendation))
 	}
-	for _, r := range []breach.Recommendation{breach.RecommendRegisterOnly, breach.RecommendNotifyAuthority, breach.RecommendNotifyAuthorityAndSubjects} {
-		message = strings.ReplaceAll(message, "("+string(r)+")", "("+nl.Recommendation(r)+")")
+	for _, o := range opts {
+		message = strings.ReplaceAll(message, "("+o.Value+")", "("+o.Label+")")
 	}
 	return message
 }
 
-func joinNL[T ~string](values []T, label func(T) string) string {
-	s := ""
-	for i, v := range values {
-		if i > 0 {
-			s += ", "
-		}
-		s += label(v)
+// formProblem is an error of a posted form in its summary: the field's name
+// and the message, linking to the field.
+type formProblem struct{ Target, Text string }
+
+// formFields name the fields of the staff's forms, and the element a
+// problem with one links to when it is not the field's own id (a group of
+// boxes or buttons links to its first).
+var formFields = map[string]struct{ Label, Target string }{
+	"question": {"Vraag", ""}, "due_at": {"Antwoord uiterlijk", ""},
+	"breach_types": {"Soort inbreuk", "type-confidentiality"}, "dpc": {"Ernst van de gegevens (DPC)", ""},
+	"dpc_reason": {"Waarom een andere DPC", ""}, "ei": {"Identificeerbaarheid", ""},
+	"cb.confidentiality": {"Verlies van vertrouwelijkheid", ""}, "cb.integrity": {"Verlies van integriteit", ""},
+	"cb.availability": {"Verlies van beschikbaarheid", ""}, "cb.malicious": {"Met kwade opzet", ""},
+	"unintelligible": {"Onbegrijpelijk voor onbevoegden", ""}, "restored_from_backup": {"Hersteld uit een back-up", ""},
+	"recipient_trusted": {"Ontvanger te vertrouwen", ""}, "consequences": {"Mogelijke gevolgen", ""},
+	"risk": {"Conclusie", "risk-none"}, "reasoning": {"Onderbouwing", ""}, "deviation_reason": {"Waarom afwijkend", ""},
+	"notify_authority": {"Melden bij de AP", "notify-ja"}, "authority_reasoning": {"Onderbouwing", ""},
+	"inform_subjects": {"Betrokkenen informeren", ""}, "subjects_exemption": {"Uitzondering", ""},
+	"subjects_reasoning": {"Onderbouwing over de betrokkenen", ""}, "phase": {"Soort melding", ""},
+	"submitted_at": {"Ingediend op", ""}, "reference": {"Meldingsnummer", ""}, "note": {"Toelichting", ""},
+	"delay_reason": {"Reden van de vertraging", ""}, "early_reason": {"Reden van een melding vóór de melding van de verwerker", ""},
+	"channel": {"Hoe", ""}, "sent_at": {"Verstuurd op", ""}, "reached": {"Aantal bereikte betrokkenen", ""},
+	"text": {"Tekst van het bericht", ""}, "outcome": {"Uitkomst", "outcome-handled"}, "aware_at": {"Kennisgenomen op", ""},
+	"controllers": {"Andere verwerkingsverantwoordelijken", ""},
+}
+
+// formReasons are the fields a form calls "reason", each with its own id.
+var formReasons = map[string]string{"ap-melding": "reason", "afgesloten": "close-reason", "kennisname": "aware-reason"}
+
+// problemOf places a problem of form: at its field, or, for a field the
+// page does not show (the AP's facts an assessment carries over), at the
+// form, named by the field.
+func problemOf(form string, fe breach.FieldError) formProblem {
+	if fe.Field == "reason" {
+		return formProblem{"#" + formReasons[form], "Reden: " + fe.Message}
 	}
-	return s
+	f, ok := formFields[fe.Field]
+	switch {
+	case !ok:
+		return formProblem{"#" + form, nl.Field(fe.Field) + ": " + fe.Message}
+	case f.Target != "":
+		return formProblem{"#" + f.Target, f.Label + ": " + fe.Message}
+	}
+	return formProblem{"#" + strings.ReplaceAll(fe.Field, ".", "-"), f.Label + ": " + fe.Message}
+}
+
+func joinNL[T ~string](values []T, label func(T) string) string {
+	labels := make([]string, len(values))
+	for i, v := range values {
+		labels[i] = label(v)
+	}
+	return strings.Join(labels, ", ")
 }

@@ -76,6 +76,9 @@ type page struct {
 	// Prefill is what a form starts with when it was not posted: the
 	// latest assessment, say, for the next.
 	Prefill map[string]url.Values
+	// Problems list a posted form's errors above it, each linking to its
+	// field.
+	Problems []formProblem
 }
 
 // values are what form shows: what was typed when it was posted, else

@@ -350,6 +350,10 @@ func fieldErrors(p breach.Problems) map[string]string {
 	}
 	m := map[string]string{}
 	for _, f := range p {
+		if m[f.Field] != "" { // several problems with one field: all of them
+			m[f.Field] += "; " + f.Message
+			continue
+		}
 		m[f.Field] = f.Message
 	}
 	return m

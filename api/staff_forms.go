@@ -37,6 +37,10 @@ func readForm(c echo.Context) (*form, error) {
 
 func (f *form) text(name string) string { return strings.TrimSpace(f.values.Get(name)) }
 
+// invalid reports whether a field could not be read: then the use case is
+// not run, so that nothing is stored behind an error page.
+func (f *form) invalid() bool { return len(f.p) > 0 }
+
 // yes reads a checkbox.
 func (f *form) yes(name string) bool { return f.values.Get(name) == "ja" }
 
@@ -84,7 +88,11 @@ func (s *Server) done(c echo.Context, f *form, name string, err error) error {
 	var de *breach.Error
 	switch {
 	case err == nil && len(f.p) == 0:
-		return c.Redirect(http.StatusSeeOther, "/datalekken/"+url.PathEscape(c.Param("id"))+"?opgeslagen="+name+"#"+name)
+		anchor := name
+		if name == "behandeling" { // taken into handling: on to the assessment
+			anchor = "beoordeling"
+		}
+		return c.Redirect(http.StatusSeeOther, "/datalekken/"+url.PathEscape(c.Param("id"))+"?opgeslagen="+name+"#"+anchor)
 	case err == nil:
 		de = &breach.Error{Code: breach.EINVALID, Message: "Het formulier is niet volledig of niet geldig."}
 	case !errors.As(err, &de) || statusOf[de.Code] == 0:
@@ -93,10 +101,12 @@ func (s *Server) done(c echo.Context, f *form, name string, err error) error {
 		return s.notFound(c)
 	}
 	problems := append(f.p, de.Fields...)
+	p := page{Active: name, Values: f.values, Error: de.Message}
 	for i, fe := range problems {
 		problems[i].Message = pageMessage(fe.Field, f.values.Get(fe.Field), fe.Message)
+		p.Problems = append(p.Problems, problemOf(name, problems[i]))
 	}
-	p := page{Active: name, Values: f.values, Error: de.Message, FieldErrors: fieldErrors(problems)}
+	p.FieldErrors = fieldErrors(problems)
 	return s.renderBreach(c, statusOf[de.Code], p)
 }
 
@@ -175,7 +185,11 @@ func (s *Server) postAssessment(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		_, err = s.Service.Assess(c.Request().Context(), actor(c), id, assessmentRequest(f, b.LatestAssessment()))
+		req := assessmentRequest(f, b.LatestAssessment())
+		if f.invalid() {
+			return nil
+		}
+		_, err = s.Service.Assess(c.Request().Context(), actor(c), id, req)
 		return err
 	})(c)
 }
@@ -217,6 +231,9 @@ func (s *Server) postQuestion(c echo.Context) error {
 		if due := f.instant("due_at"); !due.IsZero() {
 			req.DueAt = &due
 		}
+		if f.invalid() {
+			return nil
+		}
 		_, _, err := s.Service.Ask(c.Request().Context(), actor(c), id, req)
 		return err
 	})(c)
@@ -234,17 +251,25 @@ func (s *Server) postDecision(c echo.Context) error {
 
 func (s *Server) postAuthorityNotification(c echo.Context) error {
 	return s.formRoute("ap-melding", func(c echo.Context, f *form, id string) error {
-		_, err := s.Service.RecordAuthorityNotification(c.Request().Context(), actor(c), id, breach.AuthorityNotificationRequest{
+		req := breach.AuthorityNotificationRequest{
 			Phase: breach.Phase(f.text("phase")), SubmittedAt: f.instant("submitted_at"), Reference: f.text("reference"),
-			Note: f.text("note"), DelayReason: f.text("delay_reason"), Reason: f.text("reason"), EarlyReason: f.text("early_reason")})
+			Note: f.text("note"), DelayReason: f.text("delay_reason"), Reason: f.text("reason"), EarlyReason: f.text("early_reason")}
+		if f.invalid() {
+			return nil
+		}
+		_, err := s.Service.RecordAuthorityNotification(c.Request().Context(), actor(c), id, req)
 		return err
 	})(c)
 }
 
 func (s *Server) postSubjectCommunication(c echo.Context) error {
 	return s.formRoute("betrokkenen", func(c echo.Context, f *form, id string) error {
-		_, err := s.Service.RecordSubjectCommunication(c.Request().Context(), actor(c), id, breach.SubjectCommunicationRequest{
-			SentAt: f.instant("sent_at"), Channel: breach.SubjectChannel(f.text("channel")), Reached: f.number("reached"), Text: f.text("text")})
+		req := breach.SubjectCommunicationRequest{
+			SentAt: f.instant("sent_at"), Channel: breach.SubjectChannel(f.text("channel")), Reached: f.number("reached"), Text: f.text("text")}
+		if f.invalid() {
+			return nil
+		}
+		_, err := s.Service.RecordSubjectCommunication(c.Request().Context(), actor(c), id, req)
 		return err
 	})(c)
 }
@@ -259,8 +284,11 @@ func (s *Server) postClose(c echo.Context) error {
 
 func (s *Server) postAwareness(c echo.Context) error {
 	return s.formRoute("kennisname", func(c echo.Context, f *form, id string) error {
-		_, err := s.Service.MoveAwareness(c.Request().Context(), actor(c), id, breach.AwarenessRequest{
-			AwareAt: f.instant("aware_at"), Reason: f.text("reason")})
+		req := breach.AwarenessRequest{AwareAt: f.instant("aware_at"), Reason: f.text("reason")}
+		if f.invalid() {
+			return nil
+		}
+		_, err := s.Service.MoveAwareness(c.Request().Context(), actor(c), id, req)
 		return err
 	})(c)
 }
@@ -270,21 +298,24 @@ func (s *Server) postAwareness(c echo.Context) error {
 func (s *Server) postOtherControllers(c echo.Context) error {
 	return s.formRoute("andere", func(c echo.Context, f *form, id string) error {
 		var req breach.OtherControllersRequest
+		var lines []int // the line of each controller, as typed
+		n := 0
 		for line := range strings.Lines(f.values.Get("controllers")) {
+			n++
 			if strings.TrimSpace(line) == "" {
 				continue
 			}
 			name, contact, _ := strings.Cut(line, ";")
 			req.Controllers = append(req.Controllers, breach.OtherController{Name: name, Contact: contact})
+			lines = append(lines, n)
 		}
 		_, err := s.Service.SetOtherControllers(c.Request().Context(), actor(c), id, req)
 		var de *breach.Error
 		if errors.As(err, &de) {
 			for i, fe := range de.Fields {
-				if n, ok := strings.CutPrefix(fe.Field, "controllers["); ok {
-					line, _, _ := strings.Cut(n, "]")
-					at, _ := strconv.Atoi(line)
-					de.Fields[i] = breach.FieldError{Field: "controllers", Message: fmt.Sprintf("regel %d: %s", at+1, fe.Message)}
+				if at, ok := strings.CutPrefix(fe.Field, "controllers["); ok {
+					k, _ := strconv.Atoi(at[:strings.IndexByte(at, ']')])
+					de.Fields[i] = breach.FieldError{Field: "controllers", Message: fmt.Sprintf("regel %d: %s", lines[k], fe.Message)}
 				}
 			}
 		}

@@ -86,9 +86,10 @@ func TestStaffHandleABreachOnThePages(t *testing.T) {
 	assert.Contains(t, body, "Adresbestand verkeerd gekoppeld in de printstraat")
 	assert.Contains(t, body, "In behandeling nemen")
 
-	status, _, header = adviser.do("POST", page+"/behandeling", url.Values{})
+	status, body, _ = adviser.do("POST", page+"/behandeling", url.Values{})
 	require.Equal(t, http.StatusOK, status) // followed the redirect
-	_ = header
+	assert.Contains(t, body, "De melding is in behandeling genomen.")
+	assert.Contains(t, body, `<form method="post" action="/datalekken/`+b.ID+`/beoordeling"`, "on to the assessment")
 
 	form := assessmentForm()
 	form.Del("reasoning")
@@ -98,6 +99,27 @@ func TestStaffHandleABreachOnThePages(t *testing.T) {
 	assert.Contains(t, body, "De beoordeling is niet volledig of niet geldig.")
 	assert.Regexp(t, `Onderbouwing <span class="field-error">is verplicht`, body, "the error next to its field")
 	assert.Contains(t, body, "Wat ik al had getypt", "what was typed is kept")
+	assert.Contains(t, body, `<li><a href="#reasoning">Onderbouwing: is verplicht</a></li>`, "the summary links to the field")
+
+	form = assessmentForm()
+	form.Del("deviation_reason")
+	_, body, _ = adviser.do("POST", page+"/beoordeling", form)
+	assert.Contains(t, body, "wijkt af van de aanbeveling ("+nl.Recommendation(breach.RecommendNotifyAuthorityAndSubjects)+")",
+		"codes read as their Dutch names")
+	assert.Contains(t, body, "de conclusie ("+nl.Risk(breach.RiskSome)+")")
+
+	form = assessmentForm()
+	form.Set("dpc", "drie")
+	status, body, _ = adviser.do("POST", page+"/beoordeling", form)
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, body, "is geen geheel getal")
+	status, body, _ = adviser.do("POST", page+"/vragen", url.Values{"question": {"Alles terug?"}, "due_at": {"morgen"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, body, "is geen datum met tijd")
+	stored, err := s.svc.FindBreach(ctx, breach.Actor{Role: breach.RoleAdviser, Name: "x"}, b.ID)
+	require.NoError(t, err)
+	assert.Empty(t, stored.Assessments, "a field that cannot be read stores nothing")
+	assert.Empty(t, stored.Questions)
 
 	status, body, _ = adviser.do("POST", page+"/ernst", assessmentForm())
 	require.Equal(t, http.StatusOK, status, body)
@@ -114,10 +136,10 @@ func TestStaffHandleABreachOnThePages(t *testing.T) {
 	assert.Contains(t, body, `id="risk-risk" name="risk" value="risk" checked`)
 	status, _, _ = adviser.do("POST", page+"/vragen", url.Values{"question": {"Zijn alle brieven terug?"}})
 	require.Equal(t, http.StatusOK, status)
-	status, body, _ = adviser.do("POST", page+"/andere-verantwoordelijken", url.Values{"controllers": {"SVB; privacy@svb.example\n; zonder naam\n"}})
+	status, body, _ = adviser.do("POST", page+"/andere-verantwoordelijken", url.Values{"controllers": {"; eerst zonder naam\nSVB; privacy@svb.example\n\n; zonder naam\n"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, status)
-	assert.Contains(t, body, "regel 2: is verplicht", "the line of the problem")
-	assert.Contains(t, body, "; zonder naam", "what was typed is kept")
+	assert.Contains(t, body, "regel 1: is verplicht; regel 4: is verplicht", "each line with a problem, as typed")
+	assert.Contains(t, body, "\n; zonder naam", "what was typed is kept")
 	status, body, _ = adviser.do("POST", page+"/andere-verantwoordelijken", url.Values{"controllers": {"SVB; privacy@svb.example\n"}})
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Contains(t, body, "<li>SVB (privacy@svb.example)</li>")
