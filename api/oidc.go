@@ -154,7 +154,7 @@ func (s *Server) pageSSOCallback(c echo.Context) error {
 	if s.SSO == nil {
 		return echo.ErrNotFound
 	}
-	if !s.signIns.allow(c.RealIP()) {
+	if !s.signIns.allow(c.RealIP(), s.now()) {
 		return s.render(c, http.StatusTooManyRequests, "signin", page{Title: "Aanmelden", SSOLabel: s.ssoLabel(),
 			Error: "Te veel aanmeldpogingen vanaf dit adres. Wacht een minuut en probeer het opnieuw."})
 	}
@@ -207,7 +207,7 @@ func (s *Server) pageSSOCallback(c echo.Context) error {
 		return s.pageError(c, err, "signin", page{Title: "Aanmelden", SSOLabel: s.ssoLabel()})
 	}
 	s.setSession(c, cookie, 0)
-	return c.Redirect(http.StatusSeeOther, "/")
+	return s.signedIn(c)
 }
 
 // ssoRefused logs why single sign-on stopped (a fixed reason, and an error

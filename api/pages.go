@@ -113,7 +113,7 @@ type signInLimiter struct {
 	clients map[string]*rate.Limiter
 }
 
-func (l *signInLimiter) allow(client string) bool {
+func (l *signInLimiter) allow(client string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.clients) > 10000 { // forget, rather than grow without bound
@@ -124,7 +124,7 @@ func (l *signInLimiter) allow(client string) bool {
 		lim = rate.NewLimiter(rate.Every(6*time.Second), 10) // 10 at once, then 10 a minute
 		l.clients[client] = lim
 	}
-	return lim.Allow()
+	return lim.AllowN(now, 1) // on the service's clock, as everything else
 }
 
 // registerPageRoutes adds the pages. Cross-origin form posts are refused
@@ -238,7 +238,7 @@ func (s *Server) pageHome(c echo.Context) error {
 
 func (s *Server) pageSignIn(c echo.Context) error {
 	p := page{Title: "Aanmelden", Form: map[string]string{"email": c.FormValue("email")}}
-	if !s.signIns.allow(c.RealIP()) {
+	if !s.signIns.allow(c.RealIP(), s.now()) {
 		p.Error = "Te veel aanmeldpogingen vanaf dit adres. Wacht een minuut en probeer het opnieuw."
 		return s.render(c, http.StatusTooManyRequests, "signin", p)
 	}
@@ -255,7 +255,7 @@ func (s *Server) pageSignIn(c echo.Context) error {
 }
 
 func (s *Server) pageCode(c echo.Context) error {
-	if !s.signIns.allow(c.RealIP()) {
+	if !s.signIns.allow(c.RealIP(), s.now()) {
 		return s.render(c, http.StatusTooManyRequests, "code", page{Title: "Tweede factor",
 			Error: "Te veel pogingen vanaf dit adres. Wacht een minuut en probeer het opnieuw."})
 	}
@@ -268,7 +268,7 @@ func (s *Server) pageCode(c echo.Context) error {
 	if len(recovery) > 0 {
 		return s.render(c, http.StatusOK, "recovery", page{Title: "Uw herstelcodes", Recovery: recovery})
 	}
-	return c.Redirect(http.StatusSeeOther, "/")
+	return s.signedIn(c)
 }
 
 // pageEnrol shows the secret of the second factor to enrol, as a QR code

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -138,4 +139,7 @@ func TestSignInAttemptsAreLimitedPerAddress(t *testing.T) {
 		last, _, _ = b.do("POST", "/aanmelden", url.Values{"email": {"iemand" + string(rune('a'+i)) + "@hetcak.example"}, "password": {"x"}})
 	}
 	assert.Equal(t, http.StatusTooManyRequests, last)
+	s.now = s.now.Add(6 * time.Second) // one more a minute, ten a minute, on the service's clock
+	last, _, _ = b.do("POST", "/aanmelden", url.Values{"email": {"iemand@hetcak.example"}, "password": {"x"}})
+	assert.Equal(t, http.StatusUnauthorized, last)
 }

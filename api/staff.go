@@ -55,12 +55,31 @@ func (s *Server) person(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		a, err := s.Service.SessionActor(c.Request().Context(), cookieValue(c))
 		if err != nil {
+			if c.Request().Method == http.MethodGet { // back here after signing in: a mail's link works
+				c.SetCookie(&http.Cookie{Name: returnCookie, Value: c.Request().URL.RequestURI(), Path: "/", HttpOnly: true,
+					Secure: !s.InsecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 900})
+			}
 			return c.Redirect(http.StatusSeeOther, "/aanmelden")
 		}
 		c.Set(actorKey, a)
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		return next(c)
 	}
+}
+
+// returnCookie keeps the page a person was sent to sign in from.
+const returnCookie = "datalek_terug"
+
+// signedIn ends a sign-in: on to the page the person came for, if it is
+// one of the service's own, else home.
+func (s *Server) signedIn(c echo.Context) error {
+	to := "/"
+	if ck, err := c.Cookie(returnCookie); err == nil && strings.HasPrefix(ck.Value, "/") &&
+		!strings.HasPrefix(ck.Value, "//") && !strings.ContainsAny(ck.Value, "\\\r\n") {
+		to = ck.Value
+	}
+	c.SetCookie(&http.Cookie{Name: returnCookie, Path: "/", MaxAge: -1})
+	return c.Redirect(http.StatusSeeOther, to)
 }
 
 // staffPage is the frame of a staff page: the person and the navigation.

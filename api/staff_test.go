@@ -238,3 +238,32 @@ func TestStaffFormsRefuseCrossSitePostsAndExpiredSessions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, breach.StatusNew, stored.Status, "an expired session stores nothing")
 }
+
+// A link from a mail to a breach's page leads there after signing in, not
+// to the home page; only a path of the service's own is followed (issue 10
+// review).
+func TestSignInReturnsToThePageAskedFor(t *testing.T) {
+	s := newSignIn(t)
+	b := s.file()
+	_, secret, _ := s.enrolled("k.visser@hetcak.example")
+	signInVia := func(br *browser) string {
+		t.Helper()
+		status, _, _ := br.do("POST", "/aanmelden", url.Values{"email": {"k.visser@hetcak.example"}, "password": {"een lange zin als wachtwoord"}})
+		require.Equal(t, http.StatusOK, status)
+		s.now = s.now.Add(30 * time.Second)
+		status, body, _ := br.do("POST", "/aanmelden/code", url.Values{"code": {s.code(secret)}})
+		require.Equal(t, http.StatusOK, status)
+		return body
+	}
+	br := newBrowser(t, s)
+	status, body, _ := br.do("GET", "/datalekken/"+b.ID+"#vraag", nil)
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "<h1>Aanmelden</h1>")
+	assert.Contains(t, signInVia(br), "<h1>"+b.Reference+": "+b.Report.Title+"</h1>", "back at the breach")
+
+	evil := newBrowser(t, s)
+	u, err := url.Parse(evil.base)
+	require.NoError(t, err)
+	evil.client.Jar.SetCookies(u, []*http.Cookie{{Name: "datalek_terug", Value: "//aanvaller.example/", Path: "/"}})
+	assert.Contains(t, signInVia(evil), "<h1>Open datalekken</h1>", "not to another site")
+}

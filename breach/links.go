@@ -10,8 +10,12 @@ type Links struct {
 
 func (l Links) url(path string) string { return strings.TrimRight(l.Base, "/") + path }
 
-// Breach is where a breach is read.
+// Breach is where a breach is read over the API.
 func (l Links) Breach(id string) string { return l.url("/api/v1/breaches/" + id) }
+
+// Page is a breach's page, where the privacy adviser and the controller
+// read and handle it.
+func (l Links) Page(id string) string { return l.url("/datalekken/" + id) }
 
 // Updates is where the supplier reports a development (Article 9.2).
 func (l Links) Updates(id string) string { return l.Breach(id) + "/updates" }
@@ -21,5 +25,6 @@ func (l Links) Answer(id, questionID string) string {
 	return l.Breach(id) + "/questions/" + questionID + "/answer"
 }
 
-// OpenBreaches is the overview of breaches, nearest deadline first.
-func (l Links) OpenBreaches() string { return l.url("/api/v1/breaches?sort=deadline") }
+// OpenBreaches is the staff's overview of open breaches, nearest deadline
+// first.
+func (l Links) OpenBreaches() string { return l.url("/overzicht") }

@@ -94,7 +94,15 @@ func subject(b *breach.Breach, text string) string {
 // links forms the addresses a mail carries.
 func (c *Composer) links() breach.Links { return breach.Links{Base: c.BaseURL} }
 
-func (c *Composer) link(b *breach.Breach) string { return c.links().Breach(b.ID) }
+// link is where the mail's reader follows the breach up: the privacy
+// mailbox on the breach's page; a supplier, until it has pages of its own,
+// over the API.
+func (c *Composer) link(n breach.Notice) string {
+	if n.Side() == breach.SideController {
+		return c.links().Page(n.Breach.ID)
+	}
+	return c.links().Breach(n.Breach.ID)
+}
 
 // document says what the notice says. The breach it shows is as the mail's
 // audience may see it: a mail to the reporter never carries the

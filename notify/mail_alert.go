@@ -37,7 +37,7 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 		if n.Audience == breach.AudienceReporter {
 			d.Outro = []string{"Beantwoorden via de API: POST " + c.links().Answer(b.ID, q.ID) + "."}
 		}
-		d.Link = c.link(b)
+		d.Link = c.link(n)
 		return d, nil
 	}
 	switch a.Kind {
@@ -59,7 +59,7 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 				b.Reference, nl.Time(a.DueAt), nl.Duration(left)),
 			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ".",
 		}
-		d.Outro = []string{"Vul de melding aan via de API: PATCH " + c.link(b) + "."}
+		d.Outro = []string{"Vul de melding aan via de API: PATCH " + c.link(n) + "."}
 	case breach.AlertProcessorOverdue:
 		d.Subject = subject(b, fmt.Sprintf("Termijn verwerker verstreken: volledige melding ontbreekt (%s te laat)", nl.Duration(late)))
 		d.Intro = []string{
@@ -94,7 +94,7 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 		d.Intro = append(d.Intro, fmt.Sprintf("Deze waarschuwing vervangt %s eerdere die tijdens een onderbreking van de dienst niet zijn verstuurd.", nl.Count(a.Collapsed)))
 	}
 	d.Sections = []section{deadlineSection(n), reportSection(b)}
-	d.Link = c.link(b)
+	d.Link = c.link(n)
 	return d, nil
 }
 

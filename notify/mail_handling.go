@@ -20,7 +20,7 @@ func (c *Composer) handling(n breach.Notice) (document, error) {
 		return document{}, fmt.Errorf("notice %s (%s) is the controller's, not for audience %q", n.ID, n.Kind, n.Audience)
 	}
 	b := n.Breach
-	d := document{Link: c.link(b)}
+	d := document{Link: c.link(n)}
 	switch n.Kind {
 	case breach.NoticeStatus:
 		d.Subject = subject(b, "In behandeling genomen")
@@ -91,7 +91,7 @@ func (c *Composer) bounce(n breach.Notice) (document, error) {
 			"De mail wordt niet opnieuw verstuurd. Neem op een andere manier contact op met de melder, en vraag zo nodig het juiste e-mailadres.",
 		},
 		Sections: []section{{Title: "Niet afgeleverd", Rows: rows}, {Title: "Melder", Rows: []row{{"Contact", reporter(b.Reporter)}}}, reportSection(b)},
-		Link:     c.link(b),
+		Link:     c.link(n),
 	}, nil
 }
 
@@ -186,7 +186,7 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 	if q == nil {
 		return document{}, fmt.Errorf("notice %s has no question", n.ID)
 	}
-	d := document{Sections: []section{questionSection(q)}, Link: c.link(b)}
+	d := document{Sections: []section{questionSection(q)}, Link: c.link(n)}
 	switch {
 	case n.Kind == breach.NoticeQuestion && n.Audience == breach.AudienceReporter:
 		d.Subject = subject(b, fmt.Sprintf("Vraag over uw melding (antwoord uiterlijk %s)", nl.Time(q.DueAt)))

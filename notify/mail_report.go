@@ -26,7 +26,7 @@ func (c *Composer) filed(n breach.Notice) document {
 		Subject:  subject(b, title),
 		Intro:    intro,
 		Sections: []section{reportSection(b), deadlineSection(n)},
-		Link:     c.link(b),
+		Link:     c.link(n),
 		Outro:    []string{"Beoordeel de melding en besluit of het datalek moet worden gemeld bij de Autoriteit Persoonsgegevens en aan de betrokkenen."},
 	}
 }
@@ -46,7 +46,7 @@ func (c *Composer) acknowledged(n breach.Notice) document {
 		Subject:  subject(b, "Ontvangstbevestiging van uw melding"),
 		Intro:    intro,
 		Sections: []section{reportSection(b)},
-		Link:     c.link(b),
+		Link:     c.link(n),
 		Outro: []string{
 			"Wat er nu gebeurt: de Adviseur Privacy beoordeelt de melding en neemt contact met u op als er vragen zijn. De opdrachtgever besluit of het datalek wordt gemeld bij de Autoriteit Persoonsgegevens en aan de betrokkenen.",
 			"Houd ons op de hoogte van nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst) via de API: POST " + c.links().Updates(b.ID) + ".",
@@ -75,7 +75,7 @@ func (c *Composer) changed(n breach.Notice) document {
 		sections = append(sections, changes)
 	}
 	sections = append(sections, reportSection(b), deadlineSection(n))
-	return document{Subject: subject(b, title), Intro: []string{intro, processorVerdict(b, n.At)}, Sections: sections, Link: c.link(b)}
+	return document{Subject: subject(b, title), Intro: []string{intro, processorVerdict(b, n.At)}, Sections: sections, Link: c.link(n)}
 }
 
 func (c *Composer) awareness(n breach.Notice) document {
@@ -87,7 +87,7 @@ func (c *Composer) awareness(n breach.Notice) document {
 			fmt.Sprintf("De melding bij de Autoriteit Persoonsgegevens moet daardoor uiterlijk %s gedaan zijn.", nl.Time(b.AuthorityDue())),
 		},
 		Sections: []section{{Title: "Reden", Rows: []row{{"Toelichting", n.Reason}}}, deadlineSection(n)},
-		Link:     c.link(b),
+		Link:     c.link(n),
 	}
 }
 

@@ -137,7 +137,7 @@ func TestMailsOverRealSMTP(t *testing.T) {
 		"uiterlijk vrijdag 21 november 2026" /* not a real weekday: checked below */, "burgerservicenummer (BSN)",
 		"Beschikking eigen bijdrage 2027, per post, 150 stuks", "gedeeltelijk teruggestuurd",
 		"Melding Autoriteit Persoonsgegevens (72 uur na kennisname): kennisname vrijdag 20 november 2026 10:00 (CET); uiterlijk maandag 23 november 2026 10:00 (CET)",
-		"https://datalek.cak.example/api/v1/breaches/" + b.ID,
+		"https://datalek.cak.example/datalekken/" + b.ID, // the breach's page: the mailbox's readers are people
 	} {
 		if strings.Contains(want, "21 november") {
 			assert.Contains(t, text, "uiterlijk zaterdag 21 november 2026 09:00 (CET)", "24 h after detection at 09:00 CET")
@@ -147,6 +147,7 @@ func TestMailsOverRealSMTP(t *testing.T) {
 	}
 	assert.Contains(t, html, "<th align=\"left\" valign=\"top\" style=\"padding-right: 12px;\">Oorzaak</th><td>(nog niet opgegeven)</td>")
 	assert.Contains(t, html, "Acme BV heeft een (vermoedelijk) datalek gemeld")
+	assert.NotContains(t, text, "/api/", "no JSON endpoint for a person (issue 10)")
 
 	ack := byTo["j.jansen@acme.example"]
 	require.NotNil(t, ack, "the acknowledgement goes to the reporter")
