@@ -12,6 +12,7 @@ import (
 	"errors"
 	"html/template"
 	"image/png"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -116,15 +117,33 @@ type signInLimiter struct {
 func (l *signInLimiter) allow(client string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.clients) > 10000 { // forget, rather than grow without bound
-		l.clients = map[string]*rate.Limiter{}
+	key := clientKey(client)
+	if len(l.clients) >= 10000 { // forget those at rest (a fresh limiter is the same), rather than grow
+		for k, lim := range l.clients {
+			if lim.TokensAt(now) >= float64(lim.Burst()) {
+				delete(l.clients, k)
+			}
+		}
+		if len(l.clients) >= 10000 { // all busy: an attack from many addresses; start over
+			l.clients = map[string]*rate.Limiter{}
+		}
 	}
-	lim, ok := l.clients[client]
+	lim, ok := l.clients[key]
 	if !ok {
 		lim = rate.NewLimiter(rate.Every(6*time.Second), 10) // 10 at once, then 10 a minute
-		l.clients[client] = lim
+		l.clients[key] = lim
 	}
 	return lim.AllowN(now, 1) // on the service's clock, as everything else
+}
+
+// clientKey is the client an address belongs to: an IPv4 address, or the
+// /64 block of an IPv6 one, which one host draws its addresses from.
+func clientKey(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil || ip.To4() != nil {
+		return addr
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String()
 }
 
 // registerPageRoutes adds the pages. Cross-origin form posts are refused

@@ -64,8 +64,9 @@ type Config struct {
 	// SSO is single sign-on for staff through the organisation's OpenID
 	// provider (DATALEK_OIDC_*, sso.go); nil without it.
 	SSO *api.OIDC
-	// SessionIdle, SessionMax and InvitationValid: sessions.go.
+	// SessionIdle, SessionMax, InvitationValid, TrustedProxies: sessions.go.
 	SessionIdle, SessionMax, InvitationValid time.Duration
+	TrustedProxies                           []*net.IPNet
 }
 
 // setting describes one configuration setting for flags, environment and

@@ -13,11 +13,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam on a minimal image
 
+	"github.com/labstack/echo/v4"
 	"github.com/robfig/cron/v3"
 
 	"datalek/api"
@@ -149,8 +149,16 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.API = api.NewServer(m.Service, m.Logger, cfg.BodyLimit)
 	// The session cookie is Secure unless the service is reached over plain
-	// HTTP (DATALEK_BASE_URL http://…, such as on loopback).
-	m.API.InsecureCookies = !strings.HasPrefix(cfg.BaseURL, "https://")
+	// HTTP on loopback (DATALEK_BASE_URL http://127.0.0.1:…): anywhere else a
+	// session must not travel unencrypted, so plain HTTP cannot sign in.
+	m.API.InsecureCookies = plainLoopback(cfg.BaseURL)
+	if len(cfg.TrustedProxies) > 0 { // the client is who the trusted proxy says
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range cfg.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+		m.API.Echo.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
 	// Single sign-on for staff, when configured; its provider is discovered
 	// at the first sign-in, so an unreachable provider does not stop start-up.
 	m.API.SSO = cfg.SSO

@@ -84,6 +84,7 @@ func TestParseConfig(t *testing.T) {
 		{map[string]string{"DATALEK_SESSION_MAX": "0s"}, nil, "DATALEK_SESSION_MAX"},
 		{map[string]string{"DATALEK_SESSION_IDLE": "13h"}, nil, "DATALEK_SESSION_IDLE"},
 		{map[string]string{"DATALEK_INVITATION_VALID": "-1h"}, nil, "DATALEK_INVITATION_VALID"},
+		{map[string]string{"DATALEK_TRUSTED_PROXIES": "10.0.0.1, de proxy"}, nil, "DATALEK_TRUSTED_PROXIES"},
 		{map[string]string{"DATALEK_MAIL_KEEP": "-1h"}, nil, "DATALEK_MAIL_KEEP"},
 		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "/nonexistent/ca.pem"}, nil, "DATALEK_SMTP_CA_FILE"},
 		{map[string]string{"DATALEK_SMTP_URL": "smtp://relay.example", "DATALEK_SMTP_CA_FILE": "main_test.go"}, nil, "DATALEK_SMTP_CA_FILE"},
@@ -96,6 +97,14 @@ func TestParseConfig(t *testing.T) {
 		require.Error(t, err, "%v %v", b.vars, b.args)
 		assert.Contains(t, err.Error(), b.setting)
 	}
+
+	c, err = ParseConfig(nil, env(map[string]string{"DATALEK_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16,2001:db8::1"}), io.Discard)
+	require.NoError(t, err)
+	var proxies []string
+	for _, n := range c.TrustedProxies {
+		proxies = append(proxies, n.String())
+	}
+	assert.Equal(t, []string{"10.0.0.1/32", "192.168.0.0/16", "2001:db8::1/128"}, proxies)
 
 	_, err = ParseConfig(nil, env(map[string]string{"DATALEK_SMTP_URL": "ftp://user:hunter2secret@mail.example"}), io.Discard)
 	require.Error(t, err)
@@ -269,4 +278,13 @@ func TestCorrectedMailboxAddressEndsTheRetries(t *testing.T) {
 	assert.Zero(t, st.Pending, "nothing left for an address no one reads")
 	require.NoError(t, m.DB.Check())
 	assert.Equal(t, 2, len(server.Messages()), "and the good address got the report once")
+}
+
+// The session cookie goes without Secure only over plain HTTP on loopback
+// (UI.md): elsewhere plain HTTP cannot keep a session (issue 10 review).
+func TestPlainLoopback(t *testing.T) {
+	for url, want := range map[string]bool{"http://127.0.0.1:8080": true, "http://localhost:8080/": true, "http://[::1]:8080": true,
+		"http://datalek.intern.example": false, "http://10.1.2.3:8080": false, "https://127.0.0.1:8443": false, "https://datalek.example": false} {
+		assert.Equal(t, want, plainLoopback(url), url)
+	}
 }
