@@ -281,6 +281,13 @@ func (s *Server) pageCode(c echo.Context) error {
 	cookie, recovery, err := s.Service.GiveCode(c.Request().Context(), cookieValue(c), c.FormValue("code"), c.RealIP())
 	s.logSignIn(c, "second_factor", err)
 	if err != nil {
+		var de *breach.Error
+		if errors.As(err, &de) && de.Code == breach.EUNAUTHORIZED {
+			if _, _, enrolling := s.Service.BeginEnrolment(c.Request().Context(), cookieValue(c)); enrolling == nil {
+				// a wrong first code: the QR code and the key again, to try once more
+				return s.enrolPage(c, http.StatusUnauthorized, page{Error: de.Message})
+			}
+		}
 		return s.pageError(c, err, "code", page{Title: "Tweede factor"})
 	}
 	s.setSession(c, cookie, 0)
@@ -293,7 +300,12 @@ func (s *Server) pageCode(c echo.Context) error {
 // pageEnrol shows the secret of the second factor to enrol, as a QR code
 // (a data: URI, so the secret is not in a URL of its own) and as text.
 func (s *Server) pageEnrol(c echo.Context) error {
-	p := page{Title: "Tweede factor instellen"}
+	return s.enrolPage(c, http.StatusOK, page{})
+}
+
+// enrolPage shows the enrolment, with p's error when a first code was wrong.
+func (s *Server) enrolPage(c echo.Context, status int, p page) error {
+	p.Title = "Tweede factor instellen"
 	secret, uri, err := s.Service.BeginEnrolment(c.Request().Context(), cookieValue(c))
 	if err != nil {
 		return s.pageError(c, err, "signin", page{Title: "Aanmelden"})
@@ -311,7 +323,7 @@ func (s *Server) pageEnrol(c echo.Context) error {
 		return err
 	}
 	p.Secret, p.QR = secret, template.URL("data:image/png;base64,"+base64.StdEncoding.EncodeToString(buf.Bytes()))
-	return s.render(c, http.StatusOK, "enrol", p)
+	return s.render(c, status, "enrol", p)
 }
 
 func (s *Server) pageAcceptInvitation(c echo.Context) error {

@@ -96,6 +96,12 @@ func TestSignInPages(t *testing.T) {
 	secret := regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`).FindStringSubmatch(body)
 	require.NotNil(t, secret, body)
 
+	status, body, _ = b.do("POST", "/aanmelden/code", url.Values{"code": {"000000"}})
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Contains(t, body, "<h1>Tweede factor instellen</h1>", "a wrong first code: the enrolment again")
+	assert.Contains(t, body, `<code class="secret">`+secret[1]+`</code>`)
+	assert.Contains(t, body, "Deze code is onjuist")
+
 	status, body, _ = b.do("POST", "/aanmelden/code", url.Values{"code": {s.code(secret[1])}})
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Equal(t, 10, strings.Count(body, "<li><code>"), "the recovery codes, shown once")

@@ -6,6 +6,7 @@ package api
 // person signed in, so that the trail names the person.
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -192,7 +193,8 @@ type breachView struct {
 	Waiting    string
 	Events     []eventView
 	Assessment *breach.Assessment
-	Decision   *breach.Decision
+	Decision   *breach.Decision // the latest
+	InForce    *breach.Decision // nil once a later assessment calls for a new decision
 	DefaultDPC int
 	Open       bool
 	Adviser    bool // may assess, ask and triage
@@ -238,7 +240,7 @@ func (s *Server) renderBreach(c echo.Context, status int, p page) error {
 	now := s.now()
 	ds := b.DeadlinesAt(now)
 	v := breachView{B: b, Facts: nl.ReportRows(b), Waiting: nl.Waiting(b, now), Assessment: b.LatestAssessment(),
-		Decision: b.LatestDecision(), DefaultDPC: breach.DefaultDPC(&b.Report), Open: b.Status != breach.StatusClosed,
+		Decision: b.LatestDecision(), InForce: b.DecisionInForce(), DefaultDPC: breach.DefaultDPC(&b.Report), Open: b.Status != breach.StatusClosed,
 		Adviser: a.Role == breach.RoleAdviser, Controller: a.Role == breach.RoleController,
 		Deadlines: []deadlineView{
 			deadlineViewOf("Verwerker: minimale gegevens volledig (24 uur na ontdekking)", ds.Processor, now),
@@ -249,13 +251,26 @@ func (s *Server) renderBreach(c echo.Context, status int, p page) error {
 	}
 	for i := len(events) - 1; i >= 0; i-- { // newest first
 		e := events[i]
-		v.Events = append(v.Events, eventView{At: nl.Time(e.At), By: nl.By(e.Actor.Label()), What: nl.Action(e.Action), Message: e.Message})
+		v.Events = append(v.Events, eventView{At: nl.Time(e.At), By: nl.By(e.Actor.Label()), What: eventWhat(e), Message: e.Message})
 	}
 	p.Prefill = map[string]url.Values{"beoordeling": assessmentValues(v.Assessment), "besluit": decisionValues(v.Decision)}
 	title := b.Reference + ": " + b.Report.Title
 	frame := s.staffPage(c, title)
 	p.Title, p.Actor, p.Staff, p.Now, p.Data = frame.Title, frame.Actor, frame.Staff, frame.Now, v
 	return s.render(c, status, "breach", p)
+}
+
+// eventWhat says what an entry of the trail did; a change of status from
+// what to what.
+func eventWhat(e breach.Event) string {
+	what := nl.Action(e.Action)
+	for _, ch := range e.Changes {
+		var from, to breach.Status
+		if ch.Field == "status" && json.Unmarshal(ch.Old, &from) == nil && json.Unmarshal(ch.New, &to) == nil {
+			what += ": van " + nl.Status(from) + " naar " + nl.Status(to)
+		}
+	}
+	return what
 }
 
 // pageAuthorityForm serves the AP form's draft, per question, with a copy

@@ -75,9 +75,15 @@ func (f *form) instant(name string) time.Time {
 	if v == "" {
 		return time.Time{}
 	}
-	t, err := time.ParseInLocation("2006-01-02T15:04", v, breach.Amsterdam)
-	if err != nil {
+	const layout = "2006-01-02T15:04"
+	t, err := time.ParseInLocation(layout, v, breach.Amsterdam)
+	switch {
+	case err != nil:
 		f.p.Add(name, "is geen datum met tijd; gebruik bijvoorbeeld 2026-11-20 14:30")
+	case t.In(breach.Amsterdam).Format(layout) != v:
+		f.p.Add(name, "bestaat niet in Nederlandse tijd: de klok gaat die nacht van 2:00 naar 3:00")
+	case t.Add(-time.Hour).In(breach.Amsterdam).Format(layout) == v || t.Add(time.Hour).In(breach.Amsterdam).Format(layout) == v:
+		f.p.Add(name, "komt twee keer voor: de klok gaat die nacht van 3:00 terug naar 2:00; vermeld de tijd in de toelichting en kies 1:59 of 3:00")
 	}
 	return t
 }
@@ -210,7 +216,12 @@ func (s *Server) postSeverityPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	as, err := s.Service.PreviewAssessment(c.Request().Context(), actor(c), c.Param("id"), assessmentRequest(f, nil))
+	b, err := s.Service.FindStaffBreach(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	// With the AP's facts the assessment carries over, as when it is recorded.
+	as, err := s.Service.PreviewAssessment(c.Request().Context(), actor(c), b.ID, assessmentRequest(f, b.LatestAssessment()))
 	if err != nil {
 		return err
 	}

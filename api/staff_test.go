@@ -116,6 +116,10 @@ func TestStaffHandleABreachOnThePages(t *testing.T) {
 	status, body, _ = adviser.do("POST", page+"/vragen", url.Values{"question": {"Alles terug?"}, "due_at": {"morgen"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, status)
 	assert.Contains(t, body, "is geen datum met tijd")
+	_, body, _ = adviser.do("POST", page+"/vragen", url.Values{"question": {"Alles terug?"}, "due_at": {"2027-03-28T02:30"}})
+	assert.Contains(t, body, "bestaat niet in Nederlandse tijd", "the hour skipped in March")
+	_, body, _ = adviser.do("POST", page+"/vragen", url.Values{"question": {"Alles terug?"}, "due_at": {"2027-10-31T02:30"}})
+	assert.Contains(t, body, "komt twee keer voor", "the hour repeated in October")
 	stored, err := s.svc.FindBreach(ctx, breach.Actor{Role: breach.RoleAdviser, Name: "x"}, b.ID)
 	require.NoError(t, err)
 	assert.Empty(t, stored.Assessments, "a field that cannot be read stores nothing")
@@ -176,6 +180,7 @@ func TestStaffHandleABreachOnThePages(t *testing.T) {
 	assert.Equal(t, "M. Bakker, Directeur", by[breach.ActionAuthorityNotification])
 	assert.Equal(t, "M. Bakker, Directeur", by[breach.ActionClosed])
 	assert.Contains(t, body, "besluit vastgelegd, door M. Bakker, Directeur", "the page's timeline names the person")
+	assert.Contains(t, body, "status gewijzigd: van nieuw naar in behandeling, door K. Visser, Adviseur Privacy")
 
 	_, body, _ = adviser.do("GET", "/overzicht", nil)
 	assert.NotContains(t, body, b.Reference, "a closed breach leaves the overview")
@@ -266,4 +271,38 @@ func TestSignInReturnsToThePageAskedFor(t *testing.T) {
 	require.NoError(t, err)
 	evil.client.Jar.SetCookies(u, []*http.Cookie{{Name: "datalek_terug", Value: "//aanvaller.example/", Path: "/"}})
 	assert.Contains(t, signInVia(evil), "<h1>Open datalekken</h1>", "not to another site")
+}
+
+// A decision taken before a later assessment is shown as lapsed, and the
+// forms that need a decision in force are not offered (issue 10 review).
+func TestLapsedDecisionOnThePage(t *testing.T) {
+	s := newSignIn(t)
+	b := s.file()
+	adviser := breach.Actor{AccountID: "acc-a", Name: "K. Visser", Function: "Adviseur Privacy", Role: breach.RoleAdviser}
+	controller := s.person("m.bakker@hetcak.example", "M. Bakker", "Directeur", breach.RoleController, "")
+	_, err := s.svc.StartTriage(ctx, adviser, b.ID)
+	require.NoError(t, err)
+	assess := func() {
+		dpc := 1
+		_, err := s.svc.Assess(ctx, adviser, b.ID, breach.AssessmentRequest{BreachTypes: []breach.BreachType{breach.TypeConfidentiality},
+			DPC: &dpc, EI: breach.EINegligible, CB: breach.Circumstances{Confidentiality: breach.ConfidentialityNone,
+				Integrity: breach.IntegrityNone, Availability: breach.AvailabilityNone},
+			Consequences: "Geen.", Risk: breach.RiskNone, Reasoning: "Laag.", DPCReason: "Alleen namen."})
+		require.NoError(t, err)
+	}
+	assess()
+	notify := true
+	_, err = s.svc.Decide(ctx, breach.Actor{AccountID: "acc-c", Name: "M. Bakker", Function: "Directeur", Role: breach.RoleController}, b.ID,
+		breach.DecisionRequest{NotifyAuthority: &notify, AuthorityReasoning: "Voor de zekerheid.", InformSubjects: breach.InformNo,
+			SubjectsReasoning: "Geen hoog risico."})
+	require.NoError(t, err)
+	_, body, _ := controller.do("GET", "/datalekken/"+b.ID, nil)
+	assert.Contains(t, body, `action="/datalekken/`+b.ID+`/ap-meldingen"`, "a decision in force: the AP form")
+	assert.NotContains(t, body, "Dit besluit is vervallen")
+
+	assess()
+	_, body, _ = controller.do("GET", "/datalekken/"+b.ID, nil)
+	assert.Contains(t, body, "Dit besluit is vervallen")
+	assert.NotContains(t, body, `action="/datalekken/`+b.ID+`/ap-meldingen"`)
+	assert.Contains(t, body, `action="/datalekken/`+b.ID+`/besluit"`, "a new decision can be taken")
 }

@@ -42,6 +42,7 @@ function preview(form) {
   out.dataset.pending = "true";
   fetch(form.dataset.preview, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : null; })
+    .catch(function () { return null; })
     .then(function (p) {
       if (seq !== asked) return;
       delete out.dataset.pending;

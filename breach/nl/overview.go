@@ -92,6 +92,10 @@ func Waiting(b *breach.Breach, now time.Time) string {
 			waits = append(waits, "wacht op afronding")
 		}
 	}
+	if d := b.DecisionInForce(); d != nil && (d.InformSubjects == breach.InformYes || d.InformSubjects == breach.InformPlanned) &&
+		len(b.SubjectCommunications) == 0 {
+		waits = append(waits, "betrokkenen informeren")
+	}
 	if n := len(b.OpenQuestions()); n > 0 {
 		waits = append(waits, plural(n, "open vraag", "open vragen")+" aan de verwerker")
 	}

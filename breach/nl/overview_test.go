@@ -46,4 +46,6 @@ func TestWaiting(t *testing.T) {
 	b.Status, b.Decisions = breach.StatusDecided, []breach.Decision{{NotifyAuthority: true}}
 	b.Questions = nil
 	assert.Equal(t, "AP-melding nodig", nl.Waiting(b, received))
+	b.Decisions = []breach.Decision{{NotifyAuthority: false, InformSubjects: breach.InformPlanned}}
+	assert.Equal(t, "wacht op afronding; betrokkenen informeren", nl.Waiting(b, received))
 }
