@@ -2,6 +2,7 @@ package api
 
 import (
 	"html/template"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -159,4 +160,39 @@ func joinNL[T ~string](values []T, label func(T) string) string {
 		labels[i] = label(v)
 	}
 	return strings.Join(labels, ", ")
+}
+
+var (
+	statusWord = `(new|triage|assessed|decided|closed)`
+	quotedCode = regexp.MustCompile(`"` + statusWord + `"`)
+	statusList = regexp.MustCompile(`status ` + statusWord + `((, ` + statusWord + `)*)`)
+	rfc3339    = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+	fieldWord  = regexp.MustCompile(`\b(ap_facts\.[a-z_]+|[a-z]+(_[a-z]+)+|dpc)\b`)
+)
+
+// dutchText rewrites what the domain's messages name for integrators into
+// words for a person: statuses by their Dutch names, instants as Dutch
+// times, and the API's field names by the form's labels.
+func dutchText(msg string) string {
+	msg = quotedCode.ReplaceAllStringFunc(msg, func(q string) string { return nl.Status(breach.Status(strings.Trim(q, `"`))) })
+	msg = statusList.ReplaceAllStringFunc(msg, func(list string) string {
+		codes := strings.Split(strings.TrimPrefix(list, "status "), ", ")
+		return "status " + joinNL(codes, func(c string) string { return nl.Status(breach.Status(c)) })
+	})
+	msg = rfc3339.ReplaceAllStringFunc(msg, func(ts string) string {
+		t, err := time.Parse(time.RFC3339, ts)
+		if err != nil {
+			return ts
+		}
+		return nl.Time(t)
+	})
+	return fieldWord.ReplaceAllStringFunc(msg, func(name string) string {
+		if f, ok := formFields[name]; ok {
+			return strings.ToLower(f.Label)
+		}
+		if label := nl.Field(name); label != name {
+			return strings.ToLower(label)
+		}
+		return name
+	})
 }

@@ -31,3 +31,16 @@ func TestSignInLimiterPerClient(t *testing.T) {
 	assert.True(t, l.allow("2001:db8:1:2::99", at), "one try regained in 10 s")
 	assert.False(t, l.allow("2001:db8:1:2::99", at), "but not ten: the guesser is not forgotten")
 }
+
+// The domain's messages name statuses, instants and fields for integrators;
+// a person reads them in words (issue 10 review).
+func TestDutchText(t *testing.T) {
+	for in, want := range map[string]string{
+		`Datalek DL-2026-K7QM4 heeft status "assessed": afsluiten kan alleen bij status triage, decided.`: "Datalek DL-2026-K7QM4 heeft status beoordeeld: afsluiten kan alleen bij status in behandeling, besloten.",
+		"ligt voor het begin van het datalek (2026-11-22T15:00:00Z)":                                        "ligt voor het begin van het datalek (zondag 22 november 2026 16:00 (CET))",
+		"is verplicht als dpc afwijkt van 3":                                                                "is verplicht als ernst van de gegevens (dpc) afwijkt van 3",
+		"hoort alleen bij inform_subjects no":                                                               "hoort alleen bij betrokkenen informeren no",
+	} {
+		assert.Equal(t, want, dutchText(in))
+	}
+}

@@ -107,9 +107,9 @@ func (s *Server) done(c echo.Context, f *form, name string, err error) error {
 		return s.notFound(c)
 	}
 	problems := append(f.p, de.Fields...)
-	p := page{Active: name, Values: f.values, Error: de.Message}
+	p := page{Active: name, Values: f.values, Error: dutchText(de.Message)}
 	for i, fe := range problems {
-		problems[i].Message = pageMessage(fe.Field, f.values.Get(fe.Field), fe.Message)
+		problems[i].Message = dutchText(pageMessage(fe.Field, f.values.Get(fe.Field), fe.Message))
 		p.Problems = append(p.Problems, problemOf(name, problems[i]))
 	}
 	p.FieldErrors = fieldErrors(problems)
