@@ -37,9 +37,9 @@ func TestSignInLimiterPerClient(t *testing.T) {
 func TestDutchText(t *testing.T) {
 	for in, want := range map[string]string{
 		`Datalek DL-2026-K7QM4 heeft status "assessed": afsluiten kan alleen bij status triage, decided.`: "Datalek DL-2026-K7QM4 heeft status beoordeeld: afsluiten kan alleen bij status in behandeling, besloten.",
-		"ligt voor het begin van het datalek (2026-11-22T15:00:00Z)":                                        "ligt voor het begin van het datalek (zondag 22 november 2026 16:00 (CET))",
-		"is verplicht als dpc afwijkt van 3":                                                                "is verplicht als ernst van de gegevens (dpc) afwijkt van 3",
-		"hoort alleen bij inform_subjects no":                                                               "hoort alleen bij betrokkenen informeren no",
+		"ligt voor het begin van het datalek (2026-11-22T15:00:00Z)":                                      "ligt voor het begin van het datalek (zondag 22 november 2026 16:00 (CET))",
+		"is verplicht als dpc afwijkt van 3":                                                              "is verplicht als ernst van de gegevens (dpc) afwijkt van 3",
+		"hoort alleen bij inform_subjects no":                                                             "hoort alleen bij betrokkenen informeren no",
 	} {
 		assert.Equal(t, want, dutchText(in))
 	}
