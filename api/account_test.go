@@ -225,9 +225,15 @@ func TestBlockUnblockAndResetAccount(t *testing.T) {
 	res = ta.do("POST", "/api/v1/accounts/"+id+"/reset-second-factor", ops, nil)
 	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
 	assert.NotContains(t, res.JSON(t), "code_enrolled_at")
-	_, stage, err = ta.Service.SignIn(ctx, "k.visser@hetcak.example", visserPassword, "192.0.2.1")
+	assert.Equal(t, "invited", res.JSON(t)["status"])
+	_, _, err = ta.Service.SignIn(ctx, "k.visser@hetcak.example", visserPassword, "192.0.2.1")
+	assert.Equal(t, breach.EUNAUTHORIZED, breach.ErrorCode(err), "the password alone enrols no factor of a thief's")
+	links := invitationMails(t, ta, "k.visser@hetcak.example")
+	require.Len(t, links, 2, "a new invitation, mailed to the person's own address")
+	pending, err = ta.Service.AcceptInvitation(ctx, strings.TrimPrefix(links[1], breach.InvitationPath), visserPassword, "192.0.2.1")
 	require.NoError(t, err)
-	assert.Equal(t, breach.StageEnrolment, stage, "a new second factor to enrol")
+	_, _, err = ta.Service.BeginEnrolment(ctx, pending)
+	require.NoError(t, err, "a new second factor to enrol")
 
 	for _, action := range []string{"block", "unblock", "reset-second-factor", "reinvite"} {
 		requireProblem(t, ta.do("POST", "/api/v1/accounts/nope/"+action, ops, nil), http.StatusNotFound)

@@ -188,7 +188,7 @@ type AccountChange string
 const (
 	ChangeBlock             AccountChange = "block"               // signs in no more; its sessions end
 	ChangeUnblock           AccountChange = "unblock"             // may sign in again
-	ChangeResetSecondFactor AccountChange = "reset_second_factor" // enrols a new one at the next sign-in; its sessions end
+	ChangeResetSecondFactor AccountChange = "reset_second_factor" // password and factor anew through a mailed invitation; its sessions end
 	ChangeReinvite          AccountChange = "reinvite"            // a new invitation link, mailed; the old one stops working
 )
 
@@ -235,15 +235,22 @@ func (s *Service) changeAccount(ctx context.Context, a Actor, id string, change 
 				acc.Status = AccountInvited
 			}
 		case ChangeResetSecondFactor:
+			// The password goes too: with a factor to enrol at the next
+			// sign-in, whoever knew the password would enrol one of their
+			// own. The person starts again from a link mailed to the
+			// account's own address.
 			acc.CodeSecret, acc.CodeEnrolledAt, acc.RecoveryCodes, e.Action = "", nil, nil, AccountFactorResetEvent
+			acc.PasswordHash, acc.LastCodeStep = "", 0
+			if acc.Status != AccountBlocked {
+				acc.Status = AccountInvited
+			}
+			link, notice = s.invitation(acc, a, now)
 		case ChangeReinvite:
 			if acc.Status != AccountInvited {
 				return nil, nil, Errorf(ECONFLICT, "Dit account heeft zijn uitnodiging al aangenomen.")
 			}
-			link = acc.invite(now, s.invitationValid())
+			link, notice = s.invitation(acc, a, now)
 			e.Action = AccountInvitedEvent
-			notice = &Notice{ID: "invitation." + NewID(), Kind: NoticeInvitation, Audience: AudienceAccount, To: []string{acc.Email},
-				At: now, Actor: &a, Invitation: &InvitationNotice{Name: acc.Name, Link: link, ExpiresAt: acc.Invitation.ExpiresAt}}
 		default:
 			var p Problems
 			p.Add("change", "moet block, unblock, reset_second_factor of reinvite zijn")
@@ -264,6 +271,14 @@ func (s *Service) changeAccount(ctx context.Context, a Actor, id string, change 
 		s.mailQueued()
 	}
 	return acc.Public(), link, nil
+}
+
+// invitation gives the account a new invitation and returns its link and
+// the mail that carries it.
+func (s *Service) invitation(acc *Account, a Actor, now time.Time) (string, *Notice) {
+	link := acc.invite(now, s.invitationValid())
+	return link, &Notice{ID: "invitation." + NewID(), Kind: NoticeInvitation, Audience: AudienceAccount, To: []string{acc.Email},
+		At: now, Actor: &a, Invitation: &InvitationNotice{Name: acc.Name, Link: link, ExpiresAt: acc.Invitation.ExpiresAt}}
 }
 
 // FindAccount returns an account, without secrets. Errors: EFORBIDDEN,
