@@ -68,6 +68,7 @@ type page struct {
 	SSOLabel    string // offers "Aanmelden met <SSOLabel>" when set
 
 	Staff  bool   // the person is the adviser or the controller: the staff's navigation
+	Closed bool   // the invitation cannot be used (any more): no form
 	Notice string // what a form just stored
 	Data   any    // what the page is about
 	// Active is the form that was posted; only it shows Values and errors.
@@ -176,7 +177,11 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	g.POST("/aanmelden/code", s.pageCode)
 	g.GET("/aanmelden/tweede-factor", s.pageEnrol)
 	g.GET(breach.InvitationPath+":link", func(c echo.Context) error {
-		return s.render(c, http.StatusOK, "invitation", page{Title: "Welkom bij de datalekdienst"})
+		p := page{Title: "Welkom bij de datalekdienst"}
+		if err := s.Service.CheckInvitation(c.Request().Context(), c.Param("link")); err != nil {
+			return s.pageError(c, err, "invitation", page{Title: "Uitnodiging niet geldig", Closed: true})
+		}
+		return s.render(c, http.StatusOK, "invitation", p)
 	})
 	g.POST(breach.InvitationPath+":link", s.pageAcceptInvitation)
 	g.POST("/afmelden", s.pageSignOut)

@@ -84,6 +84,11 @@ func TestSignInPages(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, ".skip:focus", "the style sheet from the binary")
 
+	status, body, _ = b.do("GET", link+"x", nil)
+	assert.Equal(t, http.StatusUnauthorized, status, "a wrong link says so at once")
+	assert.Contains(t, body, "Deze uitnodiging is ongeldig")
+	assert.NotContains(t, body, `name="password"`)
+
 	status, body, _ = b.do("POST", link, url.Values{"password": {"kort"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, status)
 	assert.Contains(t, body, `aria-invalid="true"`)

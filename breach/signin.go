@@ -135,13 +135,10 @@ func validPassword(p *Problems, password, email string) {
 func (s *Service) AcceptInvitation(ctx context.Context, link, password, client string) (string, error) {
 	now := s.now()
 	id, secret, _ := strings.Cut(link, ".")
-	invalid := Errorf(EUNAUTHORIZED, "Deze uitnodiging is ongeldig, al gebruikt of verlopen; vraag de beheerder om een nieuwe.")
 	var p Problems
 	acc, err := s.Accounts.UpdateAccount(ctx, id, func(acc *Account) (*AccountEvent, *Notice, error) {
-		inv := acc.Invitation
-		if acc.Status != AccountInvited || inv == nil || !now.Before(inv.ExpiresAt) ||
-			subtle.ConstantTimeCompare([]byte(inv.Hash), []byte(HashSecret(secret))) != 1 {
-			return nil, nil, invalid
+		if !acc.invitedBy(secret, now) {
+			return nil, nil, errInvitation
 		}
 		if validPassword(&p, password, acc.Email); p.Err("") != nil {
 			return nil, nil, p.Err("Het wachtwoord is niet geschikt.")
@@ -150,12 +147,35 @@ func (s *Service) AcceptInvitation(ctx context.Context, link, password, client s
 		return &AccountEvent{At: now, Action: AccountAcceptedEvent, Client: client}, nil, nil
 	})
 	if ErrorCode(err) == ENOTFOUND {
-		return "", invalid
+		return "", errInvitation
 	}
 	if err != nil {
 		return "", err
 	}
 	return s.startSession(ctx, acc, StageEnrolment, now)
+}
+
+var errInvitation = Errorf(EUNAUTHORIZED, "Deze uitnodiging is ongeldig, al gebruikt of verlopen; vraag de beheerder om een nieuwe.")
+
+// invitedBy reports whether the account's invitation is the secret's and
+// still open.
+func (acc *Account) invitedBy(secret string, now time.Time) bool {
+	inv := acc.Invitation
+	return acc.Status == AccountInvited && inv != nil && now.Before(inv.ExpiresAt) &&
+		subtle.ConstantTimeCompare([]byte(inv.Hash), []byte(HashSecret(secret))) == 1
+}
+
+// CheckInvitation reports whether an invitation link still works, without
+// using it, so that the page says so before a password is typed.
+// Errors: EUNAUTHORIZED.
+func (s *Service) CheckInvitation(ctx context.Context, link string) error {
+	id, secret, _ := strings.Cut(link, ".")
+	acc, err := s.Accounts.FindAccount(ctx, id)
+	switch {
+	case ErrorCode(err) == ENOTFOUND || (err == nil && !acc.invitedBy(secret, s.now())):
+		return errInvitation
+	}
+	return err
 }
 
 // SignIn checks an address and password and starts the second half of the
