@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"html/template"
 	"regexp"
 	"slices"
@@ -10,6 +12,13 @@ import (
 	"datalek/breach"
 	"datalek/breach/nl"
 )
+
+// assetVersion changes with the style sheet and the script, so that a
+// browser that keeps them an hour takes a new release's at once.
+var assetVersion = func() string {
+	sum := sha256.Sum256(append(slices.Clone(styleSheet), appScript...))
+	return hex.EncodeToString(sum[:4])
+}()
 
 // option is a choice of a select or radio group: the code the domain
 // takes, and its Dutch name.
@@ -68,6 +77,7 @@ var pageFuncs = template.FuncMap{
 	"by":       nl.By,
 	"yesno":    func(v bool) string { return nl.YesNo(&v) },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"asset":    func(path string) string { return path + "?v=" + assetVersion },
 	"args":     func(p page, form, name, label string) field { return field{p, form, name, label} },
 	"checks":   func() map[string]string { return assessmentChecks },
 	// id is a field's element id: its name without dots, which a CSS

@@ -78,7 +78,7 @@ func TestSignInPages(t *testing.T) {
 	assert.NotContains(t, header.Get("Content-Security-Policy"), "unsafe-inline")
 	assert.Equal(t, "no-referrer", header.Get("Referrer-Policy"))
 	assert.Equal(t, "no-store", header.Get("Cache-Control"))
-	assert.Equal(t, strings.Count(body, "<script"), strings.Count(body, `<script src="/static/app.js" defer></script>`),
+	assert.Equal(t, strings.Count(body, "<script"), strings.Count(body, `<script src="/static/app.js?v=`),
 		"no script but the service's own file")
 	status, body, _ = b.do("GET", "/static/style.css", nil)
 	assert.Equal(t, http.StatusOK, status)

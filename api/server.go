@@ -138,7 +138,7 @@ func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) er
 	attrs := []any{"method", v.Method, "route", v.RoutePath, "status", v.Status,
 		"latency_ms", float64(v.Latency.Microseconds()) / 1000, "request_id", v.RequestID, "origin", c.RealIP()}
 	if a, ok := c.Get(actorKey).(breach.Actor); ok {
-		attrs = append(attrs, "token_id", a.TokenID, "role", a.Role)
+		attrs = append(attrs, "token_id", a.TokenID, "account_id", a.AccountID, "role", a.Role)
 	}
 	level := slog.LevelInfo
 	if v.Status >= 500 {

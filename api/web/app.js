@@ -81,9 +81,11 @@ document.addEventListener("DOMContentLoaded", function () {
     b.hidden = false;
     b.addEventListener("click", function () {
       const text = document.getElementById(b.dataset.copy).textContent;
+      const said = document.getElementById("gekopieerd");
       navigator.clipboard.writeText(text).then(function () {
-        b.textContent = "Gekopieerd";
-        setTimeout(function () { b.textContent = "Kopieer"; }, 2000);
+        if (said) said.textContent = "Gekopieerd naar het klembord.";
+      }, function () {
+        if (said) said.textContent = "Kopiëren lukt hier niet; selecteer de tekst en kopieer die zelf.";
       });
     });
   });
