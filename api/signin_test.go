@@ -231,3 +231,17 @@ func TestTenWrongCodesLock(t *testing.T) {
 	_, _, err = s.svc.SignIn(ctx, "k.visser@hetcak.example", "een lange zin als wachtwoord", "198.51.100.7")
 	assert.Equal(t, breach.EFORBIDDEN, breach.ErrorCode(err), "the right password while locked")
 }
+
+// A session in use ends after 12 hours all the same (issue 10).
+func TestSessionEndsAfterTwelveHours(t *testing.T) {
+	s := newSignIn(t)
+	cookie, _, _ := s.enrolled("k.visser@hetcak.example")
+	for range 12*3 - 1 { // used every 20 minutes: never idle for 30
+		s.now = s.now.Add(20 * time.Minute)
+		_, err := s.svc.SessionActor(ctx, cookie)
+		require.NoError(t, err)
+	}
+	s.now = s.now.Add(20 * time.Minute)
+	_, err := s.svc.SessionActor(ctx, cookie)
+	assert.Equal(t, breach.EUNAUTHORIZED, breach.ErrorCode(err), "12 hours after sign-in")
+}

@@ -204,8 +204,21 @@ func TestStaffPagesAreStaffOnly(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, status, path)
 		assert.NotContains(t, body, b.Report.Title, path)
 	}
-	status, _, _ := supplier.do("POST", "/datalekken/"+b.ID+"/beoordeling", assessmentForm())
-	assert.Equal(t, http.StatusNotFound, status)
+	operator := s.person("b.beheer@hetcak.example", "B. Beheer", "Functioneel beheerder", breach.RoleAdmin, "")
+	for _, path := range []string{"/overzicht", "/datalekken/" + b.ID, "/register"} {
+		status, body, _ := operator.do("GET", path, nil)
+		assert.Equal(t, http.StatusNotFound, status, "the operator sees no breach content: %s", path)
+		assert.NotContains(t, body, b.Report.Title, path)
+	}
+	for _, form := range []string{"behandeling", "beoordeling", "ernst", "vragen", "besluit", "ap-meldingen", "betrokkenen",
+		"afsluiten", "kennisname", "andere-verantwoordelijken"} {
+		status, body, _ := supplier.do("POST", "/datalekken/"+b.ID+"/"+form, assessmentForm())
+		assert.Contains(t, []int{http.StatusNotFound, http.StatusForbidden}, status, form)
+		assert.NotContains(t, body, b.Report.Title, form)
+	}
+	stored, err := s.svc.FindBreach(ctx, breach.Actor{Role: breach.RoleAdviser, Name: "x"}, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, breach.StatusNew, stored.Status, "nothing a supplier posted was stored")
 
 	anonymous := newBrowser(t, s)
 	anonymous.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
