@@ -12,10 +12,13 @@ import (
 	"errors"
 	"html/template"
 	"image/png"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,17 +44,31 @@ var pageHeaders = map[string]string{
 
 var pageTemplates = map[string]*template.Template{}
 
-// styleSheet is the pages' one style sheet, read once.
-var styleSheet, _ = webFS.ReadFile("web/style.css")
+// styleSheet is the pages' one style sheet: every web/*.css, in name order,
+// read once; each part of the pages keeps its own file.
+var styleSheet = func() []byte {
+	names, _ := fs.Glob(webFS, "web/*.css")
+	var css []byte
+	for _, name := range names {
+		part, _ := webFS.ReadFile(name)
+		css = append(css, part...)
+	}
+	return css
+}()
 
 // appScript is the pages' one script: live countdowns, the live severity
 // and copy buttons. Every page works without it.
 var appScript, _ = webFS.ReadFile("web/app.js")
 
+// init parses every page of web/ in the frame of web/layout.html; a page is
+// rendered by its file's name.
 func init() {
-	for _, name := range []string{"signin", "code", "invitation", "enrol", "recovery", "home", "notfound", "overview", "breach",
-		"apform", "register", "letter"} {
-		pageTemplates[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(webFS, "web/layout.html", "web/"+name+".html"))
+	files, _ := fs.Glob(webFS, "web/*.html")
+	for _, file := range files {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name != "layout" {
+			pageTemplates[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(webFS, "web/layout.html", file))
+		}
 	}
 }
 
@@ -67,10 +84,11 @@ type page struct {
 	Recovery    []string
 	SSOLabel    string // offers "Aanmelden met <SSOLabel>" when set
 
-	Staff  bool   // the person is the adviser or the controller: the staff's navigation
-	Closed bool   // the invitation cannot be used (any more): no form
-	Notice string // what a form just stored
-	Data   any    // what the page is about
+	Staff  bool        // the person is the adviser or the controller: the staff's navigation
+	Role   breach.Role // the person's, for the navigation of the supplier's staff and the operator
+	Closed bool        // the invitation cannot be used (any more): no form
+	Notice string      // what a form just stored
+	Data   any         // what the page is about
 	// Active is the form that was posted; only it shows Values and errors.
 	Active string
 	Values url.Values
@@ -187,6 +205,9 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	g.POST("/afmelden", s.pageSignOut)
 	s.registerStaffRoutes(g)
 	s.registerSSORoutes(g)
+	people := pageRoutes{g.e, append(slices.Clip(g.mw), s.person)}
+	s.registerSupplierRoutes(people)
+	s.registerAdminRoutes(people)
 }
 
 // pageRoutes adds routes with the pages' middleware.
@@ -249,13 +270,17 @@ func (s *Server) logSignIn(c echo.Context, step string, err error) {
 		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 }
 
+// homeOf is where a person lands after signing in, by role.
+var homeOf = map[breach.Role]string{breach.RoleAdviser: "/overzicht", breach.RoleController: "/overzicht",
+	breach.RoleSupplier: SupplierHome, breach.RoleAdmin: AdminHome}
+
 func (s *Server) pageHome(c echo.Context) error {
 	a, err := s.Service.SessionActor(c.Request().Context(), cookieValue(c))
 	if err != nil {
 		return c.Redirect(http.StatusSeeOther, "/aanmelden")
 	}
-	if a.Role.Staff() {
-		return c.Redirect(http.StatusSeeOther, "/overzicht")
+	if home := homeOf[a.Role]; home != "" {
+		return c.Redirect(http.StatusSeeOther, home)
 	}
 	return s.render(c, http.StatusOK, "home", page{Title: "Datalekdienst", Actor: a.Label()})
 }

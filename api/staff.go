@@ -83,10 +83,11 @@ func (s *Server) signedIn(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
-// staffPage is the frame of a staff page: the person and the navigation.
+// staffPage is the frame of a page of a person signed in: who, and the
+// navigation of their role.
 func (s *Server) staffPage(c echo.Context, title string) page {
 	a := actor(c)
-	return page{Title: title, Actor: a.Label(), Staff: a.Role.Staff(), Now: s.now().Format(time.RFC3339)}
+	return page{Title: title, Actor: a.Label(), Staff: a.Role.Staff(), Role: a.Role, Now: s.now().Format(time.RFC3339)}
 }
 
 // deadlineView is a clock as a page shows it: in words that read without
