@@ -70,9 +70,14 @@ type document struct {
 	Subject  string
 	Intro    []string
 	Sections []section
-	Link     string
 	Outro    []string
+	Do       []action // what the reader is asked to do, and on which page
+	Link     string
 }
+
+// action asks the reader to do something on a page: "Beantwoord de vraag
+// op <URL>." The URL is a page, never a route of the API.
+type action struct{ Text, URL string }
 
 type section struct {
 	Title string
@@ -94,14 +99,28 @@ func subject(b *breach.Breach, text string) string {
 // links forms the addresses a mail carries.
 func (c *Composer) links() breach.Links { return breach.Links{Base: c.BaseURL} }
 
-// link is where the mail's reader follows the breach up: the privacy
-// mailbox on the breach's page; a supplier, until it has pages of its own,
-// over the API.
+// link is where the mail's reader follows the breach up: the reporter on
+// the supplier's page of the breach; the privacy mailbox (also with a mail
+// it is to pass on to a reporter without an e-mail address) and the contact
+// official on the staff's page.
 func (c *Composer) link(n breach.Notice) string {
-	if n.Side() == breach.SideController {
-		return c.links().Page(n.Breach.ID)
+	if n.Audience == breach.AudienceReporter {
+		return c.links().SupplierPage(n.Breach.ID)
 	}
-	return c.links().Breach(n.Breach.ID)
+	return c.links().Page(n.Breach.ID)
+}
+
+// passOn is what the reporter is asked to do on a page, in the reporter's
+// own mail; in the mail the mailbox passes on to a reporter without an
+// e-mail address, it says so. The controller's side is asked nothing here.
+func passOn(n breach.Notice, text, url string) []action {
+	switch n.Audience {
+	case breach.AudienceReporter:
+		return []action{{text, url}}
+	case breach.AudienceMailboxForReporter:
+		return []action{{"Geef dit door aan de melder. " + text, url}}
+	}
+	return nil
 }
 
 // document says what the notice says. The breach it shows is as the mail's

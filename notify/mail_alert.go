@@ -34,14 +34,15 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt))}
 		}
 		d.Sections = []section{questionSection(q)}
-		if n.Audience == breach.AudienceReporter {
-			d.Outro = []string{"Beantwoorden via de API: POST " + c.links().Answer(b.ID, q.ID) + "."}
+		if a.Kind == breach.AlertQuestionReminder {
+			d.Do = passOn(n, "Beantwoord de vraag op", c.links().Question(b.ID, q.ID))
 		}
 		d.Link = c.link(n)
 		return d, nil
 	}
 	switch a.Kind {
 	case breach.AlertProcessorReminder:
+		d.Do = passOn(n, "Vul de melding aan op", c.links().SupplierPage(b.ID))
 		if n.Audience.Mailbox() {
 			d.Subject = subject(b, fmt.Sprintf("Volledige melding van %s nog niet binnen (uiterlijk %s)", b.Organisation, nl.Time(a.DueAt)))
 			d.Intro = []string{fmt.Sprintf("De melding van %s is nog voorlopig; de volledige melding moet uiterlijk %s binnen zijn, over %s.",
@@ -59,7 +60,6 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 				b.Reference, nl.Time(a.DueAt), nl.Duration(left)),
 			"Nog niet gegeven: " + fieldList(b.MissingFields()) + ".",
 		}
-		d.Outro = []string{"Vul de melding aan via de API: PATCH " + c.link(n) + "."}
 	case breach.AlertProcessorOverdue:
 		d.Subject = subject(b, fmt.Sprintf("Termijn verwerker verstreken: volledige melding ontbreekt (%s te laat)", nl.Duration(late)))
 		d.Intro = []string{

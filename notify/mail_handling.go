@@ -192,13 +192,14 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 		d.Subject = subject(b, fmt.Sprintf("Vraag over uw melding (antwoord uiterlijk %s)", nl.Time(q.DueAt)))
 		d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
 			fmt.Sprintf("De Adviseur Privacy heeft een vraag over melding %s. Graag uw antwoord uiterlijk %s.", b.Reference, nl.Time(q.DueAt))}
-		d.Outro = []string{"Beantwoorden via de API: POST " + c.links().Answer(b.ID, q.ID) + " met {\"answer\": \"…\"}."}
+		d.Do = passOn(n, "Beantwoord de vraag op", c.links().Question(b.ID, q.ID))
 		return d, nil
 	case n.Kind == breach.NoticeQuestion:
 		d.Subject = subject(b, fmt.Sprintf("Vraag %s gesteld aan %s (antwoord uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
 		d.Intro = []string{fmt.Sprintf("%s heeft %s een vraag gesteld.", actorName(n), b.Organisation)}
 		if n.Audience == breach.AudienceMailboxForReporter {
 			d.Intro = append(d.Intro, noEmail(b))
+			d.Do = passOn(n, "Beantwoord de vraag op", c.links().Question(b.ID, q.ID))
 		}
 		return d, nil
 	}

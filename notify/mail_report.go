@@ -38,19 +38,22 @@ func (c *Composer) acknowledged(n breach.Notice) document {
 		fmt.Sprintf("Uw melding van een (vermoedelijk) datalek is op %s ontvangen onder kenmerk %s. Vermeld dit kenmerk bij alle contact hierover.",
 			nl.Time(b.ReceivedAt), b.Reference),
 	}
+	page := c.links().SupplierPage(b.ID)
+	var do []action
 	if b.Stage == breach.StagePreliminary {
 		intro = append(intro, fmt.Sprintf("Uw melding is voorlopig. Vul uiterlijk %s de gegevens aan die Bijlage 3 van de verwerkersovereenkomst vraagt en nu nog ontbreken: %s.",
 			nl.Time(b.ProcessorDue()), fieldList(b.MissingFields())))
+		do = passOn(n, "Vul de melding aan op", page)
 	}
 	return document{
 		Subject:  subject(b, "Ontvangstbevestiging van uw melding"),
 		Intro:    intro,
 		Sections: []section{reportSection(b)},
-		Link:     c.link(n),
 		Outro: []string{
 			"Wat er nu gebeurt: de Adviseur Privacy beoordeelt de melding en neemt contact met u op als er vragen zijn. De opdrachtgever besluit of het datalek wordt gemeld bij de Autoriteit Persoonsgegevens en aan de betrokkenen.",
-			"Houd ons op de hoogte van nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst) via de API: POST " + c.links().Updates(b.ID) + ".",
 		},
+		Do:   append(do, passOn(n, "Houd ons op de hoogte van nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst): meld ze op", page)...),
+		Link: c.link(n),
 	}
 }
 

@@ -104,6 +104,9 @@ func (d document) render() (text, html string, err error) {
 	for _, p := range d.Outro {
 		t.WriteString(p + "\n\n")
 	}
+	for _, a := range d.Do {
+		t.WriteString(a.Text + " " + a.URL + "\n\n")
+	}
 	if d.Link != "" {
 		t.WriteString("Bekijk in de datalekdienst: " + d.Link + "\n\n")
 	}
@@ -145,6 +148,7 @@ var htmlTemplate = template.Must(template.New("mail").Funcs(template.FuncMap{"li
 {{range .Rows}}<tr>{{range .}}<td>{{lines .}}</td>{{end}}</tr>
 {{end}}</table>
 {{end}}{{end}}{{range .Outro}}<p>{{lines .}}</p>
+{{end}}{{range .Do}}<p>{{.Text}} <a href="{{.URL}}">{{.URL}}</a></p>
 {{end}}{{with .Link}}<p><a href="{{.}}">Bekijk in de datalekdienst</a></p>
 {{end}}<p style="color: #666; font-size: 12px;">{{.Footer}}</p>
 </body></html>
