@@ -58,6 +58,10 @@ type TokenStore interface {
 	FindBootstrapToken(ctx context.Context, secret string) (*Token, error)
 	ListTokens(ctx context.Context) ([]*Token, error)
 	RevokeToken(ctx context.Context, id string, at time.Time) error
+	// TokenUsed records that the token was used at at (Token.LastUsedAt),
+	// changing nothing else of it; an earlier instant than the one
+	// recorded is ignored. Errors: ENOTFOUND.
+	TokenUsed(ctx context.Context, id string, at time.Time) error
 }
 
 // Outbox is the mail queue the relay works from. The store implements it.

@@ -25,7 +25,14 @@ type Token struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	CreatedBy    string     `json:"created_by"`
 	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
+	// LastUsedAt is when a request last came with the token, to the
+	// minute (TokenUseInterval); absent while it was never used.
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 }
+
+// TokenUseInterval is how often a token's last use is written at most: a
+// busy integration's requests do not each write to the store.
+const TokenUseInterval = time.Minute
 
 // Actor returns the actor a call made with this token acts as.
 func (t *Token) Actor() Actor {
@@ -135,7 +142,8 @@ func (s *Service) BootstrapAdmin(ctx context.Context, secret string) error {
 	return nil
 }
 
-// Authenticate returns the actor for a bearer secret. Issued tokens are
+// Authenticate returns the actor for a bearer secret, and records the
+// token's use (at most once a TokenUseInterval). Issued tokens are
 // found by the fast HashSecret of their secret, and so is the operator
 // secret once the service has verified it (at start-up, or on its first use
 // after a start without it). Any other secret is checked against the slow
@@ -163,6 +171,11 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 		return Actor{}, err
 	case t.RevokedAt != nil:
 		return Actor{}, denied
+	}
+	if now := s.now(); t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= TokenUseInterval {
+		if err := s.Tokens.TokenUsed(ctx, t.ID, now); err != nil {
+			return Actor{}, err
+		}
 	}
 	return t.Actor(), nil
 }

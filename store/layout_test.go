@@ -155,6 +155,7 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 	require.NoError(t, err)
 	require.NoError(t, db.PutToken(ctx, &breach.Token{ID: "tok-acme", Name: "acme-prod", Role: breach.RoleSupplier,
 		Organisation: "Acme BV", Hash: "5ha256hex0f7hesecret", CreatedAt: goldenAt(-24 * time.Hour), CreatedBy: "bootstrap (admin)"}))
+	require.NoError(t, db.TokenUsed(ctx, "tok-acme", goldenAt(59*time.Hour)))
 	require.NoError(t, db.RevokeToken(ctx, "tok-acme", goldenAt(60*time.Hour)))
 	require.NoError(t, db.PutOrganisation(ctx, &breach.Organisation{Name: "Acme BV", ContractReferences: []string{"INK25.005"},
 		ContactOfficial: &breach.Contact{Name: "K. Visser", Function: "contractmanager", Email: "k.visser@hetcak.example", Phone: "070 111 2222"},

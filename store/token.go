@@ -134,6 +134,23 @@ func (db *DB) RevokeToken(ctx context.Context, id string, at time.Time) error {
 	})
 }
 
+// TokenUsed implements breach.TokenStore, in a group commit: requests with
+// a token write at most once a minute each (breach.TokenUseInterval).
+func (db *DB) TokenUsed(ctx context.Context, id string, at time.Time) error {
+	return db.Commit(func(tx *bolt.Tx) error {
+		hash := tx.Bucket(bucketTokenIDs).Get([]byte(id))
+		if hash == nil {
+			return tokenNotFound(id)
+		}
+		t, err := getToken(tx, hash)
+		if err != nil || t.LastUsedAt != nil && !at.After(*t.LastUsedAt) {
+			return err
+		}
+		t.LastUsedAt = &at
+		return putJSON(tx.Bucket(bucketTokens), hash, t)
+	})
+}
+
 // PutOrganisation implements breach.OrganisationStore.
 func (db *DB) PutOrganisation(ctx context.Context, o *breach.Organisation) error {
 	return db.Commit(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketOrgs), []byte(o.Name), o) })
