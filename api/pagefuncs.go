@@ -32,7 +32,7 @@ func optionsOf[T ~string](values []T, label func(T) string) []option {
 	return out
 }
 
-// choices are the options of the staff's forms, by field name.
+// choices are the options of the pages' forms, by field name.
 var choices = map[string][]option{
 	"status":       optionsOf(breach.Statuses[:len(breach.Statuses)-1], nl.Status), // the overview lists open ones
 	"breach_types": optionsOf(breach.BreachTypes, nl.BreachType),
@@ -47,6 +47,7 @@ var choices = map[string][]option{
 	"phase":              optionsOf([]breach.Phase{breach.PhaseInitial, breach.PhaseSupplement, breach.PhaseWithdrawal}, nl.Phase),
 	"channel":            optionsOf(breach.SubjectChannels, nl.SubjectChannel),
 	"outcome":            optionsOf([]breach.Outcome{breach.OutcomeHandled, breach.OutcomeNoBreach}, nl.Outcome),
+	"role": optionsOf(breach.Roles, nl.Role),
 	"dpc": {{"1", "1: eenvoudige gegevens"}, {"2", "2: gedragsgegevens"}, {"3", "3: financiële gegevens"},
 		{"4", "4: gevoelige gegevens"}},
 }
@@ -78,17 +79,20 @@ var pageFuncs = template.FuncMap{
 	"yesno":    func(v bool) string { return nl.YesNo(&v) },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"asset":    func(path string) string { return path + "?v=" + assetVersion },
-	"args":     func(p page, form, name, label string) field { return field{p, form, name, label} },
+	"args":     func(p page, form, name, label string) field { return field{Page: p, Form: form, Name: name, Label: label} },
+	"choose":   func(f field, opts []option) field { f.Options = opts; return f },
 	"checks":   func() map[string]string { return assessmentChecks },
 	// id is a field's element id: its name without dots, which a CSS
 	// selector would read as classes.
 	"id": func(name string) string { return strings.ReplaceAll(name, ".", "-") },
 }
 
-// field is what the template of one select needs.
+// field is what the template of one select needs; Options when they are
+// not the field's choices (say, the organisations there are).
 type field struct {
 	Page              page
 	Form, Name, Label string
+	Options           []option
 }
 
 // assessmentChecks are the assessment's yes-or-no circumstances.
@@ -177,18 +181,20 @@ var (
 	quotedCode = regexp.MustCompile(`"` + statusWord + `"`)
 	statusList = regexp.MustCompile(`status ` + statusWord + `((, ` + statusWord + `)*)`)
 	rfc3339    = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+	roleCode   = regexp.MustCompile(`\brol (supplier|adviser|controller|admin)\b`)
 	fieldWord  = regexp.MustCompile(`\b(ap_facts\.[a-z_]+|[a-z]+(_[a-z]+)+|dpc)\b`)
 )
 
 // dutchText rewrites what the domain's messages name for integrators into
-// words for a person: statuses by their Dutch names, instants as Dutch
-// times, and the API's field names by the form's labels.
+// words for a person: statuses and roles by their Dutch names, instants as
+// Dutch times, and the API's field names by the form's labels.
 func dutchText(msg string) string {
 	msg = quotedCode.ReplaceAllStringFunc(msg, func(q string) string { return nl.Status(breach.Status(strings.Trim(q, `"`))) })
 	msg = statusList.ReplaceAllStringFunc(msg, func(list string) string {
 		codes := strings.Split(strings.TrimPrefix(list, "status "), ", ")
 		return "status " + joinNL(codes, func(c string) string { return nl.Status(breach.Status(c)) })
 	})
+	msg = roleCode.ReplaceAllStringFunc(msg, func(r string) string { return "rol " + nl.Role(breach.Role(strings.TrimPrefix(r, "rol "))) })
 	msg = rfc3339.ReplaceAllStringFunc(msg, func(ts string) string {
 		t, err := time.Parse(time.RFC3339, ts)
 		if err != nil {

@@ -88,17 +88,39 @@ func (f *form) instant(name string) time.Time {
 	return t
 }
 
-// done ends a form: back to the breach's page with a confirmation, or the
-// page again with the errors next to the fields and what was typed.
+// done ends a staff form: back to the breach's page with a confirmation, or
+// the page again with the errors next to the fields and what was typed.
 func (s *Server) done(c echo.Context, f *form, name string, err error) error {
+	return s.formEnd(c, f, name, err, formEnding{
+		stored: func() error {
+			anchor := name
+			if name == "behandeling" { // taken into handling: on to the assessment
+				anchor = "beoordeling"
+			}
+			return c.Redirect(http.StatusSeeOther, "/datalekken/"+url.PathEscape(c.Param("id"))+"?opgeslagen="+name+"#"+anchor)
+		},
+		show:  func(status int, p page) error { return s.renderBreach(c, status, p) },
+		place: func(fe breach.FieldError) formProblem { return problemOf(name, fe) },
+	})
+}
+
+// formEnding is where a form of a page goes: on when it was stored, or back
+// to its page with the errors, each placed in the list above the form.
+type formEnding struct {
+	stored func() error
+	show   func(status int, p page) error
+	place  func(breach.FieldError) formProblem
+}
+
+// formEnd ends the form name after its use case returned err: stored when
+// every field was read and the use case took it; else its page again with
+// the errors in Dutch next to their fields and listed above, and what was
+// typed. What the person may not see is not found.
+func (s *Server) formEnd(c echo.Context, f *form, name string, err error, end formEnding) error {
 	var de *breach.Error
 	switch {
 	case err == nil && len(f.p) == 0:
-		anchor := name
-		if name == "behandeling" { // taken into handling: on to the assessment
-			anchor = "beoordeling"
-		}
-		return c.Redirect(http.StatusSeeOther, "/datalekken/"+url.PathEscape(c.Param("id"))+"?opgeslagen="+name+"#"+anchor)
+		return end.stored()
 	case err == nil:
 		de = &breach.Error{Code: breach.EINVALID, Message: "Het formulier is niet volledig of niet geldig."}
 	case !errors.As(err, &de) || statusOf[de.Code] == 0:
@@ -110,10 +132,10 @@ func (s *Server) done(c echo.Context, f *form, name string, err error) error {
 	p := page{Active: name, Values: f.values, Error: dutchText(de.Message)}
 	for i, fe := range problems {
 		problems[i].Message = dutchText(pageMessage(fe.Field, f.values.Get(fe.Field), fe.Message))
-		p.Problems = append(p.Problems, problemOf(name, problems[i]))
+		p.Problems = append(p.Problems, end.place(problems[i]))
 	}
 	p.FieldErrors = fieldErrors(problems)
-	return s.renderBreach(c, statusOf[de.Code], p)
+	return end.show(statusOf[de.Code], p)
 }
 
 // formRoute is a staff form: read it, run the use case, end as done says.
