@@ -41,6 +41,7 @@ func (s *Server) registerStaffRoutes(g pageRoutes) {
 	p.POST("/datalekken/:id/andere-verantwoordelijken", s.postOtherControllers)
 	p.GET("/datalekken/:id/brief", s.pageLetter)
 	p.GET("/register", s.pageRegister)
+	s.registerPrintRoutes(p)
 	p.GET("/register/download", func(c echo.Context) error {
 		if !actor(c).Role.Staff() {
 			return s.notFound(c)
