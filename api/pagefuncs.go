@@ -16,7 +16,7 @@ import (
 // assetVersion changes with the style sheet and the script, so that a
 // browser that keeps them an hour takes a new release's at once.
 var assetVersion = func() string {
-	sum := sha256.Sum256(append(slices.Clone(styleSheet), appScript...))
+	sum := sha256.Sum256(slices.Concat(styleSheet, appScript, supplierScript))
 	return hex.EncodeToString(sum[:4])
 }()
 
@@ -47,7 +47,7 @@ var choices = map[string][]option{
 	"phase":              optionsOf([]breach.Phase{breach.PhaseInitial, breach.PhaseSupplement, breach.PhaseWithdrawal}, nl.Phase),
 	"channel":            optionsOf(breach.SubjectChannels, nl.SubjectChannel),
 	"outcome":            optionsOf([]breach.Outcome{breach.OutcomeHandled, breach.OutcomeNoBreach}, nl.Outcome),
-	"role": optionsOf(breach.Roles, nl.Role),
+	"role":               optionsOf(breach.Roles, nl.Role),
 	"dpc": {{"1", "1: eenvoudige gegevens"}, {"2", "2: gedragsgegevens"}, {"3", "3: financiële gegevens"},
 		{"4", "4: gevoelige gegevens"}},
 }
@@ -79,13 +79,22 @@ var pageFuncs = template.FuncMap{
 	"yesno":    func(v bool) string { return nl.YesNo(&v) },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"asset":    func(path string) string { return path + "?v=" + assetVersion },
-	"args":     func(p page, form, name, label string) field { return field{Page: p, Form: form, Name: name, Label: label} },
-	"choose":   func(f field, opts []option) field { f.Options = opts; return f },
-	"checks":   func() map[string]string { return assessmentChecks },
-	// id is a field's element id: its name without dots, which a CSS
-	// selector would read as classes.
-	"id": func(name string) string { return strings.ReplaceAll(name, ".", "-") },
+	"args": func(p page, form, name, label string) field {
+		return field{Page: p, Form: form, Name: name, Label: label}
+	},
+	"choose": func(f field, opts []option) field { f.Options = opts; return f },
+	"checks": func() map[string]string { return assessmentChecks },
+	// id is a field's element id (fieldID).
+	"id": fieldID,
 }
+
+// fieldID is a field's element id: its name without dots and brackets,
+// which a CSS selector would read as classes and attributes:
+// "cb.malicious" is "cb-malicious", "sent_items[1].channel"
+// "sent_items-1-channel".
+func fieldID(name string) string { return idReplacer.Replace(name) }
+
+var idReplacer = strings.NewReplacer(".", "-", "[", "-", "]", "")
 
 // field is what the template of one select needs; Options when they are
 // not the field's choices (say, the organisations there are).
@@ -165,7 +174,7 @@ func problemOf(form string, fe breach.FieldError) formProblem {
 	case f.Target != "":
 		return formProblem{"#" + f.Target, f.Label + ": " + fe.Message}
 	}
-	return formProblem{"#" + strings.ReplaceAll(fe.Field, ".", "-"), f.Label + ": " + fe.Message}
+	return formProblem{"#" + fieldID(fe.Field), f.Label + ": " + fe.Message}
 }
 
 func joinNL[T ~string](values []T, label func(T) string) string {

@@ -51,6 +51,8 @@ type Account struct {
 	// sign-in; at MaxFailedSignIns the account is locked until LockedUntil.
 	FailedSignIns int        `json:"failed_sign_ins,omitempty"`
 	LockedUntil   *time.Time `json:"locked_until,omitempty"`
+	// Draft is the report the person is writing on the pages (draft.go).
+	Draft *Draft `json:"draft,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by"`
@@ -74,6 +76,7 @@ func (acc *Account) Actor() Actor {
 func (acc *Account) Public() *Account {
 	c := *acc
 	c.PasswordHash, c.CodeSecret, c.RecoveryCodes, c.Invitation = "", "", nil, nil
+	c.Draft = nil // a report being written: breach content, the person's own
 	return &c
 }
 
