@@ -188,6 +188,9 @@ type filingView struct {
 	Draft string        // when the draft resumed was saved
 }
 
+// Hint stands where the 24 hours will be, until a detection time is typed.
+func (filingView) Hint() string { return detectionHint }
+
 // renderNewReport shows the form to file a report: as typed when p was
 // posted, else the person's draft when there is one, else an empty form
 // with the person as the reporter.
@@ -228,21 +231,15 @@ func (s *Server) detectionClock(typed string) *deadlineView {
 }
 
 // deadlinePreview answers the filing page's script with the 24 hours from
-// the detection time typed, in words, as the page says them.
+// the detection time typed, in the page's words, and their end for the
+// script to count down to.
 func (s *Server) deadlinePreview(c echo.Context) error {
 	v := s.detectionClock(c.QueryParam("detected_at"))
 	if v == nil {
 		return c.JSON(http.StatusOK, map[string]string{"text": detectionHint})
 	}
-	return c.JSON(http.StatusOK, map[string]string{"text": clockText(*v), "state": string(v.State)})
+	return c.JSON(http.StatusOK, map[string]string{"text": "Uw melding moet binnen zijn " + v.Text + ": ",
+		"countdown": v.Countdown, "due": v.Due, "state": string(v.State)})
 }
 
-// detectionHint stands where the 24 hours will be, until a detection time
-// is typed.
 const detectionHint = "Vul het moment van ontdekking in: de 24 uur voor uw melding lopen vanaf dat moment."
-
-// clockText says the 24 hours in a sentence: "Uw melding moet binnen zijn
-// uiterlijk …: nog 5 uur 12 min."
-func clockText(v deadlineView) string {
-	return "Uw melding moet binnen zijn " + v.Text + ": " + v.Countdown + "."
-}
