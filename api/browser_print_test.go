@@ -31,8 +31,11 @@ func TestBrowserPrintDocuments(t *testing.T) {
 	s, base, ctx := browserSignIn(t)
 	b := s.file()
 	adviser := s.person("a.de.boer@hetcak.example", "A. de Boer", "Adviseur Privacy", breach.RoleAdviser, "")
-	for path, form := range map[string]url.Values{"/behandeling": {}, "/beoordeling": assessmentForm()} {
-		status, body, _ := adviser.do("POST", "/datalekken/"+b.ID+path, form)
+	for _, step := range []struct {
+		path string
+		form url.Values
+	}{{"/behandeling", url.Values{}}, {"/beoordeling", assessmentForm()}} { // in this order
+		status, body, _ := adviser.do("POST", "/datalekken/"+b.ID+step.path, step.form)
 		require.Equal(t, http.StatusOK, status, body)
 	}
 	_, secret, _ := s.enrolled("k.visser@hetcak.example")
