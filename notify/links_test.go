@@ -137,8 +137,7 @@ func TestEveryMailLeadsToAPage(t *testing.T) {
 	says("b1.alert.question_reminder.reporter", "Beantwoord de vraag op "+page+"#vraag-q1")
 	says("b1.alert.question_reminder.mailbox_for_reporter", "Geef dit door aan de melder. Beantwoord de vraag op "+page+"#vraag-q1")
 	says("b1.alert.processor_reminder.reporter", "Vul de melding aan op "+page)
-	says("b1.acknowledged.reporter", "Vul de melding aan op "+page)
-	says("b1.acknowledged.reporter", "meld ze op "+page)
+	says("b1.acknowledged.reporter", "Vul de melding aan, en meld nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst), op "+page)
 	says("b1.question.mailbox_for_reporter", "Bekijk in de datalekdienst: https://datalek.cak.example/datalekken/b1")
 }
 

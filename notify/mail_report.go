@@ -38,12 +38,11 @@ func (c *Composer) acknowledged(n breach.Notice) document {
 		fmt.Sprintf("Uw melding van een (vermoedelijk) datalek is op %s ontvangen onder kenmerk %s. Vermeld dit kenmerk bij alle contact hierover.",
 			nl.Time(b.ReceivedAt), b.Reference),
 	}
-	page := c.links().SupplierPage(b.ID)
-	var do []action
+	do := "Meld nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst) op"
 	if b.Stage == breach.StagePreliminary {
 		intro = append(intro, fmt.Sprintf("Uw melding is voorlopig. Vul uiterlijk %s de gegevens aan die Bijlage 3 van de verwerkersovereenkomst vraagt en nu nog ontbreken: %s.",
 			nl.Time(b.ProcessorDue()), fieldList(b.MissingFields())))
-		do = passOn(n, "Vul de melding aan op", page)
+		do = "Vul de melding aan, en meld nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst), op"
 	}
 	return document{
 		Subject:  subject(b, "Ontvangstbevestiging van uw melding"),
@@ -52,7 +51,7 @@ func (c *Composer) acknowledged(n breach.Notice) document {
 		Outro: []string{
 			"Wat er nu gebeurt: de Adviseur Privacy beoordeelt de melding en neemt contact met u op als er vragen zijn. De opdrachtgever besluit of het datalek wordt gemeld bij de Autoriteit Persoonsgegevens en aan de betrokkenen.",
 		},
-		Do:   append(do, passOn(n, "Houd ons op de hoogte van nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst): meld ze op", page)...),
+		Do:   passOn(n, do, c.links().SupplierPage(b.ID)),
 		Link: c.link(n),
 	}
 }

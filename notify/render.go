@@ -85,6 +85,11 @@ func changeValue(field string, raw json.RawMessage) string {
 
 // render writes the document as plain text and as HTML.
 func (d document) render() (text, html string, err error) {
+	for _, a := range d.Do {
+		if a.URL == d.Link {
+			d.Link = "" // an action leads there already
+		}
+	}
 	var t strings.Builder
 	for _, p := range d.Intro {
 		t.WriteString(p + "\n\n")
