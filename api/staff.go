@@ -317,7 +317,7 @@ func (s *Server) pageProblem(c echo.Context, err error) error {
 func (s *Server) notFound(c echo.Context) error {
 	p := page{Title: "Niet gevonden", Error: "Deze pagina bestaat niet, of u heeft er geen toegang toe."}
 	if a, ok := c.Get(actorKey).(breach.Actor); ok {
-		p.Actor, p.Staff = a.Label(), a.Role.Staff()
+		p.Actor, p.Staff, p.Role = a.Label(), a.Role.Staff(), a.Role // the navigation of the role
 	}
 	return s.render(c, http.StatusNotFound, "notfound", p)
 }
