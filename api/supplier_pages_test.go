@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -335,4 +336,42 @@ func TestSupplierPagesAreTheOrganisationsOnly(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	assert.Empty(t, regexp.MustCompile(`Ontwikkelingen</h2>\s*<ul>`).FindString(body), "no development from another site")
 	assert.True(t, strings.Contains(body, b.Report.Title), "the organisation's own")
+}
+
+// A draft is the person's own, for the organisation it was written for: a
+// person moved to another organisation does not get it back; it is
+// bounded, needs a person (not an integration's token) and leaves the
+// account's trail alone (issue 11).
+func TestSupplierDraftStaysWithItsOrganisation(t *testing.T) {
+	s := newSignIn(t)
+	s.session("p.smit@acme.example", "P. Smit", "Productieleider", breach.RoleSupplier, "Acme BV")
+	acc, err := s.db.FindAccountByEmail(ctx, "p.smit@acme.example")
+	require.NoError(t, err)
+	trail, err := s.db.ListAccountEvents(ctx, acc.ID)
+	require.NoError(t, err)
+	smit := acc.Actor()
+	_, err = s.svc.SaveDraft(ctx, smit, json.RawMessage(`{"title":["Half af"]}`))
+	require.NoError(t, err)
+	d, err := s.svc.Draft(ctx, smit)
+	require.NoError(t, err)
+	require.NotNil(t, d)
+	assert.JSONEq(t, `{"title":["Half af"]}`, string(d.Form))
+	moved := smit
+	moved.Organisation = "Drukkerij BV"
+	d, err = s.svc.Draft(ctx, moved)
+	require.NoError(t, err)
+	assert.Nil(t, d, "not for another organisation")
+	after, err := s.db.ListAccountEvents(ctx, acc.ID)
+	require.NoError(t, err)
+	assert.Len(t, after, len(trail), "a draft is no change of the account")
+
+	_, err = s.svc.SaveDraft(ctx, smit, json.RawMessage(`"`+strings.Repeat("x", breach.MaxDraftBytes)+`"`))
+	assert.Equal(t, breach.EINVALID, breach.ErrorCode(err))
+	_, err = s.svc.SaveDraft(ctx, supplierActor, json.RawMessage(`{}`))
+	assert.Equal(t, breach.EFORBIDDEN, breach.ErrorCode(err), "an integration's token has no account")
+
+	colleague := s.person("q.de.graaf@acme.example", "Q. de Graaf", "Teamleider", breach.RoleSupplier, "Acme BV")
+	status, body, _ := colleague.do("GET", "/meldingen?verder=onzin", nil)
+	assert.Equal(t, http.StatusUnprocessableEntity, status, "a page link that cannot be read")
+	assert.Contains(t, body, "De zoekvraag is niet geldig.")
 }
