@@ -45,12 +45,14 @@ func (f *reportForm) Asks(field string) bool {
 	return f.Fields == nil || slices.Contains(f.Fields, field)
 }
 
-func (f *reportForm) V(name string) string        { return f.P.V(f.Name, name) }
-func (f *reportForm) E(name string) string        { return f.P.E(f.Name, name) }
-func (f *reportForm) Has(name, value string) bool { return f.P.Has(f.Name, name, value) }
-func (f *reportForm) Row(i int, field string) string {
-	return fmt.Sprintf("sent_items[%d].%s", i, field)
-}
+func (f *reportForm) V(name string) string           { return f.P.V(f.Name, name) }
+func (f *reportForm) E(name string) string           { return f.P.E(f.Name, name) }
+func (f *reportForm) Has(name, value string) bool    { return f.P.Has(f.Name, name, value) }
+func (f *reportForm) Row(i int, field string) string { return rowName(i, field) }
+
+// rowName is the name of a field of row i of the sent items, as the API
+// names it: sent_items[1].channel.
+func rowName(i int, field string) string { return fmt.Sprintf("sent_items[%d].%s", i, field) }
 
 // Number is the number a person reads for row i.
 func (f *reportForm) Number(i int) int { return i + 1 }
@@ -246,10 +248,10 @@ func sentItems(f *form) *[]breach.SentItem {
 		}
 		k := len(items)
 		for name, v := range row {
-			f.values.Set(fmt.Sprintf("sent_items[%d].%s", k, name), v)
+			f.values.Set(rowName(k, name), v)
 		}
 		items = append(items, breach.SentItem{Description: row["description"], Channel: breach.Channel(row["channel"]),
-			Count: f.number(fmt.Sprintf("sent_items[%d].count", k))})
+			Count: f.number(rowName(k, "count"))})
 	}
 	nothing := f.values.Get("sent_items") == "geen"
 	switch {
