@@ -187,7 +187,8 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 		PasswordHash: "$argon2id$v=19$m=47104,t=1,p=1$c2FsdA$aGFzaA", CodeSecret: "JBSWY3DPEHPK3PXP", CodeEnrolledAt: ptr(goldenAt(time.Hour)),
 		LastCodeStep: 59003131, RecoveryCodes: []string{"5ha256hex0fac0de"},
 		Invitation:    &breach.Invitation{Hash: "5ha256hex0f7heinvitation", ExpiresAt: goldenAt(72 * time.Hour)},
-		FailedSignIns: 2, LockedUntil: ptr(goldenAt(2 * time.Hour)), CreatedAt: golden, CreatedBy: "Beheerder, beheerder", UpdatedAt: goldenAt(time.Hour)}
+		FailedSignIns: 2, LockedUntil: ptr(goldenAt(2 * time.Hour)), CreatedAt: golden, CreatedBy: "Beheerder, beheerder", UpdatedAt: goldenAt(time.Hour),
+		Draft: &breach.Draft{Organisation: "Acme BV", SavedAt: goldenAt(time.Hour), Form: json.RawMessage(`{"title":"Brieven"}`)}}
 	invitation := breach.Notice{ID: "invitation.0golden", Kind: breach.NoticeInvitation, Audience: breach.AudienceAccount, To: []string{acc.Email},
 		At: golden, Invitation: &breach.InvitationNotice{Name: acc.Name, Link: "/uitnodiging/0golden0account00000000001.dlk_secret",
 			ExpiresAt: goldenAt(72 * time.Hour)}}
