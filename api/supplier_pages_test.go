@@ -264,6 +264,7 @@ func TestSupplierCompletesReportsAndAnswers(t *testing.T) {
 	assert.Contains(t, body, `<a href="/meldingen/`+b.ID+`#vraag-`+q.ID+`">Vraag beantwoorden</a>, uiterlijk `+nl.Time(q.DueAt))
 	_, body, _ = smit.do("GET", page, nil)
 	assert.Contains(t, body, `<article id="vraag-`+q.ID+`"`)
+	assert.Contains(t, body, "<p>Zijn de brieven vernietigd?</p>", "the question's text, not the record behind it")
 	assert.Contains(t, body, "Zijn de brieven vernietigd?")
 	answer := page + "/vragen/" + q.ID + "/antwoord"
 	status, body, _ = smit.do("POST", answer, url.Values{"answer": {""}})
