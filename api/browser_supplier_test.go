@@ -115,7 +115,7 @@ func TestBrowserSupplierFilesCompletesAndAnswers(t *testing.T) {
 	_, q, err := s.svc.Ask(ctx, adviserActor, b.ID, breach.QuestionRequest{Question: "Zijn alle brieven terug?"})
 	require.NoError(t, err)
 	path := questionLink(t, s, base, "p.smit@drukkerij.example")
-	assert.Equal(t, "/meldingen/"+b.ID+"#vraag-"+q.ID, path)
+	assert.Equal(t, "/meldingen/"+b.ID+"?vraag="+q.ID+"#vraag-"+q.ID, path)
 	onPage(t, ctx, click(t, ctx, `form[action="/afmelden"] button`), "Aanmelden")
 	onPage(t, ctx, browsertest.Open(t, ctx, base+path), "Aanmelden")
 	fill(t, ctx, "email", "p.smit@drukkerij.example")
@@ -124,7 +124,8 @@ func TestBrowserSupplierFilesCompletesAndAnswers(t *testing.T) {
 	s.now = s.now.Add(30 * time.Second) // a new code
 	fill(t, ctx, "code", s.code(key))
 	onPage(t, ctx, click(t, ctx, "button[type=submit]"), b.Reference+": "+title)
-	assert.Contains(t, text(t, ctx, "#vraag-"+q.ID), "Zijn alle brieven terug?", "at the question")
+	assert.Equal(t, "#vraag-"+q.ID, browsertest.Eval[string](t, ctx, `location.hash`), "signed in, at the question")
+	assert.Contains(t, text(t, ctx, "#vraag-"+q.ID), "Zijn alle brieven terug?")
 	fill(t, ctx, "answer-"+q.ID, "Ja, alle 150 zijn terug of vernietigd.")
 	onPage(t, ctx, click(t, ctx, "#vraag-"+q.ID+" button"), b.Reference+": "+title)
 	assert.Equal(t, "Uw antwoord is doorgegeven aan de Adviseur Privacy.", text(t, ctx, ".notice"))

@@ -125,8 +125,8 @@ func TestEveryMailLinkOpensAPage(t *testing.T) {
 		assert.True(t, opened["/datalekken/"+id], "the mailbox's mails of %s lead to its page", id)
 	}
 	assert.True(t, opened["/overzicht"], "the digest leads to the overview")
-	assert.Contains(t, supplierLinks, "/meldingen/"+ids[0]+"#vraag-q1", "the question's mail leads to the question")
-	assert.Contains(t, supplierLinks, "/meldingen/"+ids[1]+"#vraag-q1", "so does the one the mailbox passes on")
+	assert.Contains(t, supplierLinks, "/meldingen/"+ids[0]+"?vraag=q1#vraag-q1", "the question's mail leads to the question")
+	assert.Contains(t, supplierLinks, "/meldingen/"+ids[1]+"?vraag=q1#vraag-q1", "so does the one the mailbox passes on")
 }
 
 // opens opens the page of a mail's link as the person the page is for, and
@@ -148,7 +148,7 @@ func opens(t *testing.T, readers map[string]*browser, path, what string) {
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, res.StatusCode, "%s: %s", what, path)
-	assert.Equal(t, page, res.Request.URL.Path, "%s: %s opens itself, not another page", what, path)
+	assert.Equal(t, page, res.Request.URL.RequestURI(), "%s: %s opens itself, not another page", what, path)
 	if anchor != "" {
 		assert.Contains(t, string(body), `id="`+anchor+`"`, "%s: %s", what, path)
 	}

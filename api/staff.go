@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -69,6 +70,9 @@ func (s *Server) person(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// questionID is the form of a question's ID in a link (q1, q2, …).
+var questionID = regexp.MustCompile(`^q[0-9]+$`)
+
 // returnCookie keeps the page a person was sent to sign in from.
 const returnCookie = "datalek_terug"
 
@@ -79,6 +83,9 @@ func (s *Server) signedIn(c echo.Context) error {
 	if ck, err := c.Cookie(returnCookie); err == nil && strings.HasPrefix(ck.Value, "/") &&
 		!strings.HasPrefix(ck.Value, "//") && !strings.ContainsAny(ck.Value, "\\\r\n") {
 		to = ck.Value
+		if u, err := url.Parse(to); err == nil && questionID.MatchString(u.Query().Get("vraag")) {
+			to += "#vraag-" + u.Query().Get("vraag") // the anchor a mail's link had, which the service never saw
+		}
 	}
 	c.SetCookie(&http.Cookie{Name: returnCookie, Path: "/", MaxAge: -1})
 	return c.Redirect(http.StatusSeeOther, to)

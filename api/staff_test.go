@@ -284,6 +284,16 @@ func TestSignInReturnsToThePageAskedFor(t *testing.T) {
 	require.NoError(t, err)
 	evil.client.Jar.SetCookies(u, []*http.Cookie{{Name: "datalek_terug", Value: "//aanvaller.example/", Path: "/"}})
 	assert.Contains(t, signInVia(evil), "<h1>Open datalekken</h1>", "not to another site")
+
+	question := newBrowser(t, s)
+	question.client.Jar.SetCookies(u, []*http.Cookie{{Name: "datalek_terug", Value: "/meldingen/" + b.ID + "?vraag=q1", Path: "/"}})
+	status, _, _ = question.do("POST", "/aanmelden", url.Values{"email": {"k.visser@hetcak.example"}, "password": {"een lange zin als wachtwoord"}})
+	require.Equal(t, http.StatusOK, status)
+	s.now = s.now.Add(30 * time.Second)
+	question.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	status, _, header := question.do("POST", "/aanmelden/code", url.Values{"code": {s.code(secret)}})
+	assert.Equal(t, http.StatusSeeOther, status)
+	assert.Equal(t, "/meldingen/"+b.ID+"?vraag=q1#vraag-q1", header.Get("Location"), "a question's link lands at the question")
 }
 
 // A decision taken before a later assessment is shown as lapsed, and the

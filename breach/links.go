@@ -24,7 +24,9 @@ func (l Links) SupplierPage(id string) string { return l.url("/meldingen/" + id)
 // Question is a question on the supplier's page of its breach, with the
 // form to answer it.
 func (l Links) Question(id, questionID string) string {
-	return l.SupplierPage(id) + "#vraag-" + questionID
+	// The question also in the query, which, unlike the anchor, reaches the
+	// service: a person who signs in first still lands at the question.
+	return l.SupplierPage(id) + "?vraag=" + questionID + "#vraag-" + questionID
 }
 
 // OpenBreaches is the staff's overview of open breaches, nearest deadline

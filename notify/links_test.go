@@ -59,7 +59,7 @@ var mailsSent = []struct {
 
 // pageLink is every address a mail may carry: a page, never a route of the
 // API (issue 11).
-var pageLink = regexp.MustCompile(`^https://datalek\.cak\.example(/datalekken/b1|/meldingen/b1(#vraag-q1)?|/overzicht|/uitnodiging/[A-Za-z0-9._-]+|/meldingen/nieuw|/aanmelden)$`)
+var pageLink = regexp.MustCompile(`^https://datalek\.cak\.example(/datalekken/b1|/meldingen/b1(\?vraag=q1#vraag-q1)?|/overzicht|/uitnodiging/[A-Za-z0-9._-]+|/meldingen/nieuw|/aanmelden)$`)
 
 var (
 	textLink = regexp.MustCompile(`https?://[^\s<>"]+`)
@@ -133,9 +133,9 @@ func TestEveryMailLeadsToAPage(t *testing.T) {
 		assert.Contains(t, text, want, id)
 	}
 	page := "https://datalek.cak.example/meldingen/b1"
-	says("b1.question.reporter", "Beantwoord de vraag op "+page+"#vraag-q1")
-	says("b1.alert.question_reminder.reporter", "Beantwoord de vraag op "+page+"#vraag-q1")
-	says("b1.alert.question_reminder.mailbox_for_reporter", "Geef dit door aan de melder. Beantwoord de vraag op "+page+"#vraag-q1")
+	says("b1.question.reporter", "Beantwoord de vraag op "+page+"?vraag=q1#vraag-q1")
+	says("b1.alert.question_reminder.reporter", "Beantwoord de vraag op "+page+"?vraag=q1#vraag-q1")
+	says("b1.alert.question_reminder.mailbox_for_reporter", "Geef dit door aan de melder. Beantwoord de vraag op "+page+"?vraag=q1#vraag-q1")
 	says("b1.alert.processor_reminder.reporter", "Vul de melding aan op "+page)
 	says("b1.acknowledged.reporter", "Vul de melding aan, en meld nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst), op "+page)
 	says("b1.question.mailbox_for_reporter", "Bekijk in de datalekdienst: https://datalek.cak.example/datalekken/b1")
