@@ -105,6 +105,7 @@ func (s *Server) pageRegisterPrint(c echo.Context) error {
 	}
 	var fe breach.Problems
 	from, to := dateParam(q, "van", false, &fe), dateParam(q, "tot", true, &fe)
+	registerStatus(q, &fe)
 	status := q.Get("status")
 	back := url.Values{"van": {q.Get("van")}, "tot": {q.Get("tot")}, "status": {status}}
 	v := registerPrintView{Period: periodText(from, to, status), Printed: nl.Time(now), Back: "/register?" + back.Encode()}
@@ -137,7 +138,7 @@ func registerPrintRow(b *breach.Breach) []string {
 }
 
 // filterLabels name the register's filters in an error.
-var filterLabels = map[string]string{"van": "ontvangen vanaf", "tot": "ontvangen tot en met"}
+var filterLabels = map[string]string{"van": "ontvangen vanaf", "tot": "ontvangen tot en met", "status": "de status"}
 
 // periodText says which breaches the printed register lists, e.g.
 // "ontvangen vanaf donderdag 1 januari 2026, alleen open"; to is the start

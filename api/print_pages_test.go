@@ -18,12 +18,12 @@ func TestRegisterPrint(t *testing.T) {
 	b := s.file()
 	adviser := s.person("k.visser@hetcak.example", "K. Visser", "Adviseur Privacy", breach.RoleAdviser, "")
 	for query, want := range map[string]string{
-		"":                                    "ontvangen vanaf donderdag 1 januari 2026.",
-		"?van=2026-11-01&tot=2026-11-30":      "ontvangen vanaf zondag 1 november 2026 tot en met maandag 30 november 2026.",
-		"?van=2026-11-01&status=open":         "ontvangen vanaf zondag 1 november 2026, alleen open.",
-		"?van=2026-11-01&status=gesloten":     "alleen afgesloten",
-		"?van=2026-11-24":                     "ontvangen vanaf dinsdag 24 november 2026.",
-		"?tot=2026-11-22&status=nonsense-too": "ontvangen tot en met zondag 22 november 2026.",
+		"":                                "ontvangen vanaf donderdag 1 januari 2026.",
+		"?van=2026-11-01&tot=2026-11-30":  "ontvangen vanaf zondag 1 november 2026 tot en met maandag 30 november 2026.",
+		"?van=2026-11-01&status=open":     "ontvangen vanaf zondag 1 november 2026, alleen open.",
+		"?van=2026-11-01&status=gesloten": "alleen afgesloten",
+		"?van=2026-11-24":                 "ontvangen vanaf dinsdag 24 november 2026.",
+		"?tot=2026-11-22":                 "ontvangen tot en met zondag 22 november 2026.",
 	} {
 		status, body, header := adviser.do("GET", "/register/afdruk"+query, nil)
 		assert.Equal(t, http.StatusOK, status, query)
@@ -35,6 +35,10 @@ func TestRegisterPrint(t *testing.T) {
 	status, body, _ := adviser.do("GET", "/register/afdruk?van=1-11-2026", nil)
 	assert.Equal(t, http.StatusUnprocessableEntity, status)
 	assert.Contains(t, body, "De periode is niet geldig: ontvangen vanaf is geen datum; gebruik bijvoorbeeld 2026-11-20.")
+	assert.NotContains(t, body, b.Reference)
+	status, body, _ = adviser.do("GET", "/register/afdruk?status=misschien", nil)
+	assert.Equal(t, http.StatusUnprocessableEntity, status, "an unknown status prints nothing, rather than all")
+	assert.Contains(t, body, "De periode is niet geldig: de status moet alle, open of afgesloten zijn.")
 	assert.NotContains(t, body, b.Reference)
 
 	_, body, _ = adviser.do("GET", "/register?van=2026-11-01&status=open", nil)

@@ -42,6 +42,9 @@ func (s *Server) registerStaffRoutes(g pageRoutes) {
 	p.POST("/datalekken/:id/andere-verantwoordelijken", s.postOtherControllers)
 	p.GET("/datalekken/:id/brief", s.pageLetter)
 	p.GET("/register", s.pageRegister)
+	// sessie keeps a session alive while its person types: a long form
+	// makes no request until it is sent (app.js asks at most every 5 min).
+	p.GET("/sessie", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 	s.registerPrintRoutes(p)
 	p.GET("/register/download", func(c echo.Context) error {
 		if !actor(c).Role.Staff() {
@@ -58,7 +61,9 @@ func (s *Server) person(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		a, err := s.Service.SessionActor(c.Request().Context(), cookieValue(c))
 		if err != nil {
-			if c.Request().Method == http.MethodGet { // back here after signing in: a mail's link works
+			// Back here after signing in, so that a mail's link works: a page
+			// a browser asked for, not a script's request behind one.
+			if r := c.Request(); r.Method == http.MethodGet && strings.Contains(r.Header.Get(echo.HeaderAccept), echo.MIMETextHTML) {
 				c.SetCookie(&http.Cookie{Name: returnCookie, Value: c.Request().URL.RequestURI(), Path: "/", HttpOnly: true,
 					Secure: !s.InsecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 900})
 			}
@@ -354,6 +359,7 @@ func (s *Server) pageRegister(c echo.Context) error {
 	p.Active, p.Values = "filter", q
 	var fe breach.Problems
 	from, to := dateParam(q, "van", false, &fe), dateParam(q, "tot", true, &fe)
+	registerStatus(q, &fe)
 	p.FieldErrors = fieldErrors(fe)
 	v := registerView{Query: periodQuery(from, to)}
 	err := s.Service.Register(c.Request().Context(), actor(c), from, to, func(b *breach.Breach, _ time.Time) error {
@@ -372,6 +378,14 @@ func (s *Server) pageRegister(c echo.Context) error {
 	}
 	p.Data = v
 	return s.render(c, http.StatusOK, "register", p)
+}
+
+// registerStatus checks the register's status filter: all, open or
+// closed ("gesloten").
+func registerStatus(q url.Values, p *breach.Problems) {
+	if st := q.Get("status"); st != "" && st != "open" && st != "gesloten" {
+		p.Add("status", "moet alle, open of afgesloten zijn")
+	}
 }
 
 // periodQuery is the period as the register's download takes it.

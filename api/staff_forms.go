@@ -83,7 +83,7 @@ func (f *form) instant(name string) time.Time {
 	case t.In(breach.Amsterdam).Format(layout) != v:
 		f.p.Add(name, "bestaat niet in Nederlandse tijd: de klok gaat die nacht van 2:00 naar 3:00")
 	case t.Add(-time.Hour).In(breach.Amsterdam).Format(layout) == v || t.Add(time.Hour).In(breach.Amsterdam).Format(layout) == v:
-		f.p.Add(name, "komt twee keer voor: de klok gaat die nacht van 3:00 terug naar 2:00; vermeld de tijd in de toelichting en kies 1:59 of 3:00")
+		f.p.Add(name, "komt twee keer voor: de klok gaat die nacht van 3:00 terug naar 2:00; vul 1:59 in, het vroegste dat het kan zijn, zodat geen termijn te laat begint")
 	}
 	return t
 }

@@ -274,9 +274,11 @@ func TestSignInReturnsToThePageAskedFor(t *testing.T) {
 		return body
 	}
 	br := newBrowser(t, s)
-	status, body, _ := br.do("GET", "/datalekken/"+b.ID+"#vraag", nil)
+	status, body, _ := br.do("GET", "/datalekken/"+b.ID+"#vraag", nil, "Accept", "text/html,application/xhtml+xml")
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, "<h1>Aanmelden</h1>")
+	status, _, _ = br.do("GET", "/meldingen/termijn?detected_at=2026-11-23T09:00", nil, "Accept", "*/*")
+	require.Equal(t, http.StatusOK, status, "a script's request behind the page, after it: no page to come back to")
 	assert.Contains(t, signInVia(br), "<h1>"+b.Reference+": "+b.Report.Title+"</h1>", "back at the breach")
 
 	evil := newBrowser(t, s)

@@ -8,9 +8,11 @@ package api
 // and what was typed. Nothing is stored from a form that cannot be read.
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,7 +41,11 @@ func (s *Server) postReport(c echo.Context) error {
 		return s.renderNewReport(c, http.StatusOK, withMoreRows(f, "nieuw"))
 	case "concept":
 		f.values.Del("actie")
-		data, _ := json.Marshal(f.values)
+		var buf bytes.Buffer // as typed: HTML escapes would count six times against the draft's bound
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(f.values)
+		data := bytes.TrimSpace(buf.Bytes())
 		_, err := s.Service.SaveDraft(ctx, a, data)
 		end.stored = saved("concept")
 		return s.formEnd(c, f, "nieuw", err, end)
@@ -115,8 +121,25 @@ func (s *Server) postDevelopment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.Service.AddUpdate(c.Request().Context(), actor(c), c.Param("id"), breach.UpdateRequest{Message: f.text("message")})
+	ctx, a, msg := c.Request().Context(), actor(c), f.text("message")
+	if !s.sentBefore(c, func(b *breach.Breach) bool {
+		n := len(b.Updates)
+		return n > 0 && b.Updates[n-1].Message == msg && b.Updates[n-1].By == a.Label() && s.now().Sub(b.Updates[n-1].ReceivedAt) < resendWindow
+	}) {
+		_, err = s.Service.AddUpdate(ctx, a, c.Param("id"), breach.UpdateRequest{Message: msg})
+	}
 	return s.reportFormEnd(c, f, "ontwikkeling", "ontwikkeling", "ontwikkelingen", err, reportProblem("ontwikkeling"))
+}
+
+// resendWindow is how long the same form sent again (a double click, a
+// reload of the page the form's post answered) counts as sent once.
+const resendWindow = 10 * time.Minute
+
+// sentBefore reports whether what the form sends is on the breach already,
+// sent by this person just now: then it is not stored twice.
+func (s *Server) sentBefore(c echo.Context, done func(*breach.Breach) bool) bool {
+	b, err := s.Service.FindBreach(c.Request().Context(), actor(c), c.Param("id"))
+	return err == nil && done(b)
 }
 
 // postAnswer answers one of the questions; its form's field has an id of
@@ -126,8 +149,18 @@ func (s *Server) postAnswer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	qid := c.Param("qid")
-	_, _, err = s.Service.Answer(c.Request().Context(), actor(c), c.Param("id"), qid, breach.AnswerRequest{Answer: f.text("answer")})
+	qid, answer, a := c.Param("qid"), f.text("answer"), actor(c)
+	_, _, err = s.Service.Answer(c.Request().Context(), a, c.Param("id"), qid, breach.AnswerRequest{Answer: answer})
+	if breach.ErrorCode(err) == breach.ECONFLICT && s.sentBefore(c, func(b *breach.Breach) bool {
+		for _, q := range b.Questions {
+			if q.ID == qid && q.Answer == answer && q.AnsweredBy == a.Label() {
+				return true
+			}
+		}
+		return false
+	}) {
+		err = nil // this very answer, sent again
+	}
 	place := func(fe breach.FieldError) formProblem {
 		pr := reportProblem("antwoord-" + qid)(fe)
 		if fe.Field == "answer" {

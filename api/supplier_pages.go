@@ -201,8 +201,12 @@ func (s *Server) renderNewReport(c echo.Context, status int, p page) error {
 		return err
 	}
 	if p.Active == "" {
+		own, err := s.Service.OwnAccount(ctx, a)
+		if err != nil {
+			return err
+		}
 		values := url.Values{"stage": {string(breach.StageComplete)}, "reporter.name": {a.Name},
-			"reporter.function": {a.Function}, "filing_key": {breach.NewID()}}
+			"reporter.function": {a.Function}, "reporter.email": {own.Email}, "filing_key": {breach.NewID()}}
 		if d != nil {
 			values = draftValues(d)
 		}
@@ -212,31 +216,36 @@ func (s *Server) renderNewReport(c echo.Context, status int, p page) error {
 	if d != nil {
 		v.Draft = nl.Time(d.SavedAt)
 	}
-	v.Clock = s.detectionClock(v.Form.V("detected_at"))
+	v.Clock, _ = s.detectionClock(v.Form.V("detected_at"))
 	return s.render(c, status, "melding", s.framed(c, p, "Melding doen", v))
 }
 
 // detectionClock is the 24 hours from a detection time as typed, by the
-// domain's rule; nil while none can be read.
-func (s *Server) detectionClock(typed string) *deadlineView {
+// domain's rule; nil, with why, while none can be read.
+func (s *Server) detectionClock(typed string) (*deadlineView, string) {
 	f := &form{values: url.Values{"detected_at": {typed}}}
 	detected := f.instant("detected_at")
-	if detected.IsZero() || f.invalid() {
-		return nil
-	}
 	now := s.now()
+	switch {
+	case f.invalid():
+		return nil, "Het moment van ontdekking " + f.p[0].Message + "."
+	case detected.IsZero():
+		return nil, detectionHint
+	case detected.After(now):
+		return nil, "Het moment van ontdekking ligt in de toekomst."
+	}
 	b := breach.Breach{Report: breach.Report{DetectedAt: detected}}
 	v := deadlineViewOf("24 uur na ontdekking", b.DeadlinesAt(now).Processor, now)
-	return &v
+	return &v, ""
 }
 
 // deadlinePreview answers the filing page's script with the 24 hours from
 // the detection time typed, in the page's words, and their end for the
 // script to count down to.
 func (s *Server) deadlinePreview(c echo.Context) error {
-	v := s.detectionClock(c.QueryParam("detected_at"))
+	v, why := s.detectionClock(c.QueryParam("detected_at"))
 	if v == nil {
-		return c.JSON(http.StatusOK, map[string]string{"text": detectionHint})
+		return c.JSON(http.StatusOK, map[string]string{"text": why})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"text": "Uw melding moet binnen zijn " + v.Text + ": ",
 		"countdown": v.Countdown, "due": v.Due, "state": string(v.State)})

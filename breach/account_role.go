@@ -48,7 +48,8 @@ func (s *Service) ChangeAccountRole(ctx context.Context, a Actor, id string, rol
 				acc.Function = f
 			}
 		}
-		acc.Role, acc.Organisation, acc.UpdatedAt = role, organisation, now
+		// A report being written was the old role's organisation's: it goes.
+		acc.Role, acc.Organisation, acc.Draft, acc.UpdatedAt = role, organisation, nil, now
 		return e, nil, nil
 	})
 	if err != nil {

@@ -101,3 +101,17 @@ func requireDrafter(a Actor) error {
 	}
 	return nil
 }
+
+// OwnAccount returns the signed-in person's own account, without secrets:
+// what the person's pages may fill in for them (their address as the
+// reporter's). Errors: EFORBIDDEN (not a person), ENOTFOUND.
+func (s *Service) OwnAccount(ctx context.Context, a Actor) (*Account, error) {
+	if a.AccountID == "" {
+		return nil, Errorf(EFORBIDDEN, "Alleen een persoon die is aangemeld heeft een eigen account.")
+	}
+	acc, err := s.Accounts.FindAccount(ctx, a.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return acc.Public(), nil
+}

@@ -173,9 +173,10 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 		return Actor{}, denied
 	}
 	if now := s.now(); t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= TokenUseInterval {
-		if err := s.Tokens.TokenUsed(ctx, t.ID, now); err != nil {
-			return Actor{}, err
-		}
+		// Last use is for the operator's eyes: a store that cannot write it
+		// must not turn a read into a failure. The writes that matter fail
+		// on their own, and readiness reports a store that cannot write.
+		_ = s.Tokens.TokenUsed(ctx, t.ID, now)
 	}
 	return t.Actor(), nil
 }

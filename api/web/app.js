@@ -67,8 +67,20 @@ function focusFirstError() {
   field?.focus();
 }
 
+// Typing into a form keeps the session alive (GET /sessie, at most every
+// five minutes): writing a report or an assessment can take longer than
+// the 30 minutes a session may be left unused, and sends nothing until it
+// is done.
+let kept = Date.now();
+function keepAlive() {
+  if (Date.now() - kept < 5 * 60000) return;
+  kept = Date.now();
+  fetch("/sessie", { credentials: "same-origin" }).catch(function () {});
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   focusFirstError();
+  document.querySelectorAll("main form[method=post]").forEach(function (f) { f.addEventListener("input", keepAlive); });
   if (document.querySelector("[data-due]")) {
     setInterval(tick, 30000); // the page comes with the counts of its moment
   }
