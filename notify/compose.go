@@ -39,6 +39,12 @@ func (c *Composer) Compose(n breach.Notice) (*mail.Msg, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n.Breach != nil && (n.Audience == breach.AudienceReporter || n.Audience == breach.AudienceMailboxForReporter) {
+		// A reporter whose organisation files through an integration may
+		// have no account for the page the mail links to.
+		doc.Outro = append(doc.Outro, "Nog geen account voor de datalekdienst? Vraag de beheerder van de datalekdienst om een "+
+			"uitnodiging, of neem contact op met de Adviseur Privacy en noem kenmerk "+n.Breach.Reference+".")
+	}
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := m.From(c.From); err != nil {
 		return nil, fmt.Errorf("from: %w", err)

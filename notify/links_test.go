@@ -139,6 +139,9 @@ func TestEveryMailLeadsToAPage(t *testing.T) {
 	says("b1.alert.processor_reminder.reporter", "Vul de melding aan op "+page)
 	says("b1.acknowledged.reporter", "Vul de melding aan, en meld nieuwe ontwikkelingen (artikel 9.2 van de verwerkersovereenkomst), op "+page)
 	says("b1.question.mailbox_for_reporter", "Bekijk in de datalekdienst: https://datalek.cak.example/datalekken/b1")
+	noAccount := "Nog geen account voor de datalekdienst? Vraag de beheerder van de datalekdienst om een uitnodiging"
+	says("b1.question.reporter", noAccount) // a reporter whose organisation files through an integration
+	says("b1.question.mailbox_for_reporter", noAccount)
 }
 
 // fullNotice is a notice of kind (and alert) for aud about a preliminary
