@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -248,6 +250,10 @@ func (s *Server) postToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !s.sentForms.first(f.text("form_key"), s.now()) { // a second token no one would see the secret of
+		return s.renderTokens(c, http.StatusOK, page{Notice: "Dit token is al aangemaakt toen het formulier de eerste keer werd " +
+			"verstuurd; het geheim is toen getoond, en wordt niet opnieuw getoond. Trek het in als u het geheim niet heeft."})
+	}
 	t, secret, err := s.Service.CreateToken(c.Request().Context(), actor(c), breach.TokenRequest{Name: f.text("name"),
 		Role: breach.Role(f.text("role")), Organisation: f.text("organisation")})
 	end := s.adminEnding(c, nil, s.renderTokens)
@@ -262,4 +268,31 @@ func (s *Server) postRevoke(c echo.Context) error {
 	}
 	err = s.Service.RevokeToken(c.Request().Context(), actor(c), c.Param("id"))
 	return s.formEnd(c, f, "intrekken", err, s.adminEnding(c, func() string { return "/beheer/tokens?opgeslagen=ingetrokken" }, s.renderTokens))
+}
+
+// sentForms remembers the forms sent in the last resendWindow by their
+// form_key, so that one sent twice does its work once.
+type sentForms struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+// first reports whether key is sent for the first time; an empty key (a
+// form without one) always is.
+func (f *sentForms) first(key string, now time.Time) bool {
+	if key == "" {
+		return true
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k, at := range f.seen { // forget what is old, so that it cannot grow for ever
+		if now.Sub(at) > resendWindow {
+			delete(f.seen, k)
+		}
+	}
+	if _, ok := f.seen[key]; ok {
+		return false
+	}
+	f.seen[key] = now
+	return true
 }

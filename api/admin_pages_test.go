@@ -246,6 +246,7 @@ func TestOperatorManagesTokensOnThePages(t *testing.T) {
 	_, err = s.svc.FindOrganisation(ctx, bootstrapAdmin, "Acme BV")
 	assert.NoError(t, err, "a supplier's token makes the organisation's record")
 
+
 	api := func() int {
 		status, _, _ := op.do("GET", "/api/v1/breaches", nil, "Authorization", "Bearer "+secret)
 		return status
@@ -291,6 +292,20 @@ func TestOperatorManagesTokensOnThePages(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, status)
 	status, _, _ = op.do("POST", "/beheer/tokens/onbekend/intrekken", url.Values{})
 	assert.Equal(t, http.StatusNotFound, status)
+	tokens, err = s.svc.ListTokens(ctx, bootstrapAdmin)
+	require.NoError(t, err)
+	n := len(tokens)
+	_, form, _ := op.do("GET", "/beheer/tokens", nil)
+	key := regexp.MustCompile(`name="form_key" value="([^"]+)"`).FindStringSubmatch(form)
+	require.NotNil(t, key, "the form carries its key")
+	twice := url.Values{"name": {"acme-test"}, "role": {"supplier"}, "organisation": {"Acme BV"}, "form_key": {key[1]}}
+	_, body, _ = op.do("POST", "/beheer/tokens", twice)
+	assert.Contains(t, body, "Kopieer het token nu")
+	_, body, _ = op.do("POST", "/beheer/tokens", twice)
+	assert.Contains(t, body, "Dit token is al aangemaakt", "a double click makes no second token")
+	tokens, err = s.svc.ListTokens(ctx, bootstrapAdmin)
+	require.NoError(t, err)
+	assert.Len(t, tokens, n+1, "one more, not two")
 }
 
 // A supplier's staff, an adviser and a controller find none of the

@@ -169,6 +169,7 @@ func clientKey(addr string) string {
 // (net/http's CrossOriginProtection reads Sec-Fetch-Site and Origin).
 func (s *Server) registerPageRoutes(e *echo.Echo) {
 	s.signIns = &signInLimiter{clients: map[string]*rate.Limiter{}}
+	s.sentForms.seen = map[string]time.Time{}
 	// Route middleware, not a group's: a group's would answer every path
 	// and method, and take echo's 405 from the API.
 	mw := []echo.MiddlewareFunc{echo.WrapMiddleware(http.NewCrossOriginProtection().Handler), func(next echo.HandlerFunc) echo.HandlerFunc {

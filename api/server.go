@@ -48,6 +48,7 @@ type Server struct {
 
 	writes    *writeLimiter // per token; nil is no limit
 	signIns   *signInLimiter
+	sentForms sentForms
 	bodyLimit int64 // bytes; what a write of unknown length is charged
 }
 
