@@ -246,7 +246,6 @@ func TestOperatorManagesTokensOnThePages(t *testing.T) {
 	_, err = s.svc.FindOrganisation(ctx, bootstrapAdmin, "Acme BV")
 	assert.NoError(t, err, "a supplier's token makes the organisation's record")
 
-
 	api := func() int {
 		status, _, _ := op.do("GET", "/api/v1/breaches", nil, "Authorization", "Bearer "+secret)
 		return status
