@@ -19,19 +19,19 @@ func (c *Composer) alert(n breach.Notice) (document, error) {
 	var d document
 	if q := n.Question; q != nil && (a.Kind == breach.AlertQuestionReminder || a.Kind == breach.AlertQuestionOverdue) {
 		if a.Kind == breach.AlertQuestionReminder && n.Audience == breach.AudienceMailboxForReporter {
-			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s nog niet beantwoord (uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
-			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt)), noEmail(b)}
+			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s nog niet beantwoord (uiterlijk %s)", questionNo(q), b.Organisation, nl.Time(q.DueAt)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht.", b.Organisation, questionNo(q), nl.Time(q.DueAt)), noEmail(b)}
 		} else if a.Kind == breach.AlertQuestionReminder && n.Audience == breach.AudienceMailbox {
-			d.Subject = subject(b, fmt.Sprintf("Herinnering aan de melder: antwoord op vraag %s uiterlijk %s", q.ID, nl.Time(q.DueAt)))
+			d.Subject = subject(b, fmt.Sprintf("Herinnering aan de melder: antwoord op vraag %s uiterlijk %s", questionNo(q), nl.Time(q.DueAt)))
 			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s nog niet beantwoord; het antwoord wordt uiterlijk %s verwacht, over %s.",
-				b.Organisation, q.ID, nl.Time(q.DueAt), nl.Duration(left)), remindedReporter(b)}
+				b.Organisation, questionNo(q), nl.Time(q.DueAt), nl.Duration(left)), remindedReporter(b)}
 		} else if a.Kind == breach.AlertQuestionReminder {
-			d.Subject = subject(b, fmt.Sprintf("Herinnering: antwoord op vraag %s uiterlijk %s", q.ID, nl.Time(q.DueAt)))
+			d.Subject = subject(b, fmt.Sprintf("Herinnering: antwoord op vraag %s uiterlijk %s", questionNo(q), nl.Time(q.DueAt)))
 			d.Intro = []string{fmt.Sprintf("Beste %s,", b.Reporter.Name),
-				fmt.Sprintf("De Adviseur Privacy wacht op uw antwoord op vraag %s, uiterlijk %s (over %s).", q.ID, nl.Time(q.DueAt), nl.Duration(left))}
+				fmt.Sprintf("De Adviseur Privacy wacht op uw antwoord op vraag %s, uiterlijk %s (over %s).", questionNo(q), nl.Time(q.DueAt), nl.Duration(left))}
 		} else {
-			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s niet op tijd beantwoord (%s te laat)", q.ID, b.Organisation, nl.Duration(late)))
-			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, q.ID, nl.Time(q.DueAt))}
+			d.Subject = subject(b, fmt.Sprintf("Vraag %s aan %s niet op tijd beantwoord (%s te laat)", questionNo(q), b.Organisation, nl.Duration(late)))
+			d.Intro = []string{fmt.Sprintf("%s heeft vraag %s niet beantwoord; het antwoord was uiterlijk %s verwacht.", b.Organisation, questionNo(q), nl.Time(q.DueAt))}
 		}
 		d.Sections = []section{questionSection(q)}
 		if a.Kind == breach.AlertQuestionReminder {

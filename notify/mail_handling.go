@@ -195,7 +195,7 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 		d.Do = passOn(n, "Beantwoord de vraag op", c.links().Question(b.ID, q.ID))
 		return d, nil
 	case n.Kind == breach.NoticeQuestion:
-		d.Subject = subject(b, fmt.Sprintf("Vraag %s gesteld aan %s (antwoord uiterlijk %s)", q.ID, b.Organisation, nl.Time(q.DueAt)))
+		d.Subject = subject(b, fmt.Sprintf("Vraag %s gesteld aan %s (antwoord uiterlijk %s)", questionNo(q), b.Organisation, nl.Time(q.DueAt)))
 		d.Intro = []string{fmt.Sprintf("%s heeft %s een vraag gesteld.", actorName(n), b.Organisation)}
 		if n.Audience == breach.AudienceMailboxForReporter {
 			d.Intro = append(d.Intro, noEmail(b))
@@ -203,8 +203,8 @@ func (c *Composer) question(n breach.Notice) (document, error) {
 		}
 		return d, nil
 	}
-	d.Subject = subject(b, fmt.Sprintf("Antwoord van %s op vraag %s", b.Organisation, q.ID))
-	d.Intro = []string{fmt.Sprintf("%s heeft vraag %s beantwoord.", actorName(n), q.ID)}
+	d.Subject = subject(b, fmt.Sprintf("Antwoord van %s op vraag %s", b.Organisation, questionNo(q)))
+	d.Intro = []string{fmt.Sprintf("%s heeft vraag %s beantwoord.", actorName(n), questionNo(q))}
 	d.Sections = append(d.Sections, reportSection(b))
 	return d, nil
 }
@@ -214,5 +214,9 @@ func questionSection(q *breach.Question) section {
 	if q.AnsweredAt != nil {
 		rows = append(rows, row{"Antwoord", q.Answer}, row{"Beantwoord op", nl.Time(*q.AnsweredAt)})
 	}
-	return section{Title: "Vraag " + q.ID, Rows: rows}
+	return section{Title: "Vraag " + questionNo(q), Rows: rows}
 }
+
+// questionNo is how a mail names a question: by its number ("vraag 2"),
+// not by the code its ID is ("q2").
+func questionNo(q *breach.Question) string { return strings.TrimPrefix(q.ID, "q") }

@@ -353,7 +353,7 @@ func TestEveryNoticeComposes(t *testing.T) {
 	for _, want := range []string{
 		"Nieuwe melding van Acme BV", "Ontvangstbevestiging", "Melding aangevuld: nu volledig", "Nieuwe ontwikkeling",
 		"Start van de 72-uurstermijn verplaatst", "In behandeling genomen", "Vraag over uw melding",
-		"Herinnering: antwoord op vraag q1", "Antwoord van Acme BV op vraag q1", "Beoordeling: risico, ernst gemiddeld (2,50)",
+		"Herinnering: antwoord op vraag 1", "Antwoord van Acme BV op vraag 1", "Beoordeling: risico, ernst gemiddeld (2,50)",
 		"Besluit: melden bij de Autoriteit Persoonsgegevens; betrokkenen informeren: gepland",
 		"Melding Autoriteit Persoonsgegevens: eerste melding (meldingsnummer AP-77)", "Afgesloten: afgehandeld",
 		"Overzicht open datalekken",
@@ -393,6 +393,6 @@ func TestRefusedAddressIsSetAsideAndReported(t *testing.T) {
 	}
 	all := strings.Join(subjects, "\n")
 	assert.Contains(t, all, "Nieuwe melding van Acme BV")
-	assert.Contains(t, all, "Vraag q1 gesteld aan Acme BV", "the mailbox's copy of the question is not held up")
+	assert.Contains(t, all, "Vraag 1 gesteld aan Acme BV", "the mailbox's copy of the question is not held up")
 	assert.Equal(t, 2, strings.Count(all, "Mail aan j.jansen@acme.example niet afgeleverd"))
 }

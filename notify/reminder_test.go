@@ -50,7 +50,7 @@ func TestRemindersToTheReporterHaveAMailboxCopy(t *testing.T) {
 	}
 	reporter, mailbox := strings.Join(subjects["j.jansen@acme.example"], "\n"), strings.Join(subjects[breach.DefaultMailTo], "\n")
 	assert.Contains(t, reporter, "Herinnering: volledige melding uiterlijk")
-	assert.Contains(t, reporter, "Herinnering: antwoord op vraag q1")
+	assert.Contains(t, reporter, "Herinnering: antwoord op vraag 1")
 	assert.Contains(t, mailbox, "Herinnering aan de melder: volledige melding uiterlijk")
-	assert.Contains(t, mailbox, "Herinnering aan de melder: antwoord op vraag q1")
+	assert.Contains(t, mailbox, "Herinnering aan de melder: antwoord op vraag 1")
 }
