@@ -80,6 +80,7 @@ type setting struct {
 // an error naming the setting by its flag and variable.
 func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var c Config
+	getenv, errFiles := secretFiles(getenv) // DATALEK_*_FILE: credentials.go
 	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, subjectsWithin, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
 	var sso ssoSettings
@@ -207,6 +208,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&minFreeDisk, errFreeDisk),
 		errSSO,
 		sessions.config(&c, check),
+		errFiles,
 	)
 }
 
