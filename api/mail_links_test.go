@@ -97,6 +97,9 @@ func TestEveryMailLinkOpensAPage(t *testing.T) {
 			continue // a link used once says so (api/pages_test.go)
 		}
 		links := mailLink.FindAllString(mailText(t, composer, n), -1)
+		if n.Kind == breach.NoticeStaffAccess {
+			continue // tells of a grant the operator undoes: no page of the reader's acts on it (notify/links_test.go)
+		}
 		require.NotEmpty(t, links, what)
 		for _, link := range links {
 			require.True(t, strings.HasPrefix(link, mailBase+"/"), "%s: %s", what, link)

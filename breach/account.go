@@ -129,7 +129,8 @@ func (s *Service) InviteAccount(ctx context.Context, a Actor, req AccountRequest
 	link := acc.invite(now, s.invitationValid())
 	n := Notice{ID: "invitation." + NewID(), Kind: NoticeInvitation, Audience: AudienceAccount, To: []string{acc.Email}, At: now,
 		Actor: &a, Invitation: &InvitationNotice{Name: acc.Name, Link: link, ExpiresAt: acc.Invitation.ExpiresAt}}
-	err := s.Accounts.CreateAccount(ctx, acc, AccountEvent{At: now, Action: AccountInvitedEvent, By: a.Label()}, &n)
+	err := s.Accounts.CreateAccount(ctx, acc, AccountEvent{At: now, Action: AccountInvitedEvent, By: a.Label()}, &n,
+		s.staffAccessNotice(a, acc.Name+", "+acc.Function, AccessAccount, acc.Role, "account/"+acc.ID, now))
 	if err != nil {
 		return nil, "", err
 	}

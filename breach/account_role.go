@@ -3,6 +3,7 @@ package breach
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // ChangeAccountRole gives an account another role, with the organisation
@@ -37,6 +38,7 @@ func (s *Service) ChangeAccountRole(ctx context.Context, a Actor, id string, rol
 		}
 	}
 	now := s.now()
+	var told *Notice
 	acc, err := s.Accounts.UpdateAccount(ctx, id, func(acc *Account) (*AccountEvent, *Notice, error) {
 		if acc.Role == role && acc.Organisation == organisation {
 			return nil, nil, Errorf(ECONFLICT, "Dit account heeft deze rol al.")
@@ -48,15 +50,22 @@ func (s *Service) ChangeAccountRole(ctx context.Context, a Actor, id string, rol
 				acc.Function = f
 			}
 		}
+		told = nil
+		if !acc.Role.Staff() { // access to breach content it did not have: the privacy mailbox is told
+			told = s.staffAccessNotice(a, acc.Name+", "+acc.Function, AccessAccount, role, "account/"+acc.ID+"/"+now.Format(time.RFC3339Nano), now)
+		}
 		// A report being written was the old role's organisation's: it goes.
 		acc.Role, acc.Organisation, acc.Draft, acc.UpdatedAt = role, organisation, nil, now
-		return e, nil, nil
+		return e, told, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.Accounts.DeleteAccountSessions(ctx, id); err != nil {
 		return nil, err
+	}
+	if told != nil {
+		s.mailQueued()
 	}
 	return acc.Public(), nil
 }

@@ -52,6 +52,8 @@ type Notice struct {
 	Bounced *Notice `json:"bounced,omitempty"`
 	// Invitation is the link of an invitation notice.
 	Invitation *InvitationNotice `json:"invitation,omitempty"`
+	// StaffAccess is the grant a staff-access notice tells of (access.go).
+	StaffAccess *StaffAccessNotice `json:"staff_access,omitempty"`
 }
 
 // InvitationNotice is what an invitation mail tells the person: the link

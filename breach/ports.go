@@ -132,9 +132,9 @@ type Store interface {
 // sign-ins and account changes.
 type AccountStore interface {
 	// CreateAccount stores a new account with the first entry of its trail
-	// and, when n is not nil, its mail, in one change. Errors: ECONFLICT
+	// and its mails (a nil one is none), in one change. Errors: ECONFLICT
 	// (the address has an account).
-	CreateAccount(ctx context.Context, acc *Account, e AccountEvent, n *Notice) error
+	CreateAccount(ctx context.Context, acc *Account, e AccountEvent, notices ...*Notice) error
 	// UpdateAccount changes an account through fn, which may return an
 	// entry for its trail and a mail, written in the same change; nothing
 	// is written when fn fails. Errors: ENOTFOUND, and fn's.

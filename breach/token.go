@@ -67,6 +67,9 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*
 	secret := NewSecret()
 	t := &Token{ID: NewID(), Name: req.Name, Role: req.Role, Organisation: req.Organisation,
 		Hash: HashSecret(secret), CreatedAt: s.now(), CreatedBy: a.Label()}
+	if err := s.tellStaffAccess(ctx, s.staffAccessNotice(a, t.Name, AccessToken, t.Role, "token/"+t.ID, t.CreatedAt)); err != nil {
+		return nil, "", err
+	}
 	if err := s.Tokens.PutToken(ctx, t); err != nil {
 		return nil, "", err
 	}

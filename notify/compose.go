@@ -133,8 +133,11 @@ func passOn(n breach.Notice, text, url string) []action {
 // audience may see it: a mail to the reporter never carries the
 // controller's deliberation.
 func (c *Composer) document(n breach.Notice) (document, error) {
-	if n.Kind == breach.NoticeInvitation {
+	switch n.Kind {
+	case breach.NoticeInvitation:
 		return c.invitation(n)
+	case breach.NoticeStaffAccess:
+		return staffAccess(n)
 	}
 	if n.Breach == nil && n.Kind != breach.NoticeDigest {
 		return document{}, fmt.Errorf("notice %s (%s) has no breach", n.ID, n.Kind)
@@ -183,6 +186,30 @@ func (c *Composer) invitation(n breach.Notice) (document, error) {
 				fmt.Sprintf("De link werkt één keer, tot %s.", nl.Time(inv.ExpiresAt))},
 		Link:  strings.TrimSuffix(c.BaseURL, "/") + inv.Link,
 		Outro: []string{"Verwacht u deze uitnodiging niet? Dan kunt u dit bericht negeren; er gebeurt dan niets."},
+	}, nil
+}
+
+// staffAccess tells the privacy mailbox that an operator gave access to
+// breach content: who, how, as what, and what to do if it was not meant.
+func staffAccess(n breach.Notice) (document, error) {
+	g := n.StaffAccess
+	if g == nil {
+		return document{}, fmt.Errorf("notice %s: a grant of access without what was granted", n.ID)
+	}
+	by := "Een beheerder van de datalekdienst"
+	if n.Actor != nil {
+		by = "De beheerder " + nl.By(n.Actor.Label())
+	}
+	means, undo := "een account", "blokkeer het account"
+	if g.Means == breach.AccessToken {
+		means, undo = "een API-token", "trek het token in"
+	}
+	return document{
+		Subject: fmt.Sprintf("Toegang tot de datalekken gegeven aan %s (%s)", g.Holder, nl.Role(g.Role)),
+		Intro: []string{fmt.Sprintf("%s heeft op %s %s toegang gegeven tot alle datalekken, als %s, met %s.",
+			by, nl.Time(n.At), g.Holder, nl.Role(g.Role), means)},
+		Outro: []string{fmt.Sprintf("Was dit niet de bedoeling? Laat de beheerder dan %s en ga na wie het deed: "+
+			"een beheerder ziet zelf geen datalekken, en kan zich zo toegang geven.", undo)},
 	}, nil
 }
 

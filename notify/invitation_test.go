@@ -22,9 +22,18 @@ func TestInvitationMail(t *testing.T) {
 	require.NoError(t, err)
 	flush(t, w)
 	msgs := server.Messages()
-	require.Len(t, msgs, 1)
-	assert.Equal(t, []string{"p.pieters@hetcak.example"}, msgs[0].To, "the address in lower case")
-	msg := msgs[0].Parsed(t)
+	require.Len(t, msgs, 2, "the invitation, and the mailbox told of an adviser's access")
+	var invitation, told smtptest.Message
+	for _, m := range msgs {
+		if m.To[0] == "p.pieters@hetcak.example" {
+			invitation = m
+		} else {
+			told = m
+		}
+	}
+	assert.Equal(t, []string{"p.pieters@hetcak.example"}, invitation.To, "the address in lower case")
+	assert.Equal(t, "Toegang tot de datalekken gegeven aan P. Pieters, Adviseur Privacy (Adviseur Privacy)", subjectOf(t, told.Parsed(t)))
+	msg := invitation.Parsed(t)
 	assert.Equal(t, "Uitnodiging voor de datalekdienst", subjectOf(t, msg))
 	text, html := body(t, msg)
 	for _, part := range []string{text, html} {

@@ -18,13 +18,23 @@ func accountNotFound(id string) error {
 }
 
 // CreateAccount implements breach.AccountStore.
-func (db *DB) CreateAccount(ctx context.Context, acc *breach.Account, e breach.AccountEvent, n *breach.Notice) error {
+func (db *DB) CreateAccount(ctx context.Context, acc *breach.Account, e breach.AccountEvent, notices ...*breach.Notice) error {
 	return db.Commit(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketAccountMail).Get([]byte(acc.Email)) != nil {
 			return breach.Errorf(breach.ECONFLICT, "Er is al een account met het e-mailadres %s.", acc.Email)
 		}
 		e.AccountID = acc.ID
-		return putAccount(tx, acc, &e, n)
+		if err := putAccount(tx, acc, &e, nil); err != nil {
+			return err
+		}
+		for _, n := range notices {
+			if n != nil {
+				if err := enqueue(tx, *n, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 }
 

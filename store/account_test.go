@@ -47,9 +47,10 @@ func TestAccountsAreTheOperators(t *testing.T) {
 	assert.Equal(t, c.t.Add(breach.DefaultInvitationValid), stored.Invitation.ExpiresAt)
 	mails, err := db.DueMail(ctx, c.t, 10)
 	require.NoError(t, err)
-	require.Len(t, mails, 1)
+	require.Len(t, mails, 2, "the invitation, and the privacy mailbox told of an adviser's access; none for the refused second")
 	assert.Equal(t, breach.NoticeInvitation, mails[0].Notice.Kind)
 	assert.Equal(t, link, mails[0].Notice.Invitation.Link)
+	assert.Equal(t, breach.NoticeStaffAccess, mails[1].Notice.Kind)
 
 	c.t = c.t.Add(time.Hour)
 	_, err = svc.ChangeAccount(ctx, admin, acc.ID, breach.ChangeReinvite)

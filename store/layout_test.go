@@ -167,6 +167,12 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 	queued, err := db.EnqueueNotice(ctx, digest, "digest/2026-11-21")
 	require.NoError(t, err)
 	require.True(t, queued)
+	access := breach.Notice{ID: "staff-access.token/0golden", Kind: breach.NoticeStaffAccess, Audience: breach.AudienceMailbox,
+		To: []string{"datalekken@example.org"}, At: goldenAt(25 * time.Hour), Actor: ptr(goldenActor()),
+		StaffAccess: &breach.StaffAccessNotice{Holder: "controle", Means: breach.AccessToken, Role: breach.RoleAdviser}}
+	queued, err = db.EnqueueNotice(ctx, access, "staff-access/token/0golden")
+	require.NoError(t, err)
+	require.True(t, queued)
 
 	require.NoError(t, db.MarkSent(ctx, []uint64{1}, goldenAt(time.Minute)))
 	bounced := goldenNotices(b)[1]

@@ -172,6 +172,7 @@ var (
 		breach.NoticeClosed:       "de mail over het afsluiten van het datalek",
 		breach.NoticeQuestion:     "de vraag over de melding",
 		breach.NoticeAnswer:       "de mail over het antwoord op een vraag",
+		breach.NoticeStaffAccess:  "de mail dat iemand toegang tot de datalekken kreeg",
 	}
 	alerts = map[breach.AlertKind]string{
 		breach.AlertProcessorReminder: "de herinnering om de melding aan te vullen",
