@@ -269,6 +269,7 @@ func (s *Server) logSignIn(c echo.Context, step string, err error) {
 	}
 	s.Logger.Info("sign-in", "step", step, "result", result, "origin", c.RealIP(),
 		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	s.Metrics.signIn(step, result)
 }
 
 // homeOf is where a person lands after signing in, by role.

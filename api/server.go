@@ -45,6 +45,9 @@ type Server struct {
 	// SSO, when set, lets staff sign in through the organisation's OpenID
 	// provider (oidc.go).
 	SSO *OIDC
+	// Metrics are the Prometheus metrics (metrics.go), on a registry of
+	// this server's own; the binary serves them on an address of their own.
+	Metrics *Metrics
 
 	writes    *writeLimiter // per token; nil is no limit
 	signIns   *signInLimiter
@@ -82,7 +85,7 @@ const notReady = "De dienst is niet gereed. De beheerder ziet de oorzaak in /rea
 
 // NewServer builds the echo instance with its middleware and routes.
 func NewServer(svc *breach.Service, logger *slog.Logger, bodyLimit string) *Server {
-	s := &Server{Echo: echo.New(), Service: svc, Logger: logger, Ping: func() error { return nil }, MaxMailAge: DefaultMaxMailAge}
+	s := &Server{Echo: echo.New(), Service: svc, Logger: logger, Ping: func() error { return nil }, MaxMailAge: DefaultMaxMailAge, Metrics: NewMetrics(svc)}
 	e := s.Echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -146,6 +149,7 @@ func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) er
 		level = slog.LevelError
 	}
 	s.Logger.Log(c.Request().Context(), level, "request", attrs...)
+	s.Metrics.observeRequest(v)
 	return nil
 }
 

@@ -39,6 +39,7 @@ type Config struct {
 	Sweep          string
 	Digest         string
 	BodyLimit      string
+	MetricsAddr    string // DATALEK_METRICS_ADDR: metrics.go
 	// ProcessorReminders and AuthorityReminders are how long before each
 	// deadline the reminders go out; MailMaxAge is how old an unsent mail may
 	// grow before /readyz reports not ready.
@@ -83,6 +84,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	getenv, errFiles := secretFiles(getenv) // DATALEK_*_FILE: credentials.go
 	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, subjectsWithin, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
+	var metrics metricsSettings
 	var sso ssoSettings
 	var sessions sessionSettings
 	settings := []setting{
@@ -117,6 +119,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"min-free-disk", "DATALEK_MIN_FREE_DISK", "256M", "free space on the data directory's disk below which /readyz reports not ready (e.g. 256M, 1G; 0: not checked)", &minFreeDisk},
 	}
 	settings = append(settings, sso.settings()...)
+	settings = append(settings, metrics.settings()...)
 	settings = append(settings, sessions.settings()...)
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
@@ -206,6 +209,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&maxConns, errConns),
 		check(&maxClientConns, errClientConns),
 		check(&minFreeDisk, errFreeDisk),
+		metrics.config(&c, check),
 		errSSO,
 		sessions.config(&c, check),
 		errFiles,

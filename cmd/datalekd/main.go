@@ -79,6 +79,7 @@ type Main struct {
 	listener net.Listener
 	served   chan error
 	cron     *cron.Cron
+	metrics  *serviceMetrics // metrics.go
 	// digestSchedule is the parsed DATALEK_DIGEST.
 	digestSchedule cron.Schedule
 	stop           context.CancelFunc // ends the relay and the scheduled jobs
@@ -123,6 +124,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.Now != nil {
 		m.Service.Now = m.Now
 	}
+	m.metrics = newServiceMetrics(m.Service)
 	m.Service.MailTo = cfg.MailTo
 	m.Service.MailKeep = cfg.MailKeep
 	m.Service.Controller = cfg.Controller
@@ -169,6 +171,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		m.API.DiskFree, m.API.MinFreeDisk = diskFree(cfg.DataDir), cfg.MinFreeDisk
 	}
 
+	if err := m.startMetrics(); err != nil {
+		return err
+	}
 	if m.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return err
 	}
@@ -264,6 +269,7 @@ func (m *Main) startClocks(ctx context.Context) (err error) {
 // sweep raises the alerts that are due, and prunes sent mail that is old
 // enough.
 func (m *Main) sweep() {
+	defer m.metrics.timeSweep()()
 	n, err := m.Service.Sweep(context.Background())
 	if err != nil {
 		m.Logger.Error("sweep", "err", err)
@@ -339,6 +345,7 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, m.stopMetrics())
 	if m.cron != nil {
 		<-m.cron.Stop().Done()
 	}
