@@ -68,6 +68,7 @@ type Config struct {
 	// SessionIdle, SessionMax, InvitationValid, TrustedProxies: sessions.go.
 	SessionIdle, SessionMax, InvitationValid time.Duration
 	TrustedProxies                           []*net.IPNet
+	Backup                                   *BackupConfig // backup.go; nil without DATALEK_BACKUP_DIR
 }
 
 // setting describes one configuration setting for flags, environment and
@@ -85,8 +86,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, subjectsWithin, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
 	var metrics metricsSettings
-	var sso ssoSettings
-	var sessions sessionSettings
+	var sso, sessions, backups = ssoSettings{}, sessionSettings{}, backupSettings{}
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -120,7 +120,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	}
 	settings = append(settings, sso.settings()...)
 	settings = append(settings, metrics.settings()...)
-	settings = append(settings, sessions.settings()...)
+	settings = append(append(settings, sessions.settings()...), backups.settings()...)
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
 	for _, s := range settings {
@@ -211,7 +211,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&minFreeDisk, errFreeDisk),
 		metrics.config(&c, check),
 		errSSO,
-		sessions.config(&c, check),
+		sessions.config(&c, check), backups.config(&c, check),
 		errFiles,
 	)
 }

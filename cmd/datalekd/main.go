@@ -27,6 +27,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && commands[os.Args[1]] != nil { // backup, restore, verify: backup.go
+		os.Exit(runCommand(commands[os.Args[1]], os.Args[2:]))
+	}
 	if len(os.Args) > 1 && os.Args[1] == "invite-operator" {
 		if err := inviteOperator(os.Args[2:], os.Getenv, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "datalekd: "+oneLine(err))
@@ -261,6 +264,9 @@ func (m *Main) startClocks(ctx context.Context) (err error) {
 	}
 	if _, err := m.cron.AddFunc(m.Config.Digest, m.scheduledDigest); err != nil {
 		return fmt.Errorf("digest schedule: %w", err)
+	}
+	if err := m.scheduleBackups(); err != nil {
+		return err
 	}
 	m.cron.Start()
 	return nil
