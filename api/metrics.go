@@ -65,8 +65,14 @@ func (m *Metrics) observeRequest(v middleware.RequestLoggerValues) {
 	if route == "" {
 		route = "unmatched"
 	}
-	m.requests.WithLabelValues(route, v.Method, strconv.Itoa(v.Status)).Inc()
-	m.latency.WithLabelValues(route, v.Method).Observe(v.Latency.Seconds())
+	method := v.Method
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+	default: // a method of the client's own makes no series of its own
+		method = "other"
+	}
+	m.requests.WithLabelValues(route, method, strconv.Itoa(v.Status)).Inc()
+	m.latency.WithLabelValues(route, method).Observe(v.Latency.Seconds())
 	if v.Status == http.StatusTooManyRequests {
 		m.rateLimited.WithLabelValues(route).Inc()
 	}
