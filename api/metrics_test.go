@@ -98,3 +98,24 @@ func TestMetricsOverHTTP(t *testing.T) {
 	assert.Equal(t, -1.0, sample(scrape(t, httptest.NewServer(other.srv.Metrics.Handler()).URL),
 		`datalek_http_requests_total{method="POST",route="/api/v1/breaches",status="201"}`), "each server counts on its own registry")
 }
+
+// The sign-in limit per address counts as rate-limited too; the attempts
+// before it as failed sign-ins.
+func TestMetricsCountSignInLimit(t *testing.T) {
+	ta := newTestAPI(t)
+	ta.Service.Passwords, ta.Service.Codes = store.Passwords{}, api.TOTP{}
+	ms := httptest.NewServer(ta.srv.Metrics.Handler())
+	defer ms.Close()
+	form := url.Values{"email": {"niemand@hetcak.example"}, "password": {"fout wachtwoord!"}}
+	statuses := map[int]int{}
+	for range 11 {
+		res, err := http.PostForm(ta.URL+"/aanmelden", form)
+		require.NoError(t, err)
+		res.Body.Close()
+		statuses[res.StatusCode]++
+	}
+	require.Equal(t, map[int]int{http.StatusUnauthorized: 10, http.StatusTooManyRequests: 1}, statuses, "10 at once, then 10 a minute")
+	body := scrape(t, ms.URL)
+	assert.Equal(t, 10.0, sample(body, `datalek_signin_failures_total{result="unauthorized",step="password"}`), body)
+	assert.Equal(t, 1.0, sample(body, `datalek_rate_limited_total{route="/aanmelden"}`), body)
+}
