@@ -63,7 +63,7 @@ func newServiceMetrics(svc *breach.Service) *serviceMetrics {
 		sweep: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "datalek_sweep_duration_seconds",
 			Help: "How long a deadline sweep (with the pruning of sent mail) takes.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 9)}),
 	}
-	svc.Breaches = meteredStore{svc.Breaches, m, func() time.Time { return svc.Now() }}
+	svc.Breaches = meteredStore{svc.Breaches, m, svc}
 	return m
 }
 
@@ -119,8 +119,10 @@ func (m *Main) MetricsAddr() string { return m.metrics.listener.Addr().String() 
 type meteredStore struct {
 	breach.BreachStore
 	m   *serviceMetrics
-	now func() time.Time
+	svc *breach.Service // its clock and schedule, read at each call
 }
+
+func (s meteredStore) now() time.Time { return s.svc.Now() }
 
 func (s meteredStore) CreateBreach(ctx context.Context, b *breach.Breach, idem *breach.Idempotency) (*breach.Breach, bool, error) {
 	stored, replayed, err := s.BreachStore.CreateBreach(ctx, b, idem)
@@ -158,11 +160,17 @@ func (s meteredStore) UpdateBreach(ctx context.Context, scope breach.Scope, id s
 // UpdateDue counts the alerts the sweep raised, read from the clocks' alert
 // state: a clock whose state moved raised one alert, a reminder if it stands
 // for an instant before the deadline, else an overdue alert (the rule of
-// breach's alertsDue). They are counted when the sweep succeeded; a sweep
+// breach's alertsDue). A deadline is missed at its first overdue alert, the
+// one after which the clock stands at or past its due time and before which
+// it did not; the overdue alerts repeated after it miss nothing new. They are counted when the sweep succeeded; a sweep
 // that fails part-way counts nothing (its batches already stored are
 // undercounted, never counted twice).
 func (s meteredStore) UpdateDue(ctx context.Context, now time.Time, fn func(*breach.Breach) error) (int, error) {
-	raised := map[string]breach.AlertKind{} // by breach and clock: a breach fn sees again counts once
+	type alert struct {
+		kind  breach.AlertKind
+		first bool // the clock's first overdue alert
+	}
+	raised := map[string]alert{} // by breach and clock: a breach fn sees again counts once
 	n, err := s.BreachStore.UpdateDue(ctx, now, func(b *breach.Breach) error {
 		type clock struct {
 			name              string
@@ -174,7 +182,7 @@ func (s meteredStore) UpdateDue(ctx context.Context, now time.Time, fn func(*bre
 		clocks := []clock{
 			{"processor", &b.Alerting.Processor, b.ProcessorDue(), breach.AlertProcessorReminder, breach.AlertProcessorOverdue, time.Time{}},
 			{"authority", &b.Alerting.Authority, b.AuthorityDue(), breach.AlertAuthorityReminder, breach.AlertAuthorityOverdue, time.Time{}},
-			{"subjects", &b.Alerting.Subjects, time.Time{}, breach.AlertSubjectsOverdue, breach.AlertSubjectsOverdue, time.Time{}},
+			{"subjects", &b.Alerting.Subjects, b.SubjectsDue(s.svc.Schedule), breach.AlertSubjectsOverdue, breach.AlertSubjectsOverdue, time.Time{}},
 		}
 		for i := range b.Questions {
 			q := &b.Questions[i]
@@ -190,20 +198,20 @@ func (s meteredStore) UpdateDue(ctx context.Context, now time.Time, fn func(*bre
 			if c.state.AlertedUntil.Equal(c.was) {
 				continue
 			}
-			kind := c.overdue
+			a := alert{kind: c.overdue, first: c.was.Before(c.due)}
 			if c.state.AlertedUntil.Before(c.due) {
-				kind = c.reminder
+				a = alert{kind: c.reminder}
 			}
-			raised[b.ID+"/"+c.name] = kind
+			raised[b.ID+"/"+c.name] = a
 		}
 		return nil
 	})
-	for _, kind := range raised {
+	for _, a := range raised {
 		if err != nil {
 			break
 		}
-		s.m.alerts.WithLabelValues(string(kind)).Inc()
-		if clock, ok := missedClock[kind]; ok {
+		s.m.alerts.WithLabelValues(string(a.kind)).Inc()
+		if clock, ok := missedClock[a.kind]; ok && a.first {
 			s.m.missed.WithLabelValues(clock).Inc()
 		}
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -8,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"datalek/breach"
 	"datalek/breach/breachtest"
 	"datalek/notify/smtptest"
 )
@@ -82,6 +86,15 @@ func TestMetricsCountOutboxAndMissedDeadlines(t *testing.T) {
 	assert.Greater(t, pending, 0.0)
 	assert.Greater(t, metricValue(body, "datalek_outbox_oldest_pending_seconds"), 23*3600.0)
 
+	clock.Advance(50 * time.Hour) // past the 72 hours of both: the AP was not notified
+	m.sweep()
+	body = scrapeMetrics(t, m)
+	assert.Equal(t, 2.0, metricValue(body, `datalek_deadlines_missed_total{clock="authority"}`), "%s", body)
+	assert.Equal(t, 1.0, metricValue(body, `datalek_deadlines_missed_total{clock="processor"}`), "missed once, however often the overdue alert repeats")
+	assert.Equal(t, 2.0, metricValue(body, `datalek_alerts_raised_total{kind="processor_overdue"}`), "the overdue alert repeated")
+	assert.Equal(t, 2.0, metricValue(body, `datalek_open_deadlines{clock="authority",state="overdue"}`))
+	pending = metricValue(body, "datalek_outbox_pending")
+
 	server.Start()
 	server.WaitFor(int(pending), 15*time.Second)
 	deadline := time.Now().Add(10 * time.Second)
@@ -107,4 +120,56 @@ func TestMetricsAddrSetting(t *testing.T) {
 	defer m.Close()
 	assert.Nil(t, m.metrics.server)
 	assert.NotNil(t, m.API.Metrics)
+}
+
+// oneBreach is a breach store holding one breach, for the meter alone.
+type oneBreach struct {
+	breach.BreachStore
+	b breach.Breach
+}
+
+func (s *oneBreach) UpdateBreach(_ context.Context, _ breach.Scope, _ string, fn func(*breach.Breach) error) (*breach.Breach, error) {
+	b := s.b
+	if err := fn(&b); err != nil {
+		return nil, err
+	}
+	s.b = b
+	return &b, nil
+}
+
+// A deadline is met when the change that fulfils it in time is stored; a
+// late one, a failed change and a change that fulfils nothing count nothing.
+func TestDeadlinesMetAreCounted(t *testing.T) {
+	now := saturday.UTC()
+	svc := &breach.Service{Now: func() time.Time { return now }}
+	svc.Breaches = &oneBreach{b: breach.Breach{ID: "b1", Report: breach.Report{DetectedAt: now.Add(-time.Hour)}, AwareAt: now.Add(-time.Hour), ReceivedAt: now}}
+	m := newServiceMetrics(svc)
+	notify := func(at time.Time) func(*breach.Breach) error {
+		return func(b *breach.Breach) error {
+			b.AuthorityNotifications = append(b.AuthorityNotifications, breach.AuthorityNotification{Phase: breach.PhaseInitial, SubmittedAt: at})
+			return nil
+		}
+	}
+	met := func() float64 {
+		var d dto.Metric
+		require.NoError(t, m.met.WithLabelValues("authority").Write(&d))
+		return d.GetCounter().GetValue()
+	}
+	_, err := svc.Breaches.UpdateBreach(context.Background(), breach.StaffScope(), "b1", func(*breach.Breach) error { return errors.New("refused") })
+	require.Error(t, err)
+	_, err = svc.Breaches.UpdateBreach(context.Background(), breach.StaffScope(), "b1", func(*breach.Breach) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, met())
+	_, err = svc.Breaches.UpdateBreach(context.Background(), breach.StaffScope(), "b1", notify(now))
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, met(), "notified within the 72 hours")
+	_, err = svc.Breaches.UpdateBreach(context.Background(), breach.StaffScope(), "b1", notify(now))
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, met(), "a deadline is met once")
+
+	svc.Breaches = &oneBreach{b: breach.Breach{ID: "b2", Report: breach.Report{DetectedAt: now.Add(-100 * time.Hour)}, AwareAt: now.Add(-100 * time.Hour), ReceivedAt: now}}
+	m = newServiceMetrics(svc)
+	_, err = svc.Breaches.UpdateBreach(context.Background(), breach.StaffScope(), "b2", notify(now))
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, met(), "notified late")
 }
