@@ -131,6 +131,24 @@ func TestBackupWhileFilingRestoresEveryAcknowledgedReport(t *testing.T) {
 	assert.Equal(t, db.Breaches(), before+after, "nothing but what was filed")
 }
 
+func TestTheServiceWritesScheduledBackups(t *testing.T) {
+	dir, backups := t.TempDir(), t.TempDir()
+	identity, recipient := newIdentity(t)
+	m := startMainWith(t, dir, newTestClock(saturday), "-backup-dir", backups, "-backup-recipients", recipient,
+		"-backup-schedule", "@every 1s")
+	defer m.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	var found []string
+	for len(found) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		found, _ = filepath.Glob(filepath.Join(backups, "datalek-*.db.age"))
+	}
+	require.NotEmpty(t, found, "a backup within 10 s on @every 1s")
+	out, err := verifyStore("-in", found[0], "-identity", identity)
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "no problems; 0 breaches")
+}
+
 func TestScheduledBackupsKeepTheNewest(t *testing.T) {
 	backups := t.TempDir()
 	for _, name := range []string{"datalek-20261101T041500Z.db.age", "datalek-20261102T041500Z.db.age", "datalek-20261103T041500Z.db.age", "other.txt"} {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"datalek/store"
 )
@@ -52,6 +53,9 @@ func verifyCommand(args []string, getenv func(string) string, out io.Writer) err
 		path := filepath.Join(*dir, DatabaseFile)
 		var err error
 		if db, err = store.OpenReadOnly(path); err != nil {
+			if strings.Contains(err.Error(), "in use") {
+				return fmt.Errorf("%w: stop the service, or verify its latest backup (-in … -identity …)", err)
+			}
 			return err
 		}
 		what = path
