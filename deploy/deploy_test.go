@@ -172,9 +172,6 @@ func checkVariables(t *testing.T, env map[string]any) {
 	}
 	for name := range env {
 		base := strings.TrimSuffix(name, "_FILE")
-		if base == "DATALEK_BACKUP_DIR" {
-			continue // the scheduled backups of issue 12, being added beside this
-		}
 		assert.Contains(t, src.String(), `"`+base+`"`, "%s is not a setting of cmd/datalekd", name)
 	}
 }

@@ -132,6 +132,7 @@ func TestKubernetesManifests(t *testing.T) {
 	assert.Equal(t, "/data", mounts["data"].MountPath)
 	assert.Equal(t, env["DATALEK_DATA_DIR"], mounts["data"].MountPath)
 	assert.Equal(t, env["DATALEK_BACKUP_DIR"], mounts["backup"].MountPath)
+	assert.NotEmpty(t, env["DATALEK_BACKUP_RECIPIENTS"], "scheduled backups need their recipients")
 	for _, secret := range []string{"admin-token", "smtp-url"} {
 		assert.Equal(t, mounts["secrets"].MountPath+"/"+secret, env["DATALEK_"+strings.ToUpper(strings.ReplaceAll(secret, "-", "_"))+"_FILE"])
 	}
