@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"datalek/breach"
 )
@@ -76,11 +77,13 @@ func (m *serviceMetrics) timeSweep() func() {
 	return func() { m.sweep.Observe(time.Since(began).Seconds()) }
 }
 
-// startMetrics registers the binary's metrics with the API's registry and,
-// with DATALEK_METRICS_ADDR, serves them on their own listener.
+// startMetrics registers the binary's metrics, and the Go runtime's and the
+// process's (memory, open files), with the API's registry and, with
+// DATALEK_METRICS_ADDR, serves them on their own listener.
 func (m *Main) startMetrics() (err error) {
 	reg := m.API.Metrics.Registry
-	reg.MustRegister(m.metrics.filings, m.metrics.alerts, m.metrics.missed, m.metrics.met, m.metrics.sweep)
+	reg.MustRegister(m.metrics.filings, m.metrics.alerts, m.metrics.missed, m.metrics.met, m.metrics.sweep,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if m.Config.MetricsAddr == "" {
 		return nil
 	}

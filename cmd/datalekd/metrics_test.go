@@ -75,6 +75,7 @@ func TestMetricsCountOutboxAndMissedDeadlines(t *testing.T) {
 	assert.Equal(t, 2.0, metricValue(body, `datalek_http_requests_total{method="POST",route="/api/v1/breaches",status="201"}`), "by route template")
 	assert.Equal(t, -1.0, metricValue(body, `datalek_deadlines_missed_total{clock="processor"}`), "nothing missed yet")
 	assert.GreaterOrEqual(t, metricValue(body, "datalek_sweep_duration_seconds_count"), 1.0, "the sweep at start-up")
+	assert.Greater(t, metricValue(body, "go_goroutines"), 0.0, "the Go runtime's metrics too")
 
 	clock.Advance(23 * time.Hour) // past the preliminary report's 24 hours
 	m.sweep()
