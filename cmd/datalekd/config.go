@@ -85,8 +85,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	getenv, errFiles := secretFiles(getenv) // DATALEK_*_FILE: credentials.go
 	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, subjectsWithin, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
-	var metrics metricsSettings
-	var sso, sessions, backups = ssoSettings{}, sessionSettings{}, backupSettings{}
+	var sso, sessions, backups, metrics = ssoSettings{}, sessionSettings{}, backupSettings{}, metricsSettings{}
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -119,8 +118,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"min-free-disk", "DATALEK_MIN_FREE_DISK", "256M", "free space on the data directory's disk below which /readyz reports not ready (e.g. 256M, 1G; 0: not checked)", &minFreeDisk},
 	}
 	settings = append(settings, sso.settings()...)
-	settings = append(settings, metrics.settings()...)
-	settings = append(append(settings, sessions.settings()...), backups.settings()...)
+	settings = append(append(append(settings, sessions.settings()...), backups.settings()...), metrics.settings()...)
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
 	for _, s := range settings {
@@ -209,9 +207,8 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&maxConns, errConns),
 		check(&maxClientConns, errClientConns),
 		check(&minFreeDisk, errFreeDisk),
-		metrics.config(&c, check),
 		errSSO,
-		sessions.config(&c, check), backups.config(&c, check),
+		sessions.config(&c, check), backups.config(&c, check), metrics.config(&c, check),
 		errFiles,
 	)
 }
