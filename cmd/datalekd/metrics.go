@@ -58,7 +58,7 @@ func newServiceMetrics(svc *breach.Service) *serviceMetrics {
 		alerts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "datalek_alerts_raised_total",
 			Help: "Alerts raised by the sweep, by kind (processor_reminder, processor_overdue, authority_overdue, …)."}, []string{"kind"}),
 		missed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "datalek_deadlines_missed_total",
-			Help: "Deadlines missed: an overdue alert raised by the sweep, by clock (processor, authority, subjects, question)."}, []string{"clock"}),
+			Help: "Deadlines missed: the first overdue alert of a clock raised by the sweep, by clock (processor, authority, subjects, question)."}, []string{"clock"}),
 		met: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "datalek_deadlines_met_total",
 			Help: "Deadlines met: the complete report (processor) or the notification to the AP (authority) recorded in time."}, []string{"clock"}),
 		sweep: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "datalek_sweep_duration_seconds",
