@@ -62,7 +62,7 @@ func TestBackupWhileFilingRestoresEveryAcknowledgedReport(t *testing.T) {
 	identity, recipient := newIdentity(t)
 	clock := newTestClock(saturday)
 	m := startMainWith(t, dir, clock, "-backup-dir", backups, "-backup-recipients", recipient, "-backup-keep", "2")
-	f := breachtest.ExampleFiling(clock.Now())
+	at := clock.Now()
 
 	var mu sync.Mutex
 	var acked []filed
@@ -70,6 +70,7 @@ func TestBackupWhileFilingRestoresEveryAcknowledgedReport(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
+			f := breachtest.ExampleFiling(at) // each its own: filing normalises the report it is given
 			for {
 				select {
 				case <-stop:
