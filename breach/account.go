@@ -135,6 +135,9 @@ func (s *Service) InviteAccount(ctx context.Context, a Actor, req AccountRequest
 		return nil, "", err
 	}
 	s.mailQueued()
+	if err := s.recordAccess(ctx, a, AccessAccountChange, acc.ID, "invited: "+roleText(acc.Role, acc.Organisation)+", "+acc.Email, 0); err != nil {
+		return nil, "", err
+	}
 	return acc.Public(), link, nil
 }
 
@@ -273,6 +276,9 @@ func (s *Service) changeAccount(ctx context.Context, a Actor, id string, change 
 	}
 	if notice != nil {
 		s.mailQueued()
+	}
+	if err := s.recordAccess(ctx, a, AccessAccountChange, id, string(change), 0); err != nil {
+		return nil, "", err
 	}
 	return acc.Public(), link, nil
 }

@@ -67,6 +67,9 @@ func (s *Service) ChangeAccountRole(ctx context.Context, a Actor, id string, rol
 	if told != nil {
 		s.mailQueued()
 	}
+	if err := s.recordAccess(ctx, a, AccessAccountChange, id, "role: "+roleText(role, organisation), 0); err != nil {
+		return nil, err
+	}
 	return acc.Public(), nil
 }
 

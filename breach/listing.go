@@ -106,6 +106,9 @@ func (s *Service) FindBreach(ctx context.Context, a Actor, id string) (*Breach, 
 		return nil, err
 	}
 	b, err := s.Breaches.FindBreach(ctx, a.Scope(), id)
+	if err == nil {
+		err = s.recordRead(ctx, a, b) // staff reading a breach's content: access log
+	}
 	return a.Side().Visible(b), err
 }
 
@@ -196,5 +199,9 @@ func (s *Service) FindStaffBreach(ctx context.Context, a Actor, id string) (*Bre
 	if err := requireRole(a, RoleAdviser, RoleController); err != nil {
 		return nil, err
 	}
-	return s.Breaches.FindBreach(ctx, a.Scope(), id)
+	b, err := s.Breaches.FindBreach(ctx, a.Scope(), id)
+	if err == nil {
+		err = s.recordRead(ctx, a, b) // access log
+	}
+	return b, err
 }

@@ -44,6 +44,9 @@ type Notice struct {
 	Changes  []Change  `json:"changes,omitempty"`
 	Reason   string    `json:"reason,omitempty"`
 	Breaches []*Breach `json:"breaches,omitempty"` // the digest's open breaches, nearest deadline first
+	// Heads are the digest's anchored chain heads, one per open breach
+	// (audit.go); none while no audit key is set.
+	Heads []ChainHead `json:"heads,omitempty"`
 
 	Question      *Question              `json:"question,omitempty"`
 	Notification  *AuthorityNotification `json:"notification,omitempty"`

@@ -104,6 +104,11 @@ func (s *Service) Digest(ctx context.Context) (bool, error) {
 	sortByDeadline(SideController, open)
 	day := now.In(Amsterdam).Format(time.DateOnly)
 	n := Notice{ID: "digest." + day, Kind: NoticeDigest, Audience: AudienceMailbox, To: s.MailTo, At: now, Breaches: open}
+	for _, b := range open { // each trail's head, anchored, so that a copy exists outside the service (audit.go)
+		if len(s.AuditKey) > 0 {
+			n.Heads = append(n.Heads, Head(s.AuditKey, b))
+		}
+	}
 	queued, err := s.Outbox.EnqueueNotice(ctx, n, "digest/"+day)
 	if queued {
 		s.mailQueued()

@@ -73,6 +73,9 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, req TokenRequest) (*
 	if err := s.Tokens.PutToken(ctx, t); err != nil {
 		return nil, "", err
 	}
+	if err := s.recordAccess(ctx, a, AccessTokenCreated, t.ID, roleText(t.Role, t.Organisation)+": "+t.Name, 0); err != nil {
+		return nil, "", err
+	}
 	return t, secret, nil
 }
 
@@ -105,7 +108,10 @@ func (s *Service) RevokeToken(ctx context.Context, a Actor, id string) error {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return err
 	}
-	return s.Tokens.RevokeToken(ctx, id, s.now())
+	if err := s.Tokens.RevokeToken(ctx, id, s.now()); err != nil {
+		return err
+	}
+	return s.recordAccess(ctx, a, AccessTokenRevoked, id, "", 0)
 }
 
 // BootstrapTokenID is the ID of the admin token that start-up derives from the

@@ -121,7 +121,22 @@ func (c *Composer) digest(n breach.Notice) document {
 	}
 	d.Sections = []section{{Title: "Open datalekken", Table: t}}
 	d.Link = c.links().OpenBreaches()
+	d.Outro = digestHeads(n)
 	return d
+}
+
+// digestHeads are the lines of the digest that anchor each open breach's
+// audit trail outside the service (breach/audit.go): kenmerk, number of
+// events, anchor, which datalekd verify -heads reads back from a saved mail.
+func digestHeads(n breach.Notice) []string {
+	if len(n.Heads) == 0 { // with a key every open breach has its head
+		return []string{"De audit trails zijn niet verankerd: DATALEK_AUDIT_KEY is niet ingesteld."}
+	}
+	lines := []string{"Verankering van de audit trails (bewaar deze mail; datalekd verify -heads controleert er een opslag of back-up mee):"}
+	for _, h := range n.Heads {
+		lines = append(lines, h.String())
+	}
+	return lines
 }
 
 // remindedReporter is the line that tells the mailbox, in its copy of a

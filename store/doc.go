@@ -58,6 +58,7 @@
 //	                                            the overview of open breaches and the
 //	                                            daily digest read what is open, never
 //	                                            the closed history
+//	access_log/ <seq uint64 BE> -> breach.AccessEntry as JSON: tokens, accounts, staff reads, hash-chained (since version 8; audit.go)
 //	alerts/                                                          (since version 2)
 //	    <next alert ns uint64 BE><id>/<clock> -> empty; one entry per clock with an
 //	                                            alert to come (processor, authority,

@@ -42,11 +42,13 @@ var (
 	bucketSessions    = []byte("sessions")
 	bucketAccountSess = []byte("account_sessions")
 	bucketOpen        = []byte("open_breaches")
+	bucketAccessLog   = []byte("access_log") // audit.go
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
 		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences, bucketHolds, bucketMailPruned, bucketOrgs,
-		bucketAccounts, bucketAccountMail, bucketAccountLog, bucketSessions, bucketAccountSess, bucketOpen}
+		bucketAccounts, bucketAccountMail, bucketAccountLog, bucketSessions, bucketAccountSess, bucketOpen,
+		bucketAccessLog}
 
 	keyLayoutVersion = []byte("layout_version")
 )

@@ -29,7 +29,7 @@ var update = flag.Bool("update", false, "write the golden files of a new stored 
 // under keys drawn in doc.go.
 var goldenBuckets = []string{"meta", "breaches", "events", "snapshots", "snapshot_holds", "outbox", "mail_sent", "mail_dead",
 	"mail_pruned", "idempotency", "tokens", "token_ids", "references", "organisations", "accounts", "account_emails", "account_events",
-	"sessions", "account_sessions"}
+	"sessions", "account_sessions", "access_log"}
 
 // goldenDir holds the golden files of the current layout version; those of
 // earlier versions stay beside it, as what files of that version held.
@@ -163,7 +163,8 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 		SubProcessors:   []string{"Drukkerij Noord"}, Activities: []string{"Printen en versturen van beschikkingen"},
 		UpdatedAt: goldenAt(-time.Hour), UpdatedBy: "bootstrap (admin)"}))
 	digest := breach.Notice{ID: "digest.2026-11-21", Kind: breach.NoticeDigest, Audience: breach.AudienceMailbox, To: []string{"datalekken@example.org"},
-		At: goldenAt(24 * time.Hour), Breaches: []*breach.Breach{goldenBreach()}}
+		At: goldenAt(24 * time.Hour), Breaches: []*breach.Breach{goldenBreach()},
+		Heads: []breach.ChainHead{{Reference: "DL-2026-K7QM4", Events: 12, Anchor: "9f3a0c1d2e4b5a6978877665544332211"[:breach.AnchorLen]}}}
 	queued, err := db.EnqueueNotice(ctx, digest, "digest/2026-11-21")
 	require.NoError(t, err)
 	require.True(t, queued)
@@ -200,6 +201,12 @@ func writeGoldenLayout(t *testing.T, db *store.DB) {
 			ExpiresAt: goldenAt(72 * time.Hour)}}
 	require.NoError(t, db.CreateAccount(ctx, acc, breach.AccountEvent{At: golden, Action: breach.AccountInvitedEvent, By: "Beheerder, beheerder",
 		Client: "192.0.2.1", Reason: "geen"}, &invitation))
+	for _, e := range []breach.AccessEntry{{At: goldenAt(time.Hour), Actor: "Beheerder (admin)", ActorID: "bootstrap-admin", Kind: breach.AccessTokenCreated,
+		Subject: "tok-acme", Detail: "supplier, Acme BV: acme-prod"}, {At: goldenAt(2 * time.Hour), Actor: "J. de Vries, Adviseur Privacy",
+		ActorID: "0golden0account00000000002", Kind: breach.AccessBreachRead, Subject: goldenID, Detail: "DL-2026-K7QM4"}} {
+		_, err := db.RecordAccess(ctx, e, 0)
+		require.NoError(t, err)
+	}
 	require.NoError(t, db.PutSession(ctx, &breach.Session{ID: "0golden0session00000000001", Hash: "5ha256hex0f7hecookie", AccountID: acc.ID,
 		Stage: breach.StageSignedIn, CreatedAt: goldenAt(time.Hour), SeenAt: goldenAt(90 * time.Minute)}))
 }
@@ -339,7 +346,7 @@ func TestStoredLayoutCoversEveryTag(t *testing.T) {
 	}
 	tags := map[string]bool{}
 	for _, v := range []any{breach.Breach{}, breach.Event{}, breach.OutboxMail{}, breach.Token{}, breach.Idempotency{}, breach.Organisation{},
-		breach.Account{}, breach.AccountEvent{}, breach.Session{}} {
+		breach.Account{}, breach.AccountEvent{}, breach.Session{}, breach.AccessEntry{}} {
 		collectTags(reflect.TypeOf(v), tags, map[reflect.Type]bool{})
 	}
 	delete(tags, "breach") // Notice.Breach is stored as the mail's snapshot, never in the mail
