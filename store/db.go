@@ -46,8 +46,16 @@ func Options() *bolt.Options {
 // to do, and only a file that passed is migrated. A database of the current
 // layout is opened without any write. It fails after a second if another
 // process holds the file, rather than hanging.
-func Open(path string) (*DB, error) {
-	state, err := verify(path)
+func Open(path string) (*DB, error) { return open(path, true) }
+
+// open is Open; without fullCheck, a file of the current layout is opened
+// without bbolt's consistency check (OpenDeferCheck), while one to migrate
+// is still checked whole before anything is written to it.
+func open(path string, fullCheck bool) (*DB, error) {
+	state, err := verifyWith(path, fullCheck)
+	if err == nil && !fullCheck && state == stateMigrate {
+		state, err = verifyWith(path, true)
+	}
 	if err != nil {
 		return nil, err
 	}

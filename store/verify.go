@@ -31,7 +31,11 @@ const (
 
 // verify inspects the file at path without writing to it, and says whether
 // Open must create or migrate its layout.
-func verify(path string) (fileState, error) {
+func verify(path string) (fileState, error) { return verifyWith(path, true) }
+
+// verifyWith is verify; without full, it leaves out bbolt's consistency
+// check, the one part that reads the whole file (see OpenDeferCheck).
+func verifyWith(path string, full bool) (fileState, error) {
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -54,7 +58,7 @@ func verify(path string) (fileState, error) {
 	defer bdb.Close()
 	var state fileState
 	err = bdb.View(func(tx *bolt.Tx) (err error) {
-		if state, err = layoutState(tx); err != nil {
+		if state, err = layoutState(tx); err != nil || !full {
 			return err
 		}
 		return consistent(tx)

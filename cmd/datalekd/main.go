@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam on a minimal image
@@ -87,6 +88,8 @@ type Main struct {
 	digestSchedule cron.Schedule
 	stop           context.CancelFunc // ends the relay and the scheduled jobs
 	relayed        chan struct{}      // closed when the relay has stopped
+	checked        chan struct{}      // closed when checkPages is done
+	damaged        atomic.Pointer[error]
 }
 
 // NewMain returns a program for cfg; Run starts it.
@@ -111,11 +114,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	opening := time.Now()
-	if m.DB, err = store.Open(filepath.Join(cfg.DataDir, DatabaseFile)); err != nil {
+	// bbolt's consistency check of every page reads the whole file, so it
+	// runs once the service listens (checkPages), not before.
+	if m.DB, err = store.OpenDeferCheck(filepath.Join(cfg.DataDir, DatabaseFile)); err != nil {
 		return err
 	}
 	// Opening migrates an older layout and compacts the file (about 35 s for
-	// 100,000 filings), after checking it; otherwise it takes moments.
+	// 100,000 filings), after checking it whole; otherwise it takes moments.
 	m.Logger.Info("store open", "layout", store.LayoutVersion, "took", time.Since(opening).Round(time.Millisecond))
 	if m.DB.Warning != nil {
 		m.Logger.Warn("store", "err", m.DB.Warning)
@@ -167,7 +172,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// Single sign-on for staff, when configured; its provider is discovered
 	// at the first sign-in, so an unreachable provider does not stop start-up.
 	m.API.SSO = cfg.SSO
-	m.API.Ping = m.DB.Ping
+	m.API.Ping = m.ping
 	m.API.MaxMailAge = cfg.MailMaxAge
 	m.API.SetWriteLimit(cfg.WriteLimit)
 	if cfg.MinFreeDisk > 0 {
@@ -191,6 +196,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.Serve(m.listener) }()
+	m.checked = make(chan struct{})
+	go m.checkPages()
 	m.Logger.Info("datalekd listening", "addr", m.listener.Addr().String(), "data_dir", cfg.DataDir,
 		"admin_token", cfg.AdminToken != "")
 	return nil
@@ -244,10 +251,8 @@ func (m *Main) startClocks(ctx context.Context) (err error) {
 	if err := m.Service.Schedule.Validate(); err != nil {
 		return fmt.Errorf("schedule: %w", err)
 	}
-	if n, err := m.Service.Reschedule(ctx); err != nil {
-		return fmt.Errorf("reschedule: %w", err)
-	} else if n > 0 {
-		m.Logger.Info("clocks running", "breaches", n)
+	if err := m.reschedule(ctx); err != nil {
+		return err
 	}
 	if m.digestSchedule, err = cron.ParseStandard(m.Config.Digest); err != nil {
 		return fmt.Errorf("digest schedule: %w", err)
@@ -354,6 +359,9 @@ func (m *Main) Close() error {
 	errs = append(errs, m.stopMetrics())
 	if m.cron != nil {
 		<-m.cron.Stop().Done()
+	}
+	if m.checked != nil {
+		<-m.checked
 	}
 	if m.stop != nil {
 		m.stop()

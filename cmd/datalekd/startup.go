@@ -1,0 +1,85 @@
+package main
+
+// This file holds what keeps start-up independent of the history on file:
+// the running clocks are rescheduled only when what their alerts are
+// computed from changed, and bbolt's check of every page runs once the
+// service listens.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"datalek/breach"
+	"datalek/store"
+)
+
+// reschedule brings every running clock's next alert in line with the
+// configured schedule, only when the schedule (or the layout, or the rules
+// of alertRules) differs from the one they were last computed with: the
+// alert index is durable, so a start with an unchanged configuration writes
+// nothing and costs nothing however many breaches are on file.
+func (m *Main) reschedule(ctx context.Context) error {
+	fp, err := scheduleFingerprint(m.Service.Schedule)
+	if err != nil {
+		return fmt.Errorf("reschedule: %w", err)
+	}
+	stored, err := m.DB.ScheduleFingerprint()
+	if err != nil || stored == fp {
+		return err
+	}
+	started := time.Now()
+	n, err := m.Service.Reschedule(ctx)
+	if err != nil {
+		return fmt.Errorf("reschedule: %w", err)
+	}
+	if err := m.DB.SetScheduleFingerprint(fp); err != nil { // after: a crash between reschedules again
+		return fmt.Errorf("reschedule: %w", err)
+	}
+	m.Logger.Info("alert schedule changed: running clocks rescheduled", "breaches", n, "took", time.Since(started).Round(time.Millisecond))
+	return nil
+}
+
+// alertRules names the version of breach's rules that compute a clock's
+// next alert; change it with those rules, so that the first start of the
+// new code reschedules every running clock.
+const alertRules = "1"
+
+// scheduleFingerprint identifies what a running clock's next alert is
+// computed from: the configured schedule, the layout and alertRules.
+func scheduleFingerprint(s breach.Schedule) (string, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "layout %d rules %s schedule %s", store.LayoutVersion, alertRules, data))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// checkPages runs bbolt's consistency check of every page once the service
+// listens (store.OpenDeferCheck): it reads the whole file, so it must not
+// hold up start-up. A file that fails it is logged as an error and makes
+// /readyz answer 503 from then on (ping).
+func (m *Main) checkPages() {
+	defer close(m.checked)
+	started := time.Now()
+	if err := m.DB.CheckPages(); err != nil {
+		err = fmt.Errorf("store: %w", err)
+		m.damaged.Store(&err)
+		m.Logger.Error("store check failed", "err", err)
+		return
+	}
+	m.Logger.Info("store check passed", "took", time.Since(started).Round(time.Millisecond))
+}
+
+// ping is the store's part of /readyz: open and readable, and not found
+// damaged by checkPages.
+func (m *Main) ping() error {
+	if err := m.damaged.Load(); err != nil {
+		return *err
+	}
+	return m.DB.Ping()
+}
