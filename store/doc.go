@@ -36,6 +36,11 @@
 //	                                 deliveries since version 5)
 //	    mail_dead_mailbox_count   -> uint64 BE: of those, mails for the privacy
 //	                                 mailbox (since version 5)
+//	    schedule_fingerprint      -> hex sha256 of the alert schedule (and layout and
+//	                                 alert rules) the running clocks' next alerts were
+//	                                 computed with; start-up reschedules them only when
+//	                                 it differs (written by the service, no layout
+//	                                 change: a store without it is rescheduled once)
 //	breaches/
 //	    <id>                      -> breach.Breach as JSON; with the alert state
 //	                                 of its clocks (alerting) since version 2
