@@ -28,6 +28,7 @@ type Config struct {
 	Addr       string
 	DataDir    string
 	AdminToken string
+	AuditKey   string // DATALEK_AUDIT_KEY: audit.go
 	SMTPURL    string
 	// SMTPCAFile and SMTPServerName say how the relay's certificate is
 	// checked (notify.TLS).
@@ -50,8 +51,7 @@ type Config struct {
 	// affected the privacy mailbox is alerted while none is recorded.
 	SubjectsWithin time.Duration
 	MailMaxAge     time.Duration
-	// MailKeep is how long a sent mail is kept whole (0: for ever).
-	MailKeep time.Duration
+	MailKeep       time.Duration // how long a sent mail is kept whole (0: for ever)
 	// Controller is the controller's profile, for the AP form and letters.
 	Controller breach.ControllerProfile
 	// WriteLimit is how often one token may write (0 per second: no limit).
@@ -117,7 +117,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"max-client-connections", "DATALEK_MAX_CLIENT_CONNECTIONS", "128", "open connections from one client address; 0 is no bound (behind a proxy)", &maxClientConns},
 		{"min-free-disk", "DATALEK_MIN_FREE_DISK", "256M", "free space on the data directory's disk below which /readyz reports not ready (e.g. 256M, 1G; 0: not checked)", &minFreeDisk},
 	}
-	settings = append(settings, sso.settings()...)
+	settings = append(append(settings, sso.settings()...), auditSettings(&c)...)
 	settings = append(append(append(settings, sessions.settings()...), backups.settings()...), metrics.settings()...)
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
@@ -207,7 +207,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&maxConns, errConns),
 		check(&maxClientConns, errClientConns),
 		check(&minFreeDisk, errFreeDisk),
-		errSSO,
+		errSSO, check(&c.AuditKey, validAuditKey(c.AuditKey)),
 		sessions.config(&c, check), backups.config(&c, check), metrics.config(&c, check),
 		errFiles,
 	)

@@ -136,6 +136,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.Service.MailTo = cfg.MailTo
 	m.Service.MailKeep = cfg.MailKeep
 	m.Service.Controller = cfg.Controller
+	m.Service.AuditKey = []byte(cfg.AuditKey) // empty when unset: the digest says the trails are not anchored
 	m.Service.Passwords, m.Service.Codes = store.Passwords{}, api.TOTP{}
 	m.Service.SessionIdle, m.Service.SessionMax, m.Service.InvitationValid = cfg.SessionIdle, cfg.SessionMax, cfg.InvitationValid
 	m.Service.Schedule.ProcessorReminders = cfg.ProcessorReminders
