@@ -38,6 +38,24 @@ type BreachStore interface {
 	UpdateDue(ctx context.Context, now time.Time, fn func(*Breach) error) (int, error)
 	// UpdateRunning lets fn change every breach with a running clock.
 	UpdateRunning(ctx context.Context, fn func(*Breach) error) (int, error)
+	RetentionStore
+}
+
+// RetentionStore applies the retention policy (retention.go).
+type RetentionStore interface {
+	// RedactBreach loads a breach with its whole trail and lets fn change
+	// the breach (recording events) and the content of entries of the trail
+	// it is given, then stores the breach, its new events and every entry
+	// fn changed, atomically. Nothing is stored when fn fails. Errors:
+	// ENOTFOUND, and fn's.
+	RedactBreach(ctx context.Context, id string, fn func(b *Breach, trail []Event) error) (*Breach, error)
+	// DeleteBreaches deletes each breach named by an entry with everything
+	// stored for it (trail, index entries, reference, snapshots, mails,
+	// idempotency keys) and writes the entries to the retention log, in one
+	// transaction. A breach no longer there is skipped, without an entry.
+	DeleteBreaches(ctx context.Context, entries []RetentionEntry) error
+	// RetentionLog returns the retention log, oldest first.
+	RetentionLog(ctx context.Context) ([]RetentionEntry, error)
 }
 
 // TokenStore keeps API tokens, by the hash of their secret.

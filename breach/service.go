@@ -38,6 +38,9 @@ type Service struct {
 	// SessionIdle and SessionMax end a session after so long unused, and
 	// so long in all; DefaultSessionIdle and DefaultSessionMax when 0.
 	SessionIdle, SessionMax time.Duration
+	// Retention is how long closed breaches are kept (Retain); zero periods
+	// keep them for ever.
+	Retention Retention
 	// AuditKey anchors the chain heads the digest mails (audit.go); without
 	// it the heads are not anchored.
 	AuditKey []byte

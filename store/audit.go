@@ -149,8 +149,12 @@ func ReadHeads(r io.Reader) ([]breach.ChainHead, error) {
 func (db *DB) HeadProblems(key []byte, heads []breach.ChainHead) []string {
 	var problems []string
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		deleted := deletedReferences(tx) // after their retention period: retention.go
 		for _, h := range heads {
 			id := tx.Bucket(bucketReferences).Get([]byte(h.Reference))
+			if id == nil && deleted[h.Reference] {
+				continue
+			}
 			if id == nil {
 				problems = append(problems, fmt.Sprintf("breach %s: not in the store, though a digest anchored %d events of it", h.Reference, h.Events))
 				continue

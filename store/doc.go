@@ -156,4 +156,12 @@
 //	                                 of its cookie's secret, never the secret)
 //	account_sessions/                                                (since version 7)
 //	    <account id>/<session id> -> empty; an account's sessions, to end them all
+//	retention_log/                                                   (since version 8)
+//	    <deleted_at ns uint64 BE><id> -> breach.RetentionEntry as JSON (compressed as
+//	                                 the records above): a whole record deleted after
+//	                                 DATALEK_RETENTION_RECORD, with everything keyed by
+//	                                 it (its record, trail, index entries, reference,
+//	                                 snapshots and holds, mails and idempotency keys);
+//	                                 its reference, organisation, received, closed and
+//	                                 deleted dates, never its content (retention.go)
 package store

@@ -42,13 +42,14 @@ var (
 	bucketSessions    = []byte("sessions")
 	bucketAccountSess = []byte("account_sessions")
 	bucketOpen        = []byte("open_breaches")
+	bucketRetention   = []byte("retention_log")
 	bucketAccessLog   = []byte("access_log") // audit.go
 
 	allBuckets = [][]byte{bucketMeta, bucketBreaches, bucketEvents, bucketByReceived, bucketByOrg,
 		bucketByDeadline, bucketIdempotency, bucketTokens, bucketTokenIDs, bucketAlerts, bucketOutbox, bucketMailSent,
 		bucketMailDead, bucketOutboxDue, bucketOrgDeadline, bucketSnapshots, bucketReferences, bucketHolds, bucketMailPruned, bucketOrgs,
 		bucketAccounts, bucketAccountMail, bucketAccountLog, bucketSessions, bucketAccountSess, bucketOpen,
-		bucketAccessLog}
+		bucketAccessLog, bucketRetention}
 
 	keyLayoutVersion = []byte("layout_version")
 )

@@ -26,6 +26,7 @@ var actions = map[breach.Action]string{
 	breach.ActionOtherControllers:      "andere verwerkingsverantwoordelijken vastgelegd",
 	breach.ActionAlertRaised:           "waarschuwing verstuurd",
 	breach.ActionClosed:                "afgesloten",
+	breach.ActionPurged:                "persoonsgegevens verwijderd na de bewaartermijn",
 }
 
 // Action says what an entry of a breach's trail did.

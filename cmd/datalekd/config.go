@@ -37,8 +37,7 @@ type Config struct {
 	MailFrom       string
 	MailTo         []string
 	BaseURL        string
-	Sweep          string
-	Digest         string
+	Sweep, Digest  string
 	BodyLimit      string
 	MetricsAddr    string // DATALEK_METRICS_ADDR: metrics.go
 	// ProcessorReminders and AuthorityReminders are how long before each
@@ -68,7 +67,8 @@ type Config struct {
 	// SessionIdle, SessionMax, InvitationValid, TrustedProxies: sessions.go.
 	SessionIdle, SessionMax, InvitationValid time.Duration
 	TrustedProxies                           []*net.IPNet
-	Backup                                   *BackupConfig // backup.go; nil without DATALEK_BACKUP_DIR
+	Backup                                   *BackupConfig   // backup.go; nil without DATALEK_BACKUP_DIR
+	Retention                                RetentionConfig // retention.go
 }
 
 // setting describes one configuration setting for flags, environment and
@@ -85,7 +85,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	getenv, errFiles := secretFiles(getenv) // DATALEK_*_FILE: credentials.go
 	var mailTo, processorReminders, authorityReminders, questionReminders, mailMaxAge, mailKeep, subjectsWithin, minFreeDisk string
 	var writeRate, writeBurst, maxConns, maxClientConns string
-	var sso, sessions, backups, metrics = ssoSettings{}, sessionSettings{}, backupSettings{}, metricsSettings{}
+	var sso, sessions, backups, metrics, retention = ssoSettings{}, sessionSettings{}, backupSettings{}, metricsSettings{}, retentionSettings{}
 	settings := []setting{
 		{"addr", "DATALEK_ADDR", "127.0.0.1:8080", "listen address (host:port)", &c.Addr},
 		{"data-dir", "DATALEK_DATA_DIR", "./data", "directory for the database and written mail", &c.DataDir},
@@ -118,7 +118,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{"min-free-disk", "DATALEK_MIN_FREE_DISK", "256M", "free space on the data directory's disk below which /readyz reports not ready (e.g. 256M, 1G; 0: not checked)", &minFreeDisk},
 	}
 	settings = append(append(settings, sso.settings()...), auditSettings(&c)...)
-	settings = append(append(append(settings, sessions.settings()...), backups.settings()...), metrics.settings()...)
+	settings = append(append(append(append(settings, sessions.settings()...), backups.settings()...), metrics.settings()...), retention.settings()...)
 	fs := flag.NewFlagSet("datalekd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; usage only on -h
 	for _, s := range settings {
@@ -208,7 +208,7 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		check(&maxClientConns, errClientConns),
 		check(&minFreeDisk, errFreeDisk),
 		errSSO, check(&c.AuditKey, validAuditKey(c.AuditKey)),
-		sessions.config(&c, check), backups.config(&c, check), metrics.config(&c, check),
+		sessions.config(&c, check), backups.config(&c, check), metrics.config(&c, check), retention.config(&c, check),
 		errFiles,
 	)
 }

@@ -274,6 +274,9 @@ func (m *Main) startClocks(ctx context.Context) (err error) {
 	if err := m.scheduleBackups(); err != nil {
 		return err
 	}
+	if err := m.scheduleRetention(); err != nil { // retention.go
+		return err
+	}
 	m.cron.Start()
 	return nil
 }

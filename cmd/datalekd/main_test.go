@@ -41,7 +41,9 @@ func TestParseConfig(t *testing.T) {
 		MailMaxAge:         15 * time.Minute, MailKeep: 720 * time.Hour, MinFreeDisk: 256_000_000,
 		WriteLimit:     api.WriteLimit{PerSecond: 1, Burst: 60},
 		MaxConnections: 1024, MaxClientConnections: 128,
-		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour, InvitationValid: 72 * time.Hour}, c,
+		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour, InvitationValid: 72 * time.Hour,
+		Retention: RetentionConfig{Periods: breach.Retention{Personal: breach.Period{Years: 3}, Record: breach.Period{Years: 5}},
+			Schedule: DefaultRetentionSchedule}}, c,
 		"no configuration at all is a working configuration")
 
 	c, err = ParseConfig([]string{"-addr", "127.0.0.1:9000"}, env(map[string]string{
