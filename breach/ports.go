@@ -52,8 +52,9 @@ type RetentionStore interface {
 	// DeleteBreaches deletes each breach named by an entry with everything
 	// stored for it (trail, index entries, reference, snapshots, mails,
 	// idempotency keys) and writes the entries to the retention log, in one
-	// transaction. A breach no longer there is skipped, without an entry.
-	DeleteBreaches(ctx context.Context, entries []RetentionEntry) error
+	// transaction, and returns how many it deleted. A breach no longer there,
+	// or no longer closed, is skipped, without an entry.
+	DeleteBreaches(ctx context.Context, entries []RetentionEntry) (int, error)
 	// RetentionLog returns the retention log, oldest first.
 	RetentionLog(ctx context.Context) ([]RetentionEntry, error)
 }

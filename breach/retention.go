@@ -173,10 +173,11 @@ func (s *Service) Retain(ctx context.Context) (purged, deleted int, err error) {
 		purged++
 	}
 	for chunk := range slices.Chunk(remove, retainChunk) {
-		if err := s.Breaches.DeleteBreaches(ctx, chunk); err != nil {
+		n, err := s.Breaches.DeleteBreaches(ctx, chunk)
+		deleted += n
+		if err != nil {
 			return purged, deleted, fmt.Errorf("delete breaches: %w", err)
 		}
-		deleted += len(chunk)
 	}
 	return purged, deleted, nil
 }

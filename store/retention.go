@@ -67,15 +67,16 @@ func (db *DB) RedactBreach(ctx context.Context, id string, fn func(*breach.Breac
 func retentionKey(e breach.RetentionEntry) []byte { return append(timeKey(e.DeletedAt), e.BreachID...) }
 
 // DeleteBreaches implements breach.BreachStore.
-func (db *DB) DeleteBreaches(ctx context.Context, entries []breach.RetentionEntry) error {
+func (db *DB) DeleteBreaches(ctx context.Context, entries []breach.RetentionEntry) (int, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
 	}
-	return db.Commit(func(tx *bolt.Tx) error {
+	var deleted int
+	err := db.Commit(func(tx *bolt.Tx) error {
 		gone := map[string]bool{}
 		for _, e := range entries {
 			b, err := getBreach(tx, breach.StaffScope(), e.BreachID)
-			if breach.ErrorCode(err) == breach.ENOTFOUND {
+			if breach.ErrorCode(err) == breach.ENOTFOUND || (err == nil && isOpen(b)) {
 				continue
 			} else if err != nil {
 				return err
@@ -88,6 +89,7 @@ func (db *DB) DeleteBreaches(ctx context.Context, entries []breach.RetentionEntr
 			}
 			gone[b.ID] = true
 		}
+		deleted = len(gone) // a commit that runs again counts again
 		if len(gone) == 0 {
 			return nil
 		}
@@ -96,6 +98,10 @@ func (db *DB) DeleteBreaches(ctx context.Context, entries []breach.RetentionEntr
 		}
 		return deleteIdempotency(tx, gone)
 	})
+	if err != nil {
+		return 0, err
+	}
+	return deleted, nil
 }
 
 // deleteBreach deletes a breach's record, its trail, its index entries, its

@@ -169,6 +169,12 @@ func TestRetain(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, log, 1)
 
+	// The store deletes no open breach, nor one already gone, whatever it is asked.
+	n, err := db.DeleteBreaches(ctx, []breach.RetentionEntry{{BreachID: open.ID, DeletedAt: now}, {BreachID: oldest.ID, DeletedAt: now}})
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	assert.Equal(t, openBefore, stored(open.ID))
+
 	// Two years on the purged one goes too, and its mail with it.
 	c.t = now.AddDate(2, 0, 0)
 	purged, deleted, err = svc.Retain(ctx)
