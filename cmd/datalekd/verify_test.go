@@ -168,4 +168,20 @@ func TestAuditKeySetting(t *testing.T) {
 	_, err = ParseConfig(nil, env(map[string]string{"DATALEK_AUDIT_KEY": "kort-geheim"}), &bytes.Buffer{})
 	require.ErrorContains(t, err, "invalid -audit-key / DATALEK_AUDIT_KEY: must be at least 32 characters")
 	assert.NotContains(t, err.Error(), "kort-geheim", "the message never repeats the key")
+
+	// the service gets the key, and records a staff token reading a breach
+	clock := newTestClock(saturday)
+	m := startMainWith(t, t.TempDir(), clock, "-audit-key", testAuditKey)
+	defer m.Close()
+	assert.Equal(t, []byte(testAuditKey), m.Service.AuditKey)
+	b, _, err := m.Service.FileBreach(context.Background(), acme, breachtest.ExampleFiling(clock.Now()), "")
+	require.NoError(t, err)
+	adviser := token(t, m, "adviser", "")
+	status, _ := call(t, m, "GET", "/api/v1/breaches/"+b.ID, adviser, nil)
+	require.Equal(t, 200, status)
+	entries, err := m.DB.AccessEntries(context.Background())
+	require.NoError(t, err)
+	require.Len(t, entries, 2, "the token issued, then the read")
+	assert.Equal(t, breach.AccessBreachRead, entries[1].Kind)
+	assert.Equal(t, b.ID, entries[1].Subject)
 }
