@@ -53,7 +53,7 @@ func Open(path string) (*DB, error) { return open(path, true) }
 // is still checked whole before anything is written to it.
 func open(path string, fullCheck bool) (*DB, error) {
 	state, err := verifyWith(path, fullCheck)
-	if err == nil && !fullCheck && state == stateMigrate {
+	if err == nil && !fullCheck && (state == stateMigrate || !closedCleanly(path)) {
 		state, err = verifyWith(path, true)
 	}
 	if err != nil {

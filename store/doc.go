@@ -41,6 +41,9 @@
 //	                                 computed with; start-up reschedules them only when
 //	                                 it differs (written by the service, no layout
 //	                                 change: a store without it is rescheduled once)
+//	    closed_cleanly            -> "1" while the service that last wrote the file
+//	                                 stopped cleanly; start-up then leaves out bbolt's
+//	                                 check of every page (startup.go; no layout change)
 //	breaches/
 //	    <id>                      -> breach.Breach as JSON; with the alert state
 //	                                 of its clocks (alerting) since version 2

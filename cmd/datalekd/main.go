@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam on a minimal image
@@ -88,8 +87,6 @@ type Main struct {
 	digestSchedule cron.Schedule
 	stop           context.CancelFunc // ends the relay and the scheduled jobs
 	relayed        chan struct{}      // closed when the relay has stopped
-	checked        chan struct{}      // closed when checkPages is done
-	damaged        atomic.Pointer[error]
 }
 
 // NewMain returns a program for cfg; Run starts it.
@@ -114,8 +111,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	opening := time.Now()
-	// bbolt's consistency check of every page reads the whole file, so it
-	// runs once the service listens (checkPages), not before.
+	// bbolt's consistency check of every page reads the whole file: it runs
+	// only after a crash or on a file this service did not close itself.
 	if m.DB, err = store.OpenDeferCheck(filepath.Join(cfg.DataDir, DatabaseFile)); err != nil {
 		return err
 	}
@@ -173,7 +170,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// Single sign-on for staff, when configured; its provider is discovered
 	// at the first sign-in, so an unreachable provider does not stop start-up.
 	m.API.SSO = cfg.SSO
-	m.API.Ping = m.ping
+	m.API.Ping = m.DB.Ping
 	m.API.MaxMailAge = cfg.MailMaxAge
 	m.API.SetWriteLimit(cfg.WriteLimit)
 	if cfg.MinFreeDisk > 0 {
@@ -197,8 +194,6 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.Serve(m.listener) }()
-	m.checked = make(chan struct{})
-	go m.checkPages()
 	m.Logger.Info("datalekd listening", "addr", m.listener.Addr().String(), "data_dir", cfg.DataDir,
 		"admin_token", cfg.AdminToken != "")
 	return nil
@@ -364,14 +359,14 @@ func (m *Main) Close() error {
 	if m.cron != nil {
 		<-m.cron.Stop().Done()
 	}
-	if m.checked != nil {
-		<-m.checked
-	}
 	if m.stop != nil {
 		m.stop()
 		<-m.relayed
 	}
 	if m.DB != nil {
+		if errors.Join(errs...) == nil { // stopped cleanly: nothing writes any more
+			errs = append(errs, m.DB.MarkClosedCleanly())
+		}
 		errs = append(errs, m.DB.Close())
 	}
 	return errors.Join(errs...)

@@ -2,8 +2,8 @@ package main
 
 // This file holds what keeps start-up independent of the history on file:
 // the running clocks are rescheduled only when what their alerts are
-// computed from changed, and bbolt's check of every page runs once the
-// service listens.
+// computed from changed (bbolt's check of every page is left out after a
+// clean shutdown: store.OpenDeferCheck).
 
 import (
 	"context"
@@ -57,29 +57,4 @@ func scheduleFingerprint(s breach.Schedule) (string, error) {
 	}
 	sum := sha256.Sum256(fmt.Appendf(nil, "layout %d rules %s schedule %s", store.LayoutVersion, alertRules, data))
 	return hex.EncodeToString(sum[:]), nil
-}
-
-// checkPages runs bbolt's consistency check of every page once the service
-// listens (store.OpenDeferCheck): it reads the whole file, so it must not
-// hold up start-up. A file that fails it is logged as an error and makes
-// /readyz answer 503 from then on (ping).
-func (m *Main) checkPages() {
-	defer close(m.checked)
-	started := time.Now()
-	if err := m.DB.CheckPages(); err != nil {
-		err = fmt.Errorf("store: %w", err)
-		m.damaged.Store(&err)
-		m.Logger.Error("store check failed", "err", err)
-		return
-	}
-	m.Logger.Info("store check passed", "took", time.Since(started).Round(time.Millisecond))
-}
-
-// ping is the store's part of /readyz: open and readable, and not found
-// damaged by checkPages.
-func (m *Main) ping() error {
-	if err := m.damaged.Load(); err != nil {
-		return *err
-	}
-	return m.DB.Ping()
 }
