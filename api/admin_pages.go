@@ -65,7 +65,7 @@ func (s *Server) adminPage(c echo.Context) page {
 // framed gives p the frame of a signed-in person's page titled title,
 // keeping what p carries of a form.
 func (s *Server) framed(c echo.Context, p page, title string, data any) page {
-	frame := s.staffPage(c, title)
+	frame := s.personPage(c, title)
 	p.Title, p.Actor, p.Staff, p.Role, p.Now, p.Data = frame.Title, frame.Actor, frame.Staff, frame.Role, frame.Now, data
 	return p
 }

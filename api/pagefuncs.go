@@ -65,7 +65,7 @@ var pageFuncs = template.FuncMap{
 	"advice":   nl.Recommendation,
 	"rule":     nl.AdviceRule,
 	"flag":     nl.AdviceFlag,
-	"types":    func(ts []breach.BreachType) string { return joinNL(ts, nl.BreachType) },
+	"types":    func(ts []breach.BreachType) string { return nl.JoinLabels(ts, nl.BreachType) },
 	"ei":       nl.EI,
 	"cbC":      nl.CB[breach.ConfidentialityLoss],
 	"cbI":      nl.CB[breach.IntegrityLoss],
@@ -180,14 +180,6 @@ func problemOf(form string, fe breach.FieldError) formProblem {
 	return formProblem{"#" + fieldID(fe.Field), f.Label + ": " + fe.Message}
 }
 
-func joinNL[T ~string](values []T, label func(T) string) string {
-	labels := make([]string, len(values))
-	for i, v := range values {
-		labels[i] = label(v)
-	}
-	return strings.Join(labels, ", ")
-}
-
 var (
 	statusWord = `(new|triage|assessed|decided|closed)`
 	quotedCode = regexp.MustCompile(`"` + statusWord + `"`)
@@ -204,7 +196,7 @@ func dutchText(msg string) string {
 	msg = quotedCode.ReplaceAllStringFunc(msg, func(q string) string { return nl.Status(breach.Status(strings.Trim(q, `"`))) })
 	msg = statusList.ReplaceAllStringFunc(msg, func(list string) string {
 		codes := strings.Split(strings.TrimPrefix(list, "status "), ", ")
-		return "status " + joinNL(codes, func(c string) string { return nl.Status(breach.Status(c)) })
+		return "status " + nl.JoinLabels(codes, func(c string) string { return nl.Status(breach.Status(c)) })
 	})
 	msg = roleCode.ReplaceAllStringFunc(msg, func(r string) string { return "rol " + nl.Role(breach.Role(strings.TrimPrefix(r, "rol "))) })
 	msg = rfc3339.ReplaceAllStringFunc(msg, func(ts string) string {

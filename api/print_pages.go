@@ -97,7 +97,7 @@ func (s *Server) pageRegisterPrint(c echo.Context) error {
 	if !actor(c).Role.Staff() {
 		return s.notFound(c)
 	}
-	p := s.staffPage(c, "Datalekregister")
+	p := s.personPage(c, "Datalekregister")
 	q := c.QueryParams()
 	now := s.now().In(breach.Amsterdam)
 	if q.Get("van") == "" && q.Get("tot") == "" {

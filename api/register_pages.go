@@ -31,7 +31,7 @@ type registerRow struct {
 // pageRegister serves the register: every breach received in the period
 // (default: this year), with links to download it as CSV and JSON.
 func (s *Server) pageRegister(c echo.Context) error {
-	p := s.staffPage(c, "Datalekregister")
+	p := s.personPage(c, "Datalekregister")
 	q := c.QueryParams()
 	now := s.now().In(breach.Amsterdam)
 	if q.Get("van") == "" && q.Get("tot") == "" {

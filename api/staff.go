@@ -96,9 +96,9 @@ func (s *Server) signedIn(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
-// staffPage is the frame of a page of a person signed in: who, and the
+// personPage is the frame of a page of a person signed in: who, and the
 // navigation of their role.
-func (s *Server) staffPage(c echo.Context, title string) page {
+func (s *Server) personPage(c echo.Context, title string) page {
 	a := actor(c)
 	return page{Title: title, Actor: a.Label(), Staff: a.Role.Staff(), Role: a.Role, Now: s.now().Format(time.RFC3339)}
 }
@@ -139,7 +139,7 @@ type overviewView struct {
 // pageOverview serves the open breaches, the nearest deadline first, with
 // filters on status, supplier, period of receipt and reference.
 func (s *Server) pageOverview(c echo.Context) error {
-	p := s.staffPage(c, "Open datalekken")
+	p := s.personPage(c, "Open datalekken")
 	if !p.Staff {
 		return s.notFound(c)
 	}
@@ -269,7 +269,7 @@ func (s *Server) renderBreach(c echo.Context, status int, p page) error {
 	}
 	p.Prefill = map[string]url.Values{"beoordeling": assessmentValues(v.Assessment), "besluit": decisionValues(v.Decision)}
 	title := b.Reference + ": " + b.Report.Title
-	frame := s.staffPage(c, title)
+	frame := s.personPage(c, title)
 	p.Title, p.Actor, p.Staff, p.Now, p.Data = frame.Title, frame.Actor, frame.Staff, frame.Now, v
 	return s.render(c, status, "breach", p)
 }
@@ -290,25 +290,29 @@ func eventWhat(e breach.Event) string {
 // pageAuthorityForm serves the AP form's draft, per question, with a copy
 // button beside each answer; it prints as a document.
 func (s *Server) pageAuthorityForm(c echo.Context) error {
-	b, now, err := s.Service.DraftSource(c.Request().Context(), actor(c), c.Param("id"))
-	if err != nil {
-		return s.pageProblem(c, err)
-	}
-	p := s.staffPage(c, "Concept melding Autoriteit Persoonsgegevens: "+b.Reference)
-	p.Data = breachView{B: b, Form: nl.NewAuthorityForm(b, now, s.Service.Controller)}
-	return s.render(c, http.StatusOK, "apform", p)
+	return s.draftPage(c, "apform", "Concept melding Autoriteit Persoonsgegevens: ", func(b *breach.Breach, now time.Time) any {
+		return breachView{B: b, Form: nl.NewAuthorityForm(b, now, s.Service.Controller)}
+	})
 }
 
 // pageLetter serves the draft letter to the people affected, to copy or
 // print.
 func (s *Server) pageLetter(c echo.Context) error {
+	return s.draftPage(c, "letter", "Concept brief aan de betrokkenen: ", func(b *breach.Breach, now time.Time) any {
+		return letterView{B: b, Letter: nl.NewSubjectsLetter(b, now, s.Service.Controller)}
+	})
+}
+
+// draftPage serves a document drafted from a breach (the pages' side of
+// the API's draft), titled with the breach's reference.
+func (s *Server) draftPage(c echo.Context, name, title string, view func(b *breach.Breach, now time.Time) any) error {
 	b, now, err := s.Service.DraftSource(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return s.pageProblem(c, err)
 	}
-	p := s.staffPage(c, "Concept brief aan de betrokkenen: "+b.Reference)
-	p.Data = letterView{B: b, Letter: nl.NewSubjectsLetter(b, now, s.Service.Controller)}
-	return s.render(c, http.StatusOK, "letter", p)
+	p := s.personPage(c, title+b.Reference)
+	p.Data = view(b, now)
+	return s.render(c, http.StatusOK, name, p)
 }
 
 type letterView struct {

@@ -19,13 +19,13 @@ func APFacts(f *breach.APFacts) string {
 			parts = append(parts, label+": "+value)
 		}
 	}
-	add("aard", joinLabels(f.Nature, APNature))
+	add("aard", JoinLabels(f.Nature, APNature))
 	add("oorzaak", CauseCategory(f.CauseCategory))
 	if f.RecordsMin != nil || f.RecordsMax != nil {
 		add("records", Subjects(f.RecordsMin, f.RecordsMax))
 	}
-	add("groepen", joinLabels(f.Groups, SubjectGroup))
-	add("schade", joinLabels(f.Damage, DamageKind))
+	add("groepen", JoinLabels(f.Groups, SubjectGroup))
+	add("schade", JoinLabels(f.Damage, DamageKind))
 	add("bijzondere gegevens", YesNo(f.SpecialData))
 	add("beveiliging", f.Protection)
 	add("sleutel in verkeerde handen", YesNo(f.KeyCompromised))
@@ -39,8 +39,9 @@ func APFacts(f *breach.APFacts) string {
 	return strings.Join(parts, "; ")
 }
 
-// joinLabels names codes by their Dutch labels, separated by commas.
-func joinLabels[T ~string](codes []T, label func(T) string) string {
+// JoinLabels names codes by their Dutch labels, separated by commas, as
+// mails, the register and the pages list them.
+func JoinLabels[T ~string](codes []T, label func(T) string) string {
 	labels := make([]string, len(codes))
 	for i, c := range codes {
 		labels[i] = label(c)
