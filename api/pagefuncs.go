@@ -77,7 +77,6 @@ var pageFuncs = template.FuncMap{
 	"outcome":  nl.Outcome,
 	"by":       nl.By,
 	"yesno":    func(v bool) string { return nl.YesNo(&v) },
-	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"asset":    func(path string) string { return path + "?v=" + assetVersion },
 	// formKey marks one showing of a form, so that sending it twice (a
 	// double click, a reload) does its work once.

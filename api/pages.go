@@ -204,9 +204,9 @@ func (s *Server) registerPageRoutes(e *echo.Echo) {
 	})
 	g.POST(breach.InvitationPath+":link", s.pageAcceptInvitation)
 	g.POST("/afmelden", s.pageSignOut)
-	s.registerStaffRoutes(g)
 	s.registerSSORoutes(g)
 	people := pageRoutes{g.e, append(slices.Clip(g.mw), s.person)}
+	s.registerStaffRoutes(g, people)
 	s.registerSupplierRoutes(people)
 	s.registerAdminRoutes(people)
 }
@@ -235,13 +235,7 @@ func (s *Server) pageError(c echo.Context, err error, name string, p page) error
 	if !errors.As(err, &de) || statusOf[de.Code] == 0 {
 		return err
 	}
-	p.Error = de.Message
-	for _, f := range de.Fields {
-		if p.FieldErrors == nil {
-			p.FieldErrors = map[string]string{}
-		}
-		p.FieldErrors[f.Field] = f.Message
-	}
+	p.Error, p.FieldErrors = de.Message, fieldErrors(de.Fields)
 	return s.render(c, statusOf[de.Code], name, p)
 }
 

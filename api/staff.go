@@ -20,13 +20,12 @@ import (
 	"datalek/breach/nl"
 )
 
-// registerStaffRoutes adds the staff's pages; each needs a signed-in person.
-func (s *Server) registerStaffRoutes(g pageRoutes) {
+// registerStaffRoutes adds the staff's pages; p has a signed-in person.
+func (s *Server) registerStaffRoutes(g, p pageRoutes) {
 	g.GET("/static/app.js", func(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderCacheControl, "max-age=3600")
 		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", appScript)
 	})
-	p := pageRoutes{g.e, append(slices.Clip(g.mw), s.person)}
 	p.GET("/overzicht", s.pageOverview)
 	p.GET("/datalekken/:id", s.pageBreach)
 	p.GET("/datalekken/:id/ap-formulier", s.pageAuthorityForm)
@@ -200,7 +199,6 @@ func dateParam(q url.Values, name string, end bool, p *breach.Problems) *time.Ti
 // breachView is everything the page of one breach shows.
 type breachView struct {
 	B          *breach.Breach
-	Report     []breach.Update
 	Facts      []nl.Row
 	Missing    []string
 	Deadlines  []deadlineView
@@ -268,10 +266,7 @@ func (s *Server) renderBreach(c echo.Context, status int, p page) error {
 		v.Events = append(v.Events, eventView{At: nl.Time(e.At), By: nl.By(e.Actor.Label()), What: eventWhat(e), Message: e.Message})
 	}
 	p.Prefill = map[string]url.Values{"beoordeling": assessmentValues(v.Assessment), "besluit": decisionValues(v.Decision)}
-	title := b.Reference + ": " + b.Report.Title
-	frame := s.personPage(c, title)
-	p.Title, p.Actor, p.Staff, p.Now, p.Data = frame.Title, frame.Actor, frame.Staff, frame.Now, v
-	return s.render(c, status, "breach", p)
+	return s.render(c, status, "breach", s.framed(c, p, b.Reference+": "+b.Report.Title, v))
 }
 
 // eventWhat says what an entry of the trail did; a change of status from

@@ -137,10 +137,7 @@ func openQuestions(b *breach.Breach, now time.Time) []questionView {
 }
 
 func questionOf(q breach.Question, now time.Time) questionView {
-	d := breach.Deadline{DueAt: q.DueAt, State: breach.DeadlineRunning}
-	if !now.Before(q.DueAt) { // at the due instant itself it is overdue, as every clock
-		d.State, d.LateBySeconds = breach.DeadlineOverdue, int64(now.Sub(q.DueAt)/time.Second)
-	}
+	d := breach.DeadlineAt(q.DueAt, nil, now) // open questions only: not answered yet
 	return questionView{Question: q, Clock: deadlineViewOf("Antwoord", d, now), Form: "antwoord-" + q.ID}
 }
 

@@ -70,7 +70,9 @@ type Deadlines struct {
 	Authority Deadline `json:"authority"`
 }
 
-func deadlineAt(due time.Time, fulfilled *time.Time, now time.Time) Deadline {
+// DeadlineAt is how a deadline due at due stands at now, fulfilled at
+// fulfilled (nil: not yet): one rule for every clock, a question's too.
+func DeadlineAt(due time.Time, fulfilled *time.Time, now time.Time) Deadline {
 	d := Deadline{DueAt: due, FulfilledAt: fulfilled}
 	switch {
 	case fulfilled != nil && !fulfilled.After(due):
@@ -119,23 +121,23 @@ func stop(d Deadline) Deadline {
 func (b *Breach) DeadlinesAt(now time.Time) Deadlines {
 	aware := b.AwareAt
 	fulfilled, stopped := b.authorityState()
-	auth := deadlineAt(b.AuthorityDue(), fulfilled, now)
+	auth := DeadlineAt(b.AuthorityDue(), fulfilled, now)
 	if stopped {
 		auth = stop(auth)
 	}
 	auth.AwareAt = &aware
-	proc := deadlineAt(b.ProcessorDue(), b.CompletedAt, now)
+	proc := DeadlineAt(b.ProcessorDue(), b.CompletedAt, now)
 	if b.processorStopped() {
 		// Closed before the report was complete: no deadline as no breach;
 		// as handled, missed, and by as much as it was when it was closed.
 		if b.Closure != nil && b.Closure.Outcome == OutcomeHandled {
-			proc = deadlineAt(b.ProcessorDue(), nil, b.Closure.ClosedAt)
+			proc = DeadlineAt(b.ProcessorDue(), nil, b.Closure.ClosedAt)
 		} else {
 			proc = stop(proc)
 		}
 	}
 	received := b.ReceivedAt
-	return Deadlines{Informed: deadlineAt(b.ProcessorDue(), &received, now), Processor: proc, Authority: auth}
+	return Deadlines{Informed: DeadlineAt(b.ProcessorDue(), &received, now), Processor: proc, Authority: auth}
 }
 
 // RunningDeadline is a clock that has not been fulfilled or stopped.
