@@ -126,10 +126,8 @@ func (s *Service) InviteAccount(ctx context.Context, a Actor, req AccountRequest
 	now := s.now()
 	acc := &Account{ID: NewID(), Email: req.Email, Name: req.Name, Function: req.Function, Role: req.Role,
 		Organisation: req.Organisation, Status: AccountInvited, CreatedAt: now, CreatedBy: a.Label(), UpdatedAt: now}
-	link := acc.invite(now, s.invitationValid())
-	n := Notice{ID: "invitation." + NewID(), Kind: NoticeInvitation, Audience: AudienceAccount, To: []string{acc.Email}, At: now,
-		Actor: &a, Invitation: &InvitationNotice{Name: acc.Name, Link: link, ExpiresAt: acc.Invitation.ExpiresAt}}
-	err := s.Accounts.CreateAccount(ctx, acc, AccountEvent{At: now, Action: AccountInvitedEvent, By: a.Label()}, &n,
+	link, n := s.invitation(acc, a, now)
+	err := s.Accounts.CreateAccount(ctx, acc, AccountEvent{At: now, Action: AccountInvitedEvent, By: a.Label()}, n,
 		s.staffAccessNotice(a, acc.Name+", "+acc.Function, AccessAccount, acc.Role, "account/"+acc.ID, now))
 	if err != nil {
 		return nil, "", err

@@ -198,12 +198,12 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (s
 	if err != nil {
 		return "", "", err
 	}
-	if acc.LockedUntil != nil && now.Before(*acc.LockedUntil) {
+	if acc.locked(now) {
 		return "", "", lockedError(*acc.LockedUntil)
 	}
 	right := s.Passwords.CheckPassword(password, acc.PasswordHash)
 	acc, err = s.Accounts.UpdateAccount(ctx, acc.ID, func(acc *Account) (*AccountEvent, *Notice, error) {
-		if acc.LockedUntil != nil && now.Before(*acc.LockedUntil) { // locked by a guess running beside this one
+		if acc.locked(now) { // locked by a guess running beside this one
 			return nil, nil, lockedError(*acc.LockedUntil)
 		}
 		if right { // the failures count on until the second factor is given too (GiveCode)
@@ -214,7 +214,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (s
 	switch {
 	case err != nil:
 		return "", "", err
-	case !right && acc.LockedUntil != nil && now.Before(*acc.LockedUntil):
+	case !right && acc.locked(now):
 		return "", "", lockedError(*acc.LockedUntil)
 	case !right:
 		return "", "", errSignIn
@@ -232,6 +232,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (s
 // unknownPassword is a hash no password matches, checked for an unknown
 // address so that it takes as long as a known one.
 const unknownPassword = "$argon2id$v=19$m=47104,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+// locked reports whether too many failures keep the account out at now.
+func (acc *Account) locked(now time.Time) bool {
+	return acc.LockedUntil != nil && now.Before(*acc.LockedUntil)
+}
 
 // failed counts a wrong password or code, and locks the account at
 // MaxFailedSignIns; it returns the entry for the trail.

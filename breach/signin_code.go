@@ -61,7 +61,7 @@ func (s *Service) GiveCode(ctx context.Context, cookie, code, client string) (st
 	acc, err := s.Accounts.UpdateAccount(ctx, ses.AccountID, func(acc *Account) (*AccountEvent, *Notice, error) {
 		wrong, recovery = false, nil
 		switch {
-		case acc.LockedUntil != nil && now.Before(*acc.LockedUntil):
+		case acc.locked(now):
 			return nil, nil, lockedError(*acc.LockedUntil)
 		case acc.Status == AccountBlocked:
 			return nil, nil, Errorf(EFORBIDDEN, "Dit account is geblokkeerd. Neem contact op met de beheerder van de datalekdienst.")
@@ -91,7 +91,7 @@ func (s *Service) GiveCode(ctx context.Context, cookie, code, client string) (st
 	switch {
 	case err != nil:
 		return "", nil, err
-	case wrong && acc.LockedUntil != nil && now.Before(*acc.LockedUntil):
+	case wrong && acc.locked(now):
 		return "", nil, lockedError(*acc.LockedUntil)
 	case wrong:
 		return "", nil, Errorf(EUNAUTHORIZED, "Deze code is onjuist of al gebruikt. Wacht op de volgende code van uw app en probeer het opnieuw.")

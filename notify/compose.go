@@ -91,7 +91,7 @@ type section struct {
 	Table *table // instead of rows: the digest's overview
 }
 
-type row struct{ Label, Value string }
+type row struct{ Label, Value string } // as nl.Row, local so that its literals may stay unkeyed
 
 type table struct {
 	Head []string

@@ -122,16 +122,14 @@ func deadlineSection(n breach.Notice) section {
 	b, at := n.Breach, n.At
 	ds := n.Side().Deadlines(b, at)
 	rows := []row{
-		{"Verwerker: gemeld (24 uur na ontdekking)", deadlineText(ds.Informed, at)},
-		{"Verwerker: minimale gegevens volledig (24 uur na ontdekking)", deadlineText(ds.Processor, at)},
+		{"Verwerker: gemeld (24 uur na ontdekking)", nl.DeadlineText(ds.Informed, at)},
+		{"Verwerker: minimale gegevens volledig (24 uur na ontdekking)", nl.DeadlineText(ds.Processor, at)},
 	}
 	if ds.Authority != nil {
-		rows = append(rows, row{"Melding Autoriteit Persoonsgegevens (72 uur na kennisname)", "kennisname " + nl.Time(b.AwareAt) + "; " + deadlineText(*ds.Authority, at)})
+		rows = append(rows, row{"Melding Autoriteit Persoonsgegevens (72 uur na kennisname)", "kennisname " + nl.Time(b.AwareAt) + "; " + nl.DeadlineText(*ds.Authority, at)})
 	}
 	return section{Title: "Termijnen", Rows: rows}
 }
-
-func deadlineText(d breach.Deadline, at time.Time) string { return nl.DeadlineText(d, at) }
 
 func nearestDeadline(b *breach.Breach, at time.Time) string {
 	running := b.RunningDeadlines()
@@ -140,9 +138,9 @@ func nearestDeadline(b *breach.Breach, at time.Time) string {
 	}
 	ds := b.DeadlinesAt(at)
 	if running[0].Clock == breach.ClockProcessor {
-		return "verwerker: " + deadlineText(ds.Processor, at)
+		return "verwerker: " + nl.DeadlineText(ds.Processor, at)
 	}
-	return "AP: " + deadlineText(ds.Authority, at)
+	return "AP: " + nl.DeadlineText(ds.Authority, at)
 }
 
 func reportSection(b *breach.Breach) section {

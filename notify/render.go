@@ -11,16 +11,6 @@ import (
 	"datalek/breach/nl"
 )
 
-// missing stands in a mail for what the report does not say yet.
-const missing = "(nog niet opgegeven)"
-
-func orMissing(s string) string {
-	if s == "" {
-		return missing
-	}
-	return s
-}
-
 // reporter is the reporter's contact details on one line.
 func reporter(r breach.Reporter) string {
 	parts := []string{r.Name}
@@ -56,9 +46,9 @@ func changeValue(field string, raw json.RawMessage) string {
 	)
 	switch {
 	case field == "personal_data" && json.Unmarshal(raw, &codes) == nil:
-		return orMissing(nl.Categories(codes))
+		return nl.OrMissing(nl.Categories(codes))
 	case field == "sent_items" && json.Unmarshal(raw, &items) == nil:
-		return orMissing(nl.SentItems(items))
+		return nl.OrMissing(nl.SentItems(items))
 	case field == "reporter" && json.Unmarshal(raw, &rep) == nil:
 		return reporter(rep)
 	case field == "ongoing" && json.Unmarshal(raw, &yes) == nil:
