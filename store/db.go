@@ -39,6 +39,10 @@ func Options() *bolt.Options {
 	return &bolt.Options{Timeout: time.Second, InitialMmapSize: 1 << 30}
 }
 
+// ErrInUse is the error of opening a store that another process (the
+// running service) holds.
+var ErrInUse = errors.New("the database is in use by another process")
+
 // Open opens (or creates) the database file at path and brings its layout to
 // the current version. It first checks the file without writing to it (see
 // verify): a file cut short, another program's file, a newer layout or one
@@ -62,7 +66,7 @@ func open(path string, fullCheck bool) (*DB, error) {
 	bdb, err := bolt.Open(path, 0o600, Options())
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
-			return nil, fmt.Errorf("open %s: the database is in use by another process", path)
+			return nil, fmt.Errorf("open %s: %w", path, ErrInUse)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

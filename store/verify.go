@@ -51,7 +51,7 @@ func verifyWith(path string, full bool) (fileState, error) {
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
-			return 0, fmt.Errorf("open %s: the database is in use by another process", path)
+			return 0, fmt.Errorf("open %s: %w", path, ErrInUse)
 		}
 		return 0, fmt.Errorf("open %s: %v: %s", path, err, whatToDo)
 	}

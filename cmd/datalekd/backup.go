@@ -234,7 +234,7 @@ func backupCommand(args []string, getenv func(string) string, out io.Writer) err
 	path := filepath.Join(*dir, DatabaseFile)
 	n, err := writeEncrypted(*outFile, recipients, func(w io.Writer) (int64, error) { return store.SnapshotFile(path, w) })
 	if err != nil {
-		if strings.Contains(err.Error(), "in use") {
+		if errors.Is(err, store.ErrInUse) {
 			return fmt.Errorf("%w: the running service writes its own backups (DATALEK_BACKUP_DIR); stop it to back up by hand", err)
 		}
 		return err

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"datalek/store"
 )
@@ -72,7 +71,7 @@ func verifyCommand(args []string, getenv func(string) string, out io.Writer) err
 		path := filepath.Join(*dir, DatabaseFile)
 		var err error
 		if db, err = store.OpenReadOnly(path); err != nil {
-			if strings.Contains(err.Error(), "in use") {
+			if errors.Is(err, store.ErrInUse) {
 				return fmt.Errorf("%w: stop the service, or verify its latest backup (-in … -identity …)", err)
 			}
 			return err
